@@ -1,1 +1,65 @@
-fn main() {}
+//! `cargo xtask`: the project's chores, as one small binary.
+//!
+//! - `cargo xtask ci`: formatting, lints and every test — what CI runs.
+
+use std::env;
+use std::process::{Command, ExitCode};
+
+mod tidy;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("ci") => ci(),
+        _ => {
+            eprintln!("usage: cargo xtask <ci>");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs a command, echoing it; fails if it fails.
+fn run(program: &str, args: &[&str]) -> Result<(), String> {
+    eprintln!("$ {program} {}", args.join(" "));
+    let status = Command::new(program)
+        .args(args)
+        .status()
+        .map_err(|e| format!("could not start {program}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{program} {}` failed ({status})", args.join(" ")))
+    }
+}
+
+/// What CI checks. The PostgreSQL suite runs inside `cargo test` when
+/// `ROTA_TEST_DATABASE_URL` is set.
+fn ci() -> Result<(), String> {
+    let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    run(&cargo, &["fmt", "--all", "--", "--check"])?;
+    run(
+        &cargo,
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--locked",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
+    match env::var("ROTA_TEST_DATABASE_URL") {
+        Ok(_) => eprintln!("ROTA_TEST_DATABASE_URL is set: the PostgreSQL suite runs too."),
+        Err(_) => eprintln!("ROTA_TEST_DATABASE_URL is not set: the PostgreSQL suite is skipped."),
+    }
+    run(&cargo, &["test", "--workspace", "--locked"])?;
+    Ok(())
+}

@@ -1,1 +1,25 @@
-//! placeholder
+//! Rota's use cases: sign up, manage the team, the subscription, settings and
+//! customers, as methods of [`Rota`], generic over the [`ports`].
+//!
+//! Architecture invariant: the use cases never decide who may do what; they
+//! ask `rota_domain::policy` (or the `Team` aggregate, which asks it) before
+//! touching anything, and every change of one use case is one unit of work.
+//! Each use case has its own error enum, classified by [`error::Classify`].
+
+mod app;
+pub mod audit;
+pub mod customers;
+pub mod employees;
+pub mod error;
+pub mod page;
+pub mod ports;
+pub mod settings;
+pub mod signup;
+pub mod subscription;
+#[cfg(feature = "mocks")]
+pub mod testing;
+
+pub use app::{Ports, Rota};
+pub use error::{Classify, ErrorKind};
+pub use rota_domain as domain;
+pub use secrecy;

@@ -9,6 +9,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+/// Declares an id newtype around a UUID.
 macro_rules! id_type {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
@@ -53,6 +54,11 @@ id_type!(
 id_type!(
     /// An account: an employee or a customer (R1).
     AccountId
+);
+
+id_type!(
+    /// An audit-log entry.
+    AuditEventId
 );
 
 /// A string that is not an identifier Rota could have issued.

@@ -15,12 +15,15 @@
 pub mod access;
 pub mod account;
 pub mod actor;
+pub mod audit;
 pub mod business;
 pub mod email;
 pub mod id;
 pub mod name;
+pub mod password;
 pub mod plan;
 pub mod policy;
+pub mod privacy;
 pub mod role;
 pub mod team;
 

@@ -1,1 +1,288 @@
-//! placeholder
+//! An in-memory implementation of Rota's storage ports, for tests and for
+//! library users who want no database.
+//!
+//! Transactions are real: a write transaction holds the store's lock from
+//! `begin` to `commit` (so writers are serialized, as `BEGIN IMMEDIATE` does
+//! for `SQLite`), works on its own copy, and publishes it at `commit`; a
+//! transaction dropped without committing leaves no trace. Read transactions
+//! work on a snapshot. Each transaction copies the state, so this store suits
+//! tests and small data sets, not production volumes.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use rota_app::domain::account::Account;
+use rota_app::domain::audit::{AuditEvent, AuditEventId};
+use rota_app::domain::business::Business;
+use rota_app::domain::id::{AccountId, BusinessId};
+use rota_app::domain::name::Slug;
+use rota_app::ports::{
+    AccountRepository, AuditLog, BusinessRepository, Conflict, CustomerQuery, PasswordHash, Store,
+    StoreError, TxMode, UnitOfWork,
+};
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+#[derive(Clone, Debug, Default)]
+struct State {
+    businesses: BTreeMap<BusinessId, Business>,
+    accounts: BTreeMap<(BusinessId, AccountId), Account>,
+    passwords: HashMap<(BusinessId, AccountId), PasswordHash>,
+    audit: BTreeMap<(BusinessId, AuditEventId), AuditEvent>,
+}
+
+/// The store. Clones share the same data.
+#[derive(Clone, Debug, Default)]
+pub struct MemoryStore {
+    state: Arc<Mutex<State>>,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+#[async_trait]
+impl Store for MemoryStore {
+    async fn begin(&self, mode: TxMode) -> Result<Box<dyn UnitOfWork>, StoreError> {
+        let tx = match mode {
+            TxMode::Read => {
+                let work = self.state.lock().await.clone();
+                MemoryTx { guard: None, work }
+            }
+            TxMode::Write => {
+                let guard = Arc::clone(&self.state).lock_owned().await;
+                let work = guard.clone();
+                MemoryTx {
+                    guard: Some(guard),
+                    work,
+                }
+            }
+        };
+        Ok(Box::new(tx))
+    }
+}
+
+struct MemoryTx {
+    /// Held by write transactions until they end.
+    guard: Option<OwnedMutexGuard<State>>,
+    /// This transaction's copy.
+    work: State,
+}
+
+#[async_trait]
+impl UnitOfWork for MemoryTx {
+    fn businesses(&mut self) -> &mut dyn BusinessRepository {
+        self
+    }
+
+    fn accounts(&mut self) -> &mut dyn AccountRepository {
+        self
+    }
+
+    fn audit(&mut self) -> &mut dyn AuditLog {
+        self
+    }
+
+    async fn commit(mut self: Box<Self>) -> Result<(), StoreError> {
+        if let Some(mut guard) = self.guard.take() {
+            *guard = std::mem::take(&mut self.work);
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl BusinessRepository for MemoryTx {
+    async fn insert(&mut self, business: &Business) -> Result<(), StoreError> {
+        if self
+            .work
+            .businesses
+            .values()
+            .any(|b| b.slug == business.slug)
+        {
+            return Err(Conflict::SlugTaken.into());
+        }
+        self.work.businesses.insert(business.id, business.clone());
+        Ok(())
+    }
+
+    async fn get(&mut self, id: BusinessId) -> Result<Option<Business>, StoreError> {
+        Ok(self.work.businesses.get(&id).cloned())
+    }
+
+    async fn by_slug(&mut self, slug: &Slug) -> Result<Option<Business>, StoreError> {
+        Ok(self
+            .work
+            .businesses
+            .values()
+            .find(|b| &b.slug == slug)
+            .cloned())
+    }
+
+    async fn lock(&mut self, id: BusinessId) -> Result<Option<Business>, StoreError> {
+        // A write transaction already holds the whole store.
+        Ok(self.work.businesses.get(&id).cloned())
+    }
+
+    async fn update(&mut self, business: &Business) -> Result<(), StoreError> {
+        if self
+            .work
+            .businesses
+            .values()
+            .any(|b| b.slug == business.slug && b.id != business.id)
+        {
+            return Err(Conflict::SlugTaken.into());
+        }
+        self.work.businesses.insert(business.id, business.clone());
+        Ok(())
+    }
+}
+
+impl MemoryTx {
+    fn email_taken(&self, account: &Account) -> bool {
+        self.work
+            .accounts
+            .range(
+                (
+                    account.business_id,
+                    AccountId::from_uuid(rota_app::domain::uuid::Uuid::nil()),
+                )..,
+            )
+            .take_while(|((b, _), _)| *b == account.business_id)
+            .any(|((_, id), a)| {
+                *id != account.id && a.email.normalized() == account.email.normalized()
+            })
+    }
+
+    fn of_business(&self, business: BusinessId) -> impl Iterator<Item = &Account> {
+        self.work
+            .accounts
+            .range(
+                (
+                    business,
+                    AccountId::from_uuid(rota_app::domain::uuid::Uuid::nil()),
+                )..,
+            )
+            .take_while(move |((b, _), _)| *b == business)
+            .map(|(_, a)| a)
+    }
+}
+
+#[async_trait]
+impl AccountRepository for MemoryTx {
+    async fn insert(&mut self, account: &Account) -> Result<(), StoreError> {
+        if self.email_taken(account) {
+            return Err(Conflict::EmailTaken.into());
+        }
+        self.work
+            .accounts
+            .insert((account.business_id, account.id), account.clone());
+        Ok(())
+    }
+
+    async fn get(
+        &mut self,
+        business: BusinessId,
+        id: AccountId,
+    ) -> Result<Option<Account>, StoreError> {
+        Ok(self.work.accounts.get(&(business, id)).cloned())
+    }
+
+    async fn by_email(
+        &mut self,
+        business: BusinessId,
+        normalized_email: &str,
+    ) -> Result<Option<Account>, StoreError> {
+        Ok(self
+            .of_business(business)
+            .find(|a| a.email.normalized() == normalized_email)
+            .cloned())
+    }
+
+    async fn update(&mut self, account: &Account) -> Result<(), StoreError> {
+        if self.email_taken(account) {
+            return Err(Conflict::EmailTaken.into());
+        }
+        self.work
+            .accounts
+            .insert((account.business_id, account.id), account.clone());
+        Ok(())
+    }
+
+    async fn employees(&mut self, business: BusinessId) -> Result<Vec<Account>, StoreError> {
+        Ok(self
+            .of_business(business)
+            .filter(|a| a.employee().is_some())
+            .cloned()
+            .collect())
+    }
+
+    async fn customers(
+        &mut self,
+        business: BusinessId,
+        query: &CustomerQuery,
+    ) -> Result<Vec<Account>, StoreError> {
+        let matches = |a: &Account| {
+            let Some(c) = a.customer() else { return false };
+            query.text.as_deref().is_none_or(|t| {
+                a.email.normalized().contains(t) || c.full_name().to_lowercase().contains(t)
+            })
+        };
+        Ok(self
+            .of_business(business)
+            .filter(|a| query.after.is_none_or(|after| a.id > after))
+            .filter(|a| matches(a))
+            .take(query.limit as usize)
+            .cloned()
+            .collect())
+    }
+
+    async fn set_password_hash(
+        &mut self,
+        business: BusinessId,
+        id: AccountId,
+        hash: &PasswordHash,
+    ) -> Result<(), StoreError> {
+        self.work.passwords.insert((business, id), hash.clone());
+        Ok(())
+    }
+
+    async fn password_hash(
+        &mut self,
+        business: BusinessId,
+        id: AccountId,
+    ) -> Result<Option<PasswordHash>, StoreError> {
+        Ok(self.work.passwords.get(&(business, id)).cloned())
+    }
+}
+
+#[async_trait]
+impl AuditLog for MemoryTx {
+    async fn append(&mut self, event: &AuditEvent) -> Result<(), StoreError> {
+        self.work
+            .audit
+            .insert((event.business_id, event.id), event.clone());
+        Ok(())
+    }
+
+    async fn list(
+        &mut self,
+        business: BusinessId,
+        before: Option<AuditEventId>,
+        limit: u32,
+    ) -> Result<Vec<AuditEvent>, StoreError> {
+        Ok(self
+            .work
+            .audit
+            .iter()
+            .rev()
+            .filter(|((b, id), _)| *b == business && before.is_none_or(|before| *id < before))
+            .take(limit as usize)
+            .map(|(_, e)| e.clone())
+            .collect())
+    }
+}

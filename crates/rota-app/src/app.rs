@@ -1,0 +1,139 @@
+//! The service object that every use case is a method of, and the helpers
+//! they share.
+
+use std::sync::Arc;
+
+use rota_domain::account::{Account, Profile};
+use rota_domain::actor::{Actor, ActorKind};
+use rota_domain::audit::{AuditChange, AuditEvent};
+use rota_domain::business::Business;
+use rota_domain::id::{AccountId, AuditEventId, BusinessId};
+use rota_domain::jiff::Timestamp;
+use rota_domain::team::{Member, Team};
+
+use crate::ports::{Clock, IdSource, PasswordHasher, Store, StoreError, TxMode, UnitOfWork};
+
+/// The adapters Rota runs on.
+pub struct Ports {
+    /// Where everything is kept.
+    pub store: Arc<dyn Store>,
+    /// The time.
+    pub clock: Arc<dyn Clock>,
+    /// New identifiers.
+    pub ids: Arc<dyn IdSource>,
+    /// Password hashing.
+    pub hasher: Arc<dyn PasswordHasher>,
+}
+
+/// Rota: every use case, as a method. Cheap to clone.
+#[derive(Clone)]
+pub struct Rota {
+    ports: Arc<Ports>,
+}
+
+impl Rota {
+    /// Rota on these adapters.
+    #[must_use]
+    pub fn new(ports: Ports) -> Self {
+        Self {
+            ports: Arc::new(ports),
+        }
+    }
+
+    pub(crate) async fn begin(&self, mode: TxMode) -> Result<Box<dyn UnitOfWork>, StoreError> {
+        self.ports.store.begin(mode).await
+    }
+
+    pub(crate) fn now(&self) -> Timestamp {
+        self.ports.clock.now()
+    }
+
+    pub(crate) fn hasher(&self) -> &dyn PasswordHasher {
+        self.ports.hasher.as_ref()
+    }
+
+    pub(crate) fn new_account_id(&self) -> AccountId {
+        AccountId::from_uuid(self.ports.ids.new_id())
+    }
+
+    pub(crate) fn new_business_id(&self) -> BusinessId {
+        BusinessId::from_uuid(self.ports.ids.new_id())
+    }
+
+    /// An audit entry (A7) stamped now.
+    pub(crate) fn audit_event(
+        &self,
+        business: BusinessId,
+        actor: Option<AccountId>,
+        subject: Option<AccountId>,
+        change: AuditChange,
+    ) -> AuditEvent {
+        AuditEvent {
+            id: AuditEventId::from_uuid(self.ports.ids.new_id()),
+            business_id: business,
+            actor,
+            subject,
+            change,
+            at: self.now(),
+        }
+    }
+}
+
+/// The team rules' view of an account; `None` for customers.
+pub(crate) fn member_of(account: &Account) -> Option<(AccountId, Member)> {
+    match &account.profile {
+        Profile::Employee(e) => Some((
+            account.id,
+            Member {
+                roles: e.roles,
+                status: account.status,
+                activated: account.activated_at.is_some(),
+            },
+        )),
+        Profile::Customer(_) => None,
+    }
+}
+
+/// A business locked for the transaction, its team, and its employees.
+pub(crate) struct LockedTeam {
+    pub(crate) business: Business,
+    pub(crate) team: Team,
+    pub(crate) employees: Vec<Account>,
+}
+
+impl LockedTeam {
+    /// Locks the business and loads its team; `None` if it does not exist.
+    pub(crate) async fn load(
+        tx: &mut dyn UnitOfWork,
+        business: BusinessId,
+    ) -> Result<Option<Self>, StoreError> {
+        let Some(business) = tx.businesses().lock(business).await? else {
+            return Ok(None);
+        };
+        let employees = tx.accounts().employees(business.id).await?;
+        let team = Team::new(&business, employees.iter().filter_map(member_of));
+        Ok(Some(Self {
+            business,
+            team,
+            employees,
+        }))
+    }
+
+    /// The actor as the team knows them now (roles and status read in this
+    /// transaction, not when the request began).
+    pub(crate) fn fresh(&self, actor: &Actor) -> Actor {
+        match (actor.kind, self.team.member(actor.id)) {
+            (ActorKind::Employee(_), Some(m)) if actor.business == self.business.id => Actor {
+                status: m.status,
+                kind: ActorKind::Employee(m.roles),
+                ..*actor
+            },
+            _ => *actor,
+        }
+    }
+
+    /// The employee account with this id.
+    pub(crate) fn employee(&self, id: AccountId) -> Option<&Account> {
+        self.employees.iter().find(|a| a.id == id)
+    }
+}

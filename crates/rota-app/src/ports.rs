@@ -1,0 +1,17 @@
+//! The ports: what the use cases need from the outside world, as traits.
+//!
+//! Architecture invariant: no adapter type (sqlx row, axum extractor, lettre
+//! message) appears here; adapters implement these traits and translate.
+
+mod repositories;
+mod services;
+mod store;
+
+pub use repositories::{AccountRepository, AuditLog, BusinessRepository, CustomerQuery};
+pub use services::{Clock, HashError, IdSource, PasswordHash, PasswordHasher};
+pub use store::{Conflict, Store, StoreError, TxMode, UnitOfWork};
+
+#[cfg(feature = "mocks")]
+pub use repositories::{MockAccountRepository, MockAuditLog, MockBusinessRepository};
+#[cfg(feature = "mocks")]
+pub use services::{MockClock, MockIdSource, MockPasswordHasher};

@@ -1,0 +1,119 @@
+//! Repositories: one per aggregate, always scoped by business (R12).
+
+use async_trait::async_trait;
+use rota_domain::account::Account;
+use rota_domain::audit::{AuditEvent, AuditEventId};
+use rota_domain::business::Business;
+use rota_domain::id::{AccountId, BusinessId};
+use rota_domain::name::Slug;
+
+use super::services::PasswordHash;
+use super::store::StoreError;
+
+/// Businesses.
+#[cfg_attr(feature = "mocks", mockall::automock)]
+#[async_trait]
+pub trait BusinessRepository: Send {
+    /// Stores a new business.
+    ///
+    /// # Errors
+    /// MUST return `Conflict::SlugTaken` when the slug is in use.
+    async fn insert(&mut self, business: &Business) -> Result<(), StoreError>;
+
+    /// One business.
+    async fn get(&mut self, id: BusinessId) -> Result<Option<Business>, StoreError>;
+
+    /// The business with this slug.
+    async fn by_slug(&mut self, slug: &Slug) -> Result<Option<Business>, StoreError>;
+
+    /// The business, locked until the transaction ends so that changes to its
+    /// team are serialized (R4, R7 under concurrent writers).
+    async fn lock(&mut self, id: BusinessId) -> Result<Option<Business>, StoreError>;
+
+    /// Saves a changed business (name, zone, currency, subscription, settings).
+    async fn update(&mut self, business: &Business) -> Result<(), StoreError>;
+}
+
+/// Which customers to list.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CustomerQuery {
+    /// Case-insensitive text found in the name or email.
+    pub text: Option<String>,
+    /// Only customers whose id sorts after this one.
+    pub after: Option<AccountId>,
+    /// At most this many.
+    pub limit: u32,
+}
+
+/// Accounts: employees and customers of one business.
+#[cfg_attr(feature = "mocks", mockall::automock)]
+#[async_trait]
+pub trait AccountRepository: Send {
+    /// Stores a new account.
+    ///
+    /// # Errors
+    /// MUST return `Conflict::EmailTaken` when the normalized email is in use
+    /// by any account of the business (R1).
+    async fn insert(&mut self, account: &Account) -> Result<(), StoreError>;
+
+    /// One account of the business; `None` for an id of another business (R12).
+    async fn get(
+        &mut self,
+        business: BusinessId,
+        id: AccountId,
+    ) -> Result<Option<Account>, StoreError>;
+
+    /// The account with this normalized email.
+    async fn by_email(
+        &mut self,
+        business: BusinessId,
+        normalized_email: &str,
+    ) -> Result<Option<Account>, StoreError>;
+
+    /// Saves a changed account.
+    ///
+    /// # Errors
+    /// MUST return `Conflict::EmailTaken` as [`AccountRepository::insert`].
+    async fn update(&mut self, account: &Account) -> Result<(), StoreError>;
+
+    /// Every employee of the business, in id order.
+    async fn employees(&mut self, business: BusinessId) -> Result<Vec<Account>, StoreError>;
+
+    /// Customers of the business in id order.
+    async fn customers(
+        &mut self,
+        business: BusinessId,
+        query: &CustomerQuery,
+    ) -> Result<Vec<Account>, StoreError>;
+
+    /// Sets the account's password hash.
+    async fn set_password_hash(
+        &mut self,
+        business: BusinessId,
+        id: AccountId,
+        hash: &PasswordHash,
+    ) -> Result<(), StoreError>;
+
+    /// The account's password hash, if it has one.
+    async fn password_hash(
+        &mut self,
+        business: BusinessId,
+        id: AccountId,
+    ) -> Result<Option<PasswordHash>, StoreError>;
+}
+
+/// The audit log (A7): append-only.
+#[cfg_attr(feature = "mocks", mockall::automock)]
+#[async_trait]
+pub trait AuditLog: Send {
+    /// Records an event, in the same transaction as the change it records.
+    async fn append(&mut self, event: &AuditEvent) -> Result<(), StoreError>;
+
+    /// Events of the business, newest first, older than `before`.
+    async fn list(
+        &mut self,
+        business: BusinessId,
+        before: Option<AuditEventId>,
+        limit: u32,
+    ) -> Result<Vec<AuditEvent>, StoreError>;
+}

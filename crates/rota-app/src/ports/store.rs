@@ -1,0 +1,67 @@
+//! The store and its unit of work: every change of a use case happens in one
+//! transaction, committed at once or not at all.
+
+use async_trait::async_trait;
+
+use super::repositories::{AccountRepository, AuditLog, BusinessRepository};
+
+/// What a transaction is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TxMode {
+    /// Reads only.
+    Read,
+    /// Reads and writes. Implementations take their write lock at the start
+    /// (`SQLite`: `BEGIN IMMEDIATE`), so two writers queue instead of failing.
+    Write,
+}
+
+/// A business rule the store itself enforces, reported by name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Conflict {
+    /// R1: the normalized email is already used in the business.
+    #[error("email address already in use in this business")]
+    EmailTaken,
+    /// Another business has the slug.
+    #[error("slug already taken")]
+    SlugTaken,
+}
+
+/// A failure of the storage adapter.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A rule held by the store refused the write.
+    #[error(transparent)]
+    Conflict(#[from] Conflict),
+    /// Anything else (connection lost, disk full, a bug): opaque to users,
+    /// logged with its cause.
+    #[error("storage failure")]
+    Other(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl StoreError {
+    /// Wraps any error as [`StoreError::Other`].
+    pub fn other(e: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self::Other(Box::new(e))
+    }
+}
+
+/// A database (or memory) that opens units of work.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Starts a transaction.
+    async fn begin(&self, mode: TxMode) -> Result<Box<dyn UnitOfWork>, StoreError>;
+}
+
+/// One transaction. Dropping it without [`UnitOfWork::commit`] rolls it back:
+/// nothing it wrote (rows, outbox messages, audit entries) is kept.
+#[async_trait]
+pub trait UnitOfWork: Send {
+    /// Businesses.
+    fn businesses(&mut self) -> &mut dyn BusinessRepository;
+    /// Accounts (employees and customers).
+    fn accounts(&mut self) -> &mut dyn AccountRepository;
+    /// The audit log.
+    fn audit(&mut self) -> &mut dyn AuditLog;
+    /// Makes every write of the transaction durable, at once.
+    async fn commit(self: Box<Self>) -> Result<(), StoreError>;
+}

@@ -1,0 +1,8 @@
+//! The use cases, end to end on the in-memory store.
+
+#![allow(missing_docs, unreachable_pub, dead_code)]
+
+mod customers;
+mod signup;
+mod support;
+mod team;

@@ -1,0 +1,117 @@
+//! Shared set-up for the use-case tests: Rota on the in-memory store with a
+//! manual clock, predictable ids and an instant hasher.
+
+use std::sync::Arc;
+
+use rota_app::customers::NewCustomer;
+use rota_app::domain::account::{Account, AccountStatus, CustomerDetails};
+use rota_app::domain::actor::Actor;
+use rota_app::domain::business::{Currency, Zone};
+use rota_app::domain::email::EmailAddress;
+use rota_app::domain::id::AccountId;
+use rota_app::domain::jiff::Timestamp;
+use rota_app::domain::name::{BusinessName, PersonName, Slug};
+use rota_app::domain::role::{EmployeeRoles, RoleSet};
+use rota_app::employees::NewEmployee;
+use rota_app::ports::{Store, TxMode};
+use rota_app::secrecy::SecretString;
+use rota_app::signup::{SignUp, SignedUp};
+use rota_app::testing::{InsecureHasher, ManualClock, SequentialIds};
+use rota_app::{Ports, Rota};
+use rota_store_memory::MemoryStore;
+
+pub struct World {
+    pub rota: Rota,
+    pub store: MemoryStore,
+    pub clock: Arc<ManualClock>,
+}
+
+pub fn world() -> World {
+    let store = MemoryStore::new();
+    let clock = Arc::new(ManualClock::at(
+        "2026-03-02T09:00:00Z".parse::<Timestamp>().unwrap(),
+    ));
+    let rota = Rota::new(Ports {
+        store: Arc::new(store.clone()),
+        clock: clock.clone(),
+        ids: Arc::new(SequentialIds::default()),
+        hasher: Arc::new(InsecureHasher),
+    });
+    World { rota, store, clock }
+}
+
+pub fn sign_up_request(slug: &str, email: &str) -> SignUp {
+    SignUp {
+        business_name: BusinessName::parse("Sparkle Cleaning").unwrap(),
+        slug: Slug::parse(slug).unwrap(),
+        time_zone: Zone::parse("Europe/London").unwrap(),
+        currency: Currency::parse("GBP").unwrap(),
+        owner_name: PersonName::parse("Olive Owner").unwrap(),
+        email: EmailAddress::parse(email).unwrap(),
+        password: SecretString::from("correct horse battery staple"),
+    }
+}
+
+impl World {
+    pub async fn sign_up(&self, slug: &str) -> (SignedUp, Actor) {
+        let done = self
+            .rota
+            .sign_up(sign_up_request(slug, &format!("owner@{slug}.example")))
+            .await
+            .unwrap();
+        let actor = Actor::of(&done.owner);
+        (done, actor)
+    }
+
+    /// Adds an employee and marks them active, as accepting the invitation would.
+    pub async fn employee(&self, by: &Actor, email: &str, roles: RoleSet, owner: bool) -> Actor {
+        let account = self
+            .rota
+            .add_employee(by, new_employee(email, roles, owner))
+            .await
+            .unwrap();
+        self.activate(&account).await
+    }
+
+    pub async fn activate(&self, account: &Account) -> Actor {
+        let mut tx = self.store.begin(TxMode::Write).await.unwrap();
+        let mut account = tx
+            .accounts()
+            .get(account.business_id, account.id)
+            .await
+            .unwrap()
+            .unwrap();
+        account.status = AccountStatus::Active;
+        account.activated_at = Some(account.created_at);
+        tx.accounts().update(&account).await.unwrap();
+        tx.commit().await.unwrap();
+        Actor::of(&account)
+    }
+
+    pub async fn account(&self, actor: &Actor, id: AccountId) -> Account {
+        let mut tx = self.store.begin(TxMode::Read).await.unwrap();
+        tx.accounts()
+            .get(actor.business, id)
+            .await
+            .unwrap()
+            .unwrap()
+    }
+}
+
+pub fn new_employee(email: &str, roles: RoleSet, owner: bool) -> NewEmployee {
+    NewEmployee {
+        name: PersonName::parse("Sam Staff").unwrap(),
+        email: EmailAddress::parse(email).unwrap(),
+        phone: None,
+        roles: EmployeeRoles::new(roles, owner).unwrap(),
+    }
+}
+
+pub fn new_customer(email: &str, first: &str, last: &str) -> NewCustomer {
+    NewCustomer {
+        first_name: PersonName::parse(first).unwrap(),
+        last_name: PersonName::parse(last).unwrap(),
+        email: EmailAddress::parse(email).unwrap(),
+        details: CustomerDetails::default(),
+    }
+}

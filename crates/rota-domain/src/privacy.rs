@@ -1,0 +1,157 @@
+//! R8 privacy: what of a customer an actor is shown.
+
+use jiff::{SignedDuration, Timestamp};
+
+use crate::account::CustomerProfile;
+use crate::actor::{Actor, ActorKind};
+use crate::business::BusinessSettings;
+
+/// A customer as `actor` may see them.
+///
+/// Administrators and the customer themselves see everything. A service
+/// provider who is not an administrator sees the name abbreviated when
+/// `abbreviate_names` is on, and no address once `hide_addresses_after_hours`
+/// hours have passed since the end of the latest of their own bookings with
+/// this customer (`latest_own_booking_end`; with no such booking the address
+/// is hidden whenever the setting is on).
+#[must_use]
+pub fn customer_as_seen_by(
+    actor: &Actor,
+    settings: &BusinessSettings,
+    customer: &CustomerProfile,
+    latest_own_booking_end: Option<Timestamp>,
+    now: Timestamp,
+) -> CustomerProfile {
+    let ActorKind::Employee(roles) = actor.kind else {
+        return customer.clone();
+    };
+    if roles.is_administrator() {
+        return customer.clone();
+    }
+    let privacy = settings.access_rights.get().privacy;
+    let mut seen = customer.clone();
+    if privacy.abbreviate_names
+        && let Ok(last) = crate::name::PersonName::parse(&crate::access::abbreviate_last_name(
+            customer.last_name.as_str(),
+        ))
+    {
+        seen.last_name = last;
+    }
+    if let Some(hours) = privacy.hide_addresses_after_hours {
+        let visible = latest_own_booking_end.is_some_and(|end| {
+            let until = end.saturating_add(SignedDuration::from_hours(i64::from(hours)));
+            until.is_ok_and(|until| now < until)
+        });
+        if !visible {
+            seen.details = seen.details.without_address();
+        }
+    }
+    seen
+}
+
+#[cfg(test)]
+mod tests {
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::access::{AccessRights, AccessRightsInput, CustomerVisibility, Privacy};
+    use crate::account::{AccountStatus, CustomerDetails, Text};
+    use crate::id::{AccountId, BusinessId};
+    use crate::name::PersonName;
+    use crate::role::{EmployeeRoles, RoleSet};
+
+    fn customer() -> CustomerProfile {
+        CustomerProfile {
+            first_name: PersonName::parse("Ana").unwrap(),
+            last_name: PersonName::parse("Smith").unwrap(),
+            details: CustomerDetails {
+                address1: Text::parse("1 Main St").unwrap(),
+                city: Text::parse("Leeds").unwrap(),
+                phone: Text::parse("0123").unwrap(),
+                ..CustomerDetails::default()
+            },
+            archived_at: None,
+        }
+    }
+
+    fn actor(roles: RoleSet) -> Actor {
+        Actor {
+            id: AccountId::from_uuid(Uuid::from_u128(1)),
+            business: BusinessId::from_uuid(Uuid::from_u128(2)),
+            status: AccountStatus::Active,
+            kind: ActorKind::Employee(EmployeeRoles::staff(roles)),
+        }
+    }
+
+    fn settings(privacy: Privacy) -> BusinessSettings {
+        let rights = AccessRights::new(AccessRightsInput {
+            customers: CustomerVisibility::Details,
+            privacy,
+            ..AccessRightsInput::default()
+        })
+        .unwrap();
+        BusinessSettings {
+            access_rights: rights,
+            ..BusinessSettings::default()
+        }
+    }
+
+    fn at(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn r8_names_abbreviate_for_providers_only() {
+        let s = settings(Privacy {
+            abbreviate_names: true,
+            hide_addresses_after_hours: None,
+        });
+        let now = at("2026-05-01T12:00:00Z");
+        let seen =
+            customer_as_seen_by(&actor(RoleSet::ServiceProvider), &s, &customer(), None, now);
+        assert_eq!(seen.last_name.as_str(), "S.");
+        assert_eq!(seen.details, customer().details);
+        let admin = customer_as_seen_by(&actor(RoleSet::Both), &s, &customer(), None, now);
+        assert_eq!(admin.last_name.as_str(), "Smith");
+    }
+
+    #[test]
+    fn r8_addresses_hide_n_hours_after_the_booking_ends() {
+        let s = settings(Privacy {
+            abbreviate_names: false,
+            hide_addresses_after_hours: Some(2),
+        });
+        let provider = actor(RoleSet::ServiceProvider);
+        let end = at("2026-05-01T10:00:00Z");
+        let before = customer_as_seen_by(
+            &provider,
+            &s,
+            &customer(),
+            Some(end),
+            at("2026-05-01T11:59:59Z"),
+        );
+        assert!(before.details.has_address());
+        let after = customer_as_seen_by(
+            &provider,
+            &s,
+            &customer(),
+            Some(end),
+            at("2026-05-01T12:00:00Z"),
+        );
+        assert!(!after.details.has_address());
+        assert_eq!(
+            after.details.phone,
+            customer().details.phone,
+            "only the address hides"
+        );
+        let zero = settings(Privacy {
+            abbreviate_names: false,
+            hide_addresses_after_hours: Some(0),
+        });
+        assert!(
+            !customer_as_seen_by(&provider, &zero, &customer(), Some(end), end)
+                .details
+                .has_address()
+        );
+    }
+}

@@ -1,0 +1,162 @@
+//! Tidy checks that run as ordinary tests: the architecture's dependency
+//! rules, read from `cargo metadata`.
+
+#![cfg(test)]
+
+use std::collections::{BTreeSet, HashMap};
+use std::process::Command;
+
+use serde_json::Value;
+
+/// The workspace's resolved graph: package name → names of its normal
+/// (non-dev, non-build) dependencies.
+fn normal_dependency_graph() -> HashMap<String, Vec<String>> {
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--locked",
+            "--filter-platform",
+            &host_triple(),
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo metadata runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let metadata: Value = serde_json::from_slice(&output.stdout).expect("metadata is JSON");
+    let names: HashMap<&str, &str> = metadata["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["id"].as_str().unwrap(), p["name"].as_str().unwrap()))
+        .collect();
+    metadata["resolve"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|node| {
+            let deps = node["deps"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|d| {
+                    d["dep_kinds"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|k| k["kind"].is_null())
+                })
+                .map(|d| names[d["pkg"].as_str().unwrap()].to_owned())
+                .collect();
+            (names[node["id"].as_str().unwrap()].to_owned(), deps)
+        })
+        .collect()
+}
+
+/// The platform this machine builds for (dependencies of other targets,
+/// such as wasm's `js-sys`, never reach a Rota binary here).
+fn host_triple() -> String {
+    let out = Command::new("rustc")
+        .arg("-vV")
+        .output()
+        .expect("rustc runs");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("host: "))
+        .expect("rustc -vV names the host")
+        .to_owned()
+}
+
+fn transitive(graph: &HashMap<String, Vec<String>>, root: &str) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![root.to_owned()];
+    while let Some(name) = stack.pop() {
+        for dep in graph.get(&name).into_iter().flatten() {
+            if seen.insert(dep.clone()) {
+                stack.push(dep.clone());
+            }
+        }
+    }
+    seen
+}
+
+/// Runtimes, I/O, databases, HTTP, mail, hashing and OS randomness.
+const IMPURE: &[&str] = &[
+    "tokio",
+    "async-std",
+    "smol",
+    "futures",
+    "futures-util",
+    "mio",
+    "async-trait",
+    "sqlx",
+    "sqlx-core",
+    "libsqlite3-sys",
+    "axum",
+    "hyper",
+    "tower",
+    "lettre",
+    "argon2",
+    "rand",
+    "rand_core",
+    "getrandom",
+    "reqwest",
+];
+
+#[test]
+fn architecture_rota_domain_is_pure() {
+    let graph = normal_dependency_graph();
+    let deps = transitive(&graph, "rota-domain");
+    let bad: Vec<_> = deps
+        .iter()
+        .filter(|d| IMPURE.contains(&d.as_str()))
+        .collect();
+    assert!(bad.is_empty(), "rota-domain depends on {bad:?}");
+}
+
+#[test]
+fn architecture_rota_app_has_no_adapter_dependencies() {
+    let graph = normal_dependency_graph();
+    let deps = transitive(&graph, "rota-app");
+    let allowed_impure = ["async-trait"];
+    let bad: Vec<_> = deps
+        .iter()
+        .filter(|d| IMPURE.contains(&d.as_str()) && !allowed_impure.contains(&d.as_str()))
+        .collect();
+    assert!(bad.is_empty(), "rota-app depends on {bad:?}");
+}
+
+/// Dependency direction is one way (domain ← app ← adapters ← server), and
+/// adapters never import each other.
+#[test]
+fn architecture_crates_depend_only_inwards() {
+    let graph = normal_dependency_graph();
+    let allowed: &[(&str, &[&str])] = &[
+        ("rota-domain", &[]),
+        ("rota-app", &["rota-domain"]),
+        ("rota-store-memory", &["rota-app"]),
+        ("rota-store-sqlite", &["rota-app"]),
+        ("rota-store-postgres", &["rota-app"]),
+        ("rota-store-contract", &["rota-app"]),
+        ("rota-auth", &["rota-app"]),
+        ("rota-email", &["rota-app"]),
+        ("rota-http", &["rota-app"]),
+    ];
+    for (krate, may) in allowed {
+        let Some(deps) = graph.get(*krate) else {
+            continue;
+        };
+        let internal: Vec<_> = deps.iter().filter(|d| d.starts_with("rota-")).collect();
+        for dep in internal {
+            assert!(
+                may.contains(&dep.as_str()),
+                "{krate} must not depend on {dep}"
+            );
+        }
+    }
+}
