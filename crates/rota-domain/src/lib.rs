@@ -17,6 +17,7 @@ pub mod account;
 pub mod actor;
 pub mod audit;
 pub mod business;
+pub mod calendar;
 pub mod email;
 pub mod id;
 pub mod name;
@@ -26,6 +27,7 @@ pub mod policy;
 pub mod privacy;
 pub mod role;
 pub mod team;
+pub mod time;
 
 pub use jiff;
 pub use uuid;

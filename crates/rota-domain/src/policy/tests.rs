@@ -384,3 +384,101 @@ fn r8_privacy_does_not_widen_anything() {
         Err(Denied::Forbidden)
     );
 }
+
+#[test]
+fn r9_an_administrator_who_is_a_provider_has_both_sets_of_powers() {
+    let both = employee(BIZ, RoleSet::Both, false, AccountStatus::Active);
+    let settings = BusinessSettings::default();
+    let own = [ACTOR];
+    let booking = BookingRef {
+        business: BIZ,
+        customer: CUST2,
+        providers: &own,
+    };
+    // Administrator powers…
+    assert_eq!(authorize(&both, &Action::ListCustomers, &settings), Ok(()));
+    assert_eq!(
+        authorize(&both, &Action::CancelBooking(booking), &settings),
+        Ok(())
+    );
+    // …and a provider's: a work calendar of their own, which they may edit
+    // even though providers may not by default.
+    let me = EmployeeRef {
+        business: BIZ,
+        id: ACTOR,
+        owner: false,
+    };
+    assert_eq!(
+        authorize(&both, &Action::EditWorkCalendar(me), &settings),
+        Ok(())
+    );
+    assert!(both.is_provider() && both.is_administrator());
+}
+
+#[test]
+fn r10_a_customer_sees_only_their_own_bookings_and_books_only_themselves() {
+    let customer = Actor {
+        id: ACTOR,
+        business: BIZ,
+        status: AccountStatus::Active,
+        kind: ActorKind::Customer,
+    };
+    let open = BusinessSettings {
+        online_booking: true,
+        ..BusinessSettings::default()
+    };
+    let providers = [PROV2];
+    let mine = BookingRef {
+        business: BIZ,
+        customer: ACTOR,
+        providers: &providers,
+    };
+    let theirs = BookingRef {
+        business: BIZ,
+        customer: CUST2,
+        providers: &providers,
+    };
+    assert_eq!(
+        authorize(&customer, &Action::ViewBooking(mine), &open),
+        Ok(())
+    );
+    assert_eq!(
+        authorize(&customer, &Action::ViewBooking(theirs), &open),
+        Err(Denied::Forbidden)
+    );
+    assert_eq!(
+        authorize(&customer, &Action::CancelBooking(theirs), &open),
+        Err(Denied::Forbidden)
+    );
+    let me = CustomerRef {
+        business: BIZ,
+        id: ACTOR,
+        on_actor_bookings: false,
+    };
+    let other = CustomerRef {
+        business: BIZ,
+        id: CUST2,
+        on_actor_bookings: false,
+    };
+    assert_eq!(
+        authorize(&customer, &Action::CreateBooking { customer: me }, &open),
+        Ok(())
+    );
+    assert_eq!(
+        authorize(&customer, &Action::CreateBooking { customer: other }, &open),
+        Err(Denied::Forbidden)
+    );
+    assert_eq!(
+        authorize(
+            &customer,
+            &Action::CreateBooking { customer: me },
+            &BusinessSettings::default()
+        ),
+        Err(Denied::Forbidden),
+        "only when the business allows online booking"
+    );
+    assert_eq!(
+        booking_scope(&customer),
+        Ok(BookingScope::CustomerOf(ACTOR))
+    );
+}
