@@ -9,6 +9,7 @@ use jiff::tz::{TimeZone, TimeZoneDatabase};
 use serde::{Deserialize, Serialize};
 
 use crate::access::AccessRights;
+use crate::calendar::WeeklyHours;
 use crate::id::BusinessId;
 use crate::name::{BusinessName, Slug};
 use crate::plan::Subscription;
@@ -156,17 +157,24 @@ pub struct BusinessSettings {
     pub online_booking: bool,
     /// R8: what service providers who are not administrators may see and do.
     pub access_rights: AccessRights,
+    /// W2: when the business is open, in its own zone.
+    pub operating_hours: WeeklyHours,
+    /// W3: customers book at least this many minutes ahead.
+    pub min_notice_minutes: u32,
 }
 
 impl Default for BusinessSettings {
     /// Decision: online booking starts off (a new business opts in), the
     /// cancellation notice is the spec's 1440 minutes, access rights are the
-    /// narrowest.
+    /// narrowest, the business is open around the clock until it says
+    /// otherwise, and customers book at least an hour ahead.
     fn default() -> Self {
         Self {
             cancellation_notice_minutes: 1440,
             online_booking: false,
             access_rights: AccessRights::narrowest(),
+            operating_hours: WeeklyHours::always(),
+            min_notice_minutes: 60,
         }
     }
 }

@@ -119,7 +119,10 @@ mod hhmm {
         format!("{:02}:{:02}", t.hour(), t.minute())
     }
 
-    #[allow(clippy::trivially_copy_pass_by_ref, reason = "serde's `with` passes a reference")]
+    #[allow(
+        clippy::trivially_copy_pass_by_ref,
+        reason = "serde's `with` passes a reference"
+    )]
     pub(super) fn serialize<S: Serializer>(t: &Time, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&format(*t))
     }

@@ -61,6 +61,23 @@ id_type!(
     AuditEventId
 );
 
+id_type!(
+    /// A non-working time entry (time off, a break, a closure).
+    TimeOffId
+);
+id_type!(
+    /// A service the business offers.
+    ServiceId
+);
+id_type!(
+    /// A booking.
+    BookingId
+);
+id_type!(
+    /// A time-tracking entry.
+    TimeEntryId
+);
+
 /// A string that is not an identifier Rota could have issued.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("not a valid identifier")]

@@ -1,0 +1,238 @@
+//! Bookings (B1–B8): who is served, by whom, when, and what was paid.
+
+mod schedule;
+
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+
+pub use schedule::{
+    MAX_BOOKING, ProviderFacts, ScheduleError, check_customer, check_providers, check_range,
+};
+
+use crate::account::Text;
+use crate::id::{AccountId, BookingId, BusinessId, ServiceId};
+use crate::money::Money;
+use crate::time::TimeRange;
+
+/// Where a booking stands (B6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BookingStatus {
+    /// Booked, not started.
+    Scheduled,
+    /// Being served.
+    InProgress,
+    /// Done. Final.
+    Completed,
+    /// Called off; frees its time. Final.
+    Cancelled,
+    /// The customer did not come. Final.
+    NoShow,
+}
+
+impl BookingStatus {
+    /// Every status.
+    pub const ALL: [BookingStatus; 5] = [
+        Self::Scheduled,
+        Self::InProgress,
+        Self::Completed,
+        Self::Cancelled,
+        Self::NoShow,
+    ];
+
+    /// Whether the booking holds its providers' time (B4: every status but
+    /// `cancelled`).
+    #[must_use]
+    pub const fn holds_time(self) -> bool {
+        !matches!(self, Self::Cancelled)
+    }
+
+    /// `completed`, `cancelled` and `no_show` are final.
+    #[must_use]
+    pub const fn is_final(self) -> bool {
+        matches!(self, Self::Completed | Self::Cancelled | Self::NoShow)
+    }
+
+    /// B6: `scheduled` → `in_progress` → `completed`; `scheduled` → `cancelled` | `no_show`.
+    #[must_use]
+    pub const fn can_become(self, to: BookingStatus) -> bool {
+        matches!(
+            (self, to),
+            (
+                Self::Scheduled,
+                Self::InProgress | Self::Cancelled | Self::NoShow
+            ) | (Self::InProgress, Self::Completed)
+        )
+    }
+
+    /// The wire name.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Scheduled => "scheduled",
+            Self::InProgress => "in_progress",
+            Self::Completed => "completed",
+            Self::Cancelled => "cancelled",
+            Self::NoShow => "no_show",
+        }
+    }
+
+    /// Parses a wire name.
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+}
+
+/// B6: a move the status machine does not allow (409 `invalid_transition`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("a {} booking cannot become {}", from.as_str(), to.as_str())]
+pub struct InvalidTransition {
+    /// The status it has.
+    pub from: BookingStatus,
+    /// The status asked for.
+    pub to: BookingStatus,
+}
+
+/// Why a customer may not cancel (R10).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum CustomerCancelError {
+    /// Not `scheduled`.
+    #[error(transparent)]
+    Transition(#[from] InvalidTransition),
+    /// Later than the business's cancellation notice (409 `cancellation_window_passed`).
+    #[error("bookings can be cancelled up to {notice_minutes} minutes before they start")]
+    WindowPassed {
+        /// The business's notice.
+        notice_minutes: u32,
+    },
+}
+
+/// B8: a payment larger than what is owed (409 `overpayment`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the payment exceeds the balance of {balance_minor}")]
+pub struct Overpayment {
+    /// What is still owed.
+    pub balance_minor: i64,
+}
+
+/// A booking.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Booking {
+    /// Its id.
+    pub id: BookingId,
+    /// Its business.
+    pub business_id: BusinessId,
+    /// Its one customer (B1).
+    pub customer_id: AccountId,
+    /// The service booked, if any.
+    pub service_id: Option<ServiceId>,
+    /// `[starts_at, ends_at)` (B2).
+    pub range: TimeRange,
+    /// Assigned providers; empty = unassigned (B3).
+    pub providers: Vec<AccountId>,
+    /// Where it stands (B6).
+    pub status: BookingStatus,
+    /// What it costs.
+    pub price: Money,
+    /// What has been paid towards the price.
+    pub paid: Money,
+    /// Tips on top (not capped).
+    pub tips: Money,
+    /// Notes for the team.
+    pub notes: Option<Text>,
+    /// When it was made.
+    pub created_at: Timestamp,
+    /// When it last changed.
+    pub updated_at: Timestamp,
+    /// Bumped by every change (a calendar feed's `SEQUENCE`).
+    pub sequence: u32,
+}
+
+impl Booking {
+    /// What is still owed: price − paid (B8).
+    #[must_use]
+    pub fn balance_minor(&self) -> i64 {
+        self.price.minor() - self.paid.minor()
+    }
+
+    fn touch(&mut self, now: Timestamp) {
+        self.updated_at = now;
+        self.sequence = self.sequence.saturating_add(1);
+    }
+
+    /// Moves the booking to `to` (B6).
+    pub fn transition(
+        &mut self,
+        to: BookingStatus,
+        now: Timestamp,
+    ) -> Result<(), InvalidTransition> {
+        if !self.status.can_become(to) {
+            return Err(InvalidTransition {
+                from: self.status,
+                to,
+            });
+        }
+        self.status = to;
+        self.touch(now);
+        Ok(())
+    }
+
+    /// A customer cancels their own booking: allowed no later than
+    /// `notice_minutes` before it starts (R10).
+    pub fn cancel_by_customer(
+        &mut self,
+        notice_minutes: u32,
+        now: Timestamp,
+    ) -> Result<(), CustomerCancelError> {
+        if !self.status.can_become(BookingStatus::Cancelled) {
+            return Err(InvalidTransition {
+                from: self.status,
+                to: BookingStatus::Cancelled,
+            }
+            .into());
+        }
+        let notice = SignedDuration::from_mins(i64::from(notice_minutes));
+        let latest = self
+            .range
+            .start()
+            .checked_sub(notice)
+            .unwrap_or(Timestamp::MIN);
+        if now > latest {
+            return Err(CustomerCancelError::WindowPassed { notice_minutes });
+        }
+        self.transition(BookingStatus::Cancelled, now)?;
+        Ok(())
+    }
+
+    /// Records a payment and/or a tip (B8): a payment may not exceed the
+    /// balance; tips are not capped.
+    pub fn record_payment(
+        &mut self,
+        amount: Money,
+        tip: Money,
+        now: Timestamp,
+    ) -> Result<(), Overpayment> {
+        let balance = self.balance_minor();
+        if amount.minor() > balance {
+            return Err(Overpayment {
+                balance_minor: balance,
+            });
+        }
+        self.paid = self.paid.checked_add(amount).ok_or(Overpayment {
+            balance_minor: balance,
+        })?;
+        self.tips = self.tips.checked_add(tip).unwrap_or(self.tips);
+        self.touch(now);
+        Ok(())
+    }
+
+    /// Whether the booking holds `provider`'s time within `range` (B4).
+    #[must_use]
+    pub fn occupies(&self, provider: AccountId, range: &TimeRange) -> bool {
+        self.status.holds_time() && self.providers.contains(&provider) && self.range.overlaps(range)
+    }
+}
+
+#[cfg(test)]
+mod tests;
