@@ -52,6 +52,10 @@ impl Rota {
         self.ports.hasher.as_ref()
     }
 
+    pub(crate) fn new_uuid(&self) -> rota_domain::uuid::Uuid {
+        self.ports.ids.new_id()
+    }
+
     pub(crate) fn new_account_id(&self) -> AccountId {
         AccountId::from_uuid(self.ports.ids.new_id())
     }

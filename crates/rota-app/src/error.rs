@@ -68,6 +68,7 @@ impl Classify for StoreError {
         match self {
             StoreError::Conflict(Conflict::EmailTaken) => "email_taken",
             StoreError::Conflict(Conflict::SlugTaken) => "slug_taken",
+            StoreError::Conflict(Conflict::BookingOverlap(_)) => "double_booking",
             StoreError::Other(_) => "internal",
         }
     }

@@ -8,16 +8,22 @@
 
 mod app;
 pub mod audit;
+pub mod availability;
+pub mod bookings;
+pub mod calendars;
 pub mod customers;
 pub mod employees;
 pub mod error;
 pub mod page;
 pub mod ports;
+mod schedule;
+pub mod services;
 pub mod settings;
 pub mod signup;
 pub mod subscription;
 #[cfg(feature = "mocks")]
 pub mod testing;
+pub mod time_tracking;
 
 pub use app::{Ports, Rota};
 pub use error::{Classify, ErrorKind};

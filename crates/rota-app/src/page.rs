@@ -12,6 +12,9 @@ pub enum PageError {
     /// Not a cursor this server handed out.
     #[error("cursor is not valid")]
     Cursor,
+    /// `to` not after `from`.
+    #[error("`to` must come after `from`")]
+    Range,
 }
 
 /// How many items a page may hold.

@@ -4,14 +4,24 @@
 //! message) appears here; adapters implement these traits and translate.
 
 mod repositories;
+mod scheduling;
 mod services;
 mod store;
 
 pub use repositories::{AccountRepository, AuditLog, BusinessRepository, CustomerQuery};
+pub use scheduling::{
+    BookingQuery, BookingRepository, CalendarRepository, IdempotencyRecord, IdempotencyRepository,
+    ServiceRepository, StoredResponse, TimeEntryRepository,
+};
 pub use services::{Clock, HashError, IdSource, PasswordHash, PasswordHasher};
 pub use store::{Conflict, Store, StoreError, TxMode, UnitOfWork};
 
 #[cfg(feature = "mocks")]
 pub use repositories::{MockAccountRepository, MockAuditLog, MockBusinessRepository};
+#[cfg(feature = "mocks")]
+pub use scheduling::{
+    MockBookingRepository, MockCalendarRepository, MockIdempotencyRepository,
+    MockServiceRepository, MockTimeEntryRepository,
+};
 #[cfg(feature = "mocks")]
 pub use services::{MockClock, MockIdSource, MockPasswordHasher};

@@ -10,7 +10,7 @@ pub use schedule::{
 };
 
 use crate::account::Text;
-use crate::id::{AccountId, BookingId, BusinessId, ServiceId};
+use crate::id::{AccountId, BookingId, BusinessId, PaymentId, ServiceId};
 use crate::money::Money;
 use crate::time::TimeRange;
 
@@ -161,6 +161,28 @@ impl Booking {
         self.sequence = self.sequence.saturating_add(1);
     }
 
+    /// Moves or reassigns a `scheduled` booking and/or changes its notes;
+    /// the caller has re-checked B3–B5 for the new time and providers (B6).
+    pub fn amend(
+        &mut self,
+        range: TimeRange,
+        providers: Vec<AccountId>,
+        notes: Option<Text>,
+        now: Timestamp,
+    ) -> Result<(), InvalidTransition> {
+        if self.status != BookingStatus::Scheduled {
+            return Err(InvalidTransition {
+                from: self.status,
+                to: BookingStatus::Scheduled,
+            });
+        }
+        self.range = range;
+        self.providers = providers;
+        self.notes = notes;
+        self.touch(now);
+        Ok(())
+    }
+
     /// Moves the booking to `to` (B6).
     pub fn transition(
         &mut self,
@@ -232,6 +254,51 @@ impl Booking {
     pub fn occupies(&self, provider: AccountId, range: &TimeRange) -> bool {
         self.status.holds_time() && self.providers.contains(&provider) && self.range.overlaps(range)
     }
+}
+
+/// How a payment was made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[allow(missing_docs)]
+pub enum PaymentMethod {
+    Cash,
+    Card,
+    BankTransfer,
+    Other,
+}
+
+impl PaymentMethod {
+    /// The wire name.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Cash => "cash",
+            Self::Card => "card",
+            Self::BankTransfer => "bank_transfer",
+            Self::Other => "other",
+        }
+    }
+}
+
+/// A payment and/or tip recorded on a booking (B8).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Payment {
+    /// Its id.
+    pub id: PaymentId,
+    /// Its business.
+    pub business_id: BusinessId,
+    /// The booking paid for.
+    pub booking_id: BookingId,
+    /// Towards the price.
+    pub amount: Money,
+    /// On top.
+    pub tip: Money,
+    /// How.
+    pub method: PaymentMethod,
+    /// Who recorded it.
+    pub recorded_by: AccountId,
+    /// When.
+    pub at: Timestamp,
 }
 
 #[cfg(test)]

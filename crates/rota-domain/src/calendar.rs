@@ -307,5 +307,16 @@ impl From<WeeklyHours> for WeekInput {
     }
 }
 
+/// A provider's work calendar (W1): a zone (the business's unless set) and
+/// weekly work hours. A new provider has no hours, so is not bookable until
+/// an administrator (or they, with `work_hours=edit`) sets them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WorkCalendar {
+    /// The provider's own zone; `None` follows the business's.
+    pub zone: Option<crate::business::Zone>,
+    /// Weekly work hours, in that zone.
+    pub hours: WeeklyHours,
+}
+
 #[cfg(test)]
 mod tests;

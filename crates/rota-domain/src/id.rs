@@ -78,6 +78,11 @@ id_type!(
     TimeEntryId
 );
 
+id_type!(
+    /// A payment or tip recorded on a booking.
+    PaymentId
+);
+
 /// A string that is not an identifier Rota could have issued.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("not a valid identifier")]

@@ -22,6 +22,7 @@ pub mod business;
 pub mod calendar;
 pub mod email;
 pub mod id;
+pub mod idempotency;
 pub mod money;
 pub mod name;
 pub mod password;
@@ -32,6 +33,7 @@ pub mod role;
 pub mod service;
 pub mod team;
 pub mod time;
+pub mod time_entry;
 pub mod time_off;
 
 pub use jiff;

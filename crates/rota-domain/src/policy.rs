@@ -109,6 +109,8 @@ pub enum Action<'a> {
     ViewWorkCalendar(EmployeeRef),
     EditWorkCalendar(EmployeeRef),
     RotateCalendarFeed(EmployeeRef),
+    /// See when a provider can be booked (W3).
+    ViewAvailability(EmployeeRef),
     // Customers.
     ListCustomers,
     ViewCustomer(CustomerRef),
@@ -156,7 +158,8 @@ impl Action<'_> {
             | Action::SendPasswordReset(e)
             | Action::ViewWorkCalendar(e)
             | Action::EditWorkCalendar(e)
-            | Action::RotateCalendarFeed(e) => Some(e.business),
+            | Action::RotateCalendarFeed(e)
+            | Action::ViewAvailability(e) => Some(e.business),
             Action::ViewCustomer(c)
             | Action::EditCustomer(c)
             | Action::ArchiveCustomer(c)
@@ -257,7 +260,8 @@ fn provider_may(actor: &Actor, action: &Action<'_>, settings: &BusinessSettings)
         Action::ViewEmployee(t)
         | Action::EditEmployeeProfile(t)
         | Action::ViewWorkCalendar(t)
-        | Action::RotateCalendarFeed(t) => is_self(t),
+        | Action::RotateCalendarFeed(t)
+        | Action::ViewAvailability(t) => is_self(t),
         Action::EditWorkCalendar(t) => is_self(t) && rights.work_hours == WorkHoursAccess::Edit,
         Action::ListCustomers => rights.customers == CustomerVisibility::List,
         Action::ViewCustomer(c) => sees(c),
@@ -292,6 +296,7 @@ fn customer_may(actor: &Actor, action: &Action<'_>, settings: &BusinessSettings)
         | Action::ViewServices => true,
         Action::ViewCustomer(c) | Action::EditCustomer(c) => c.id == actor.id,
         Action::CreateBooking { customer } => customer.id == actor.id && settings.online_booking,
+        Action::ViewAvailability(_) => settings.online_booking,
         Action::ViewBooking(b) | Action::CancelBooking(b) => b.customer == actor.id,
         _ => false,
     }

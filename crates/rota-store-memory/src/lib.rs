@@ -14,21 +14,36 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use rota_app::domain::account::Account;
 use rota_app::domain::audit::{AuditEvent, AuditEventId};
+use rota_app::domain::booking::{Booking, Payment};
 use rota_app::domain::business::Business;
-use rota_app::domain::id::{AccountId, BusinessId};
+use rota_app::domain::calendar::WorkCalendar;
+use rota_app::domain::id::{AccountId, BookingId, BusinessId, ServiceId, TimeEntryId, TimeOffId};
 use rota_app::domain::name::Slug;
+use rota_app::domain::service::Service;
+use rota_app::domain::time_entry::TimeEntry;
+use rota_app::domain::time_off::TimeOff;
 use rota_app::ports::{
-    AccountRepository, AuditLog, BusinessRepository, Conflict, CustomerQuery, PasswordHash, Store,
-    StoreError, TxMode, UnitOfWork,
+    AccountRepository, AuditLog, BookingRepository, BusinessRepository, CalendarRepository,
+    Conflict, CustomerQuery, IdempotencyRecord, IdempotencyRepository, PasswordHash,
+    ServiceRepository, Store, StoreError, TimeEntryRepository, TxMode, UnitOfWork,
 };
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
+mod scheduling;
+
 #[derive(Clone, Debug, Default)]
-struct State {
+pub(crate) struct State {
     businesses: BTreeMap<BusinessId, Business>,
     accounts: BTreeMap<(BusinessId, AccountId), Account>,
     passwords: HashMap<(BusinessId, AccountId), PasswordHash>,
     audit: BTreeMap<(BusinessId, AuditEventId), AuditEvent>,
+    services: BTreeMap<(BusinessId, ServiceId), Service>,
+    calendars: HashMap<(BusinessId, AccountId), WorkCalendar>,
+    time_off: BTreeMap<(BusinessId, TimeOffId), TimeOff>,
+    bookings: BTreeMap<(BusinessId, BookingId), Booking>,
+    payments: Vec<Payment>,
+    idempotency: HashMap<(BusinessId, AccountId, String), IdempotencyRecord>,
+    time_entries: BTreeMap<(BusinessId, TimeEntryId), TimeEntry>,
 }
 
 /// The store. Clones share the same data.
@@ -66,11 +81,11 @@ impl Store for MemoryStore {
     }
 }
 
-struct MemoryTx {
+pub(crate) struct MemoryTx {
     /// Held by write transactions until they end.
     guard: Option<OwnedMutexGuard<State>>,
     /// This transaction's copy.
-    work: State,
+    pub(crate) work: State,
 }
 
 #[async_trait]
@@ -84,6 +99,26 @@ impl UnitOfWork for MemoryTx {
     }
 
     fn audit(&mut self) -> &mut dyn AuditLog {
+        self
+    }
+
+    fn services(&mut self) -> &mut dyn ServiceRepository {
+        self
+    }
+
+    fn calendars(&mut self) -> &mut dyn CalendarRepository {
+        self
+    }
+
+    fn bookings(&mut self) -> &mut dyn BookingRepository {
+        self
+    }
+
+    fn idempotency(&mut self) -> &mut dyn IdempotencyRepository {
+        self
+    }
+
+    fn time_entries(&mut self) -> &mut dyn TimeEntryRepository {
         self
     }
 
@@ -190,6 +225,17 @@ impl AccountRepository for MemoryTx {
         id: AccountId,
     ) -> Result<Option<Account>, StoreError> {
         Ok(self.work.accounts.get(&(business, id)).cloned())
+    }
+
+    async fn get_many(
+        &mut self,
+        business: BusinessId,
+        ids: &[AccountId],
+    ) -> Result<Vec<Account>, StoreError> {
+        Ok(ids
+            .iter()
+            .filter_map(|id| self.work.accounts.get(&(business, *id)).cloned())
+            .collect())
     }
 
     async fn by_email(

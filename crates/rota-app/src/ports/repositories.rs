@@ -63,6 +63,13 @@ pub trait AccountRepository: Send {
         id: AccountId,
     ) -> Result<Option<Account>, StoreError>;
 
+    /// The accounts of the business with these ids (unknown ids are left out).
+    async fn get_many(
+        &mut self,
+        business: BusinessId,
+        ids: &[AccountId],
+    ) -> Result<Vec<Account>, StoreError>;
+
     /// The account with this normalized email.
     async fn by_email(
         &mut self,

@@ -3,7 +3,13 @@
 
 use async_trait::async_trait;
 
+use rota_domain::id::AccountId;
+
 use super::repositories::{AccountRepository, AuditLog, BusinessRepository};
+use super::scheduling::{
+    BookingRepository, CalendarRepository, IdempotencyRepository, ServiceRepository,
+    TimeEntryRepository,
+};
 
 /// What a transaction is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,6 +30,9 @@ pub enum Conflict {
     /// Another business has the slug.
     #[error("slug already taken")]
     SlugTaken,
+    /// B4: the provider already has an active booking that overlaps.
+    #[error("{0} already has a booking at that time")]
+    BookingOverlap(AccountId),
 }
 
 /// A failure of the storage adapter.
@@ -62,6 +71,16 @@ pub trait UnitOfWork: Send {
     fn accounts(&mut self) -> &mut dyn AccountRepository;
     /// The audit log.
     fn audit(&mut self) -> &mut dyn AuditLog;
+    /// Services.
+    fn services(&mut self) -> &mut dyn ServiceRepository;
+    /// Work calendars and non-working hours.
+    fn calendars(&mut self) -> &mut dyn CalendarRepository;
+    /// Bookings and payments.
+    fn bookings(&mut self) -> &mut dyn BookingRepository;
+    /// Idempotency records.
+    fn idempotency(&mut self) -> &mut dyn IdempotencyRepository;
+    /// Time-tracking entries.
+    fn time_entries(&mut self) -> &mut dyn TimeEntryRepository;
     /// Makes every write of the transaction durable, at once.
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
 }

@@ -2,7 +2,10 @@
 
 #![allow(missing_docs, unreachable_pub, dead_code)]
 
+mod bookings;
 mod customers;
+mod properties;
+mod scheduling;
 mod signup;
 mod support;
 mod team;

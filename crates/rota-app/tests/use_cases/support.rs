@@ -115,3 +115,104 @@ pub fn new_customer(email: &str, first: &str, last: &str) -> NewCustomer {
         details: CustomerDetails::default(),
     }
 }
+
+/// A business on `grow` in Europe/London with one active provider working
+/// Mon–Fri 09:00–17:00, a 60-minute service at 50.00 and one customer.
+pub struct Salon {
+    pub w: World,
+    pub owner: Actor,
+    pub provider: Actor,
+    pub customer: Account,
+    pub service: rota_app::domain::service::Service,
+}
+
+pub async fn salon() -> Salon {
+    use rota_app::domain::calendar::{LocalInterval, WeeklyHours, WorkCalendar};
+    use rota_app::domain::money::Money;
+    use rota_app::domain::plan::Plan;
+    use rota_app::domain::service::ServiceDuration;
+    use rota_app::services::NewService;
+
+    let w = world();
+    let (_, owner) = w.sign_up("salon").await;
+    w.rota.change_plan(&owner, Plan::Grow).await.unwrap();
+    let provider = w
+        .employee(&owner, "pat@salon.example", RoleSet::ServiceProvider, false)
+        .await;
+    let day = vec![LocalInterval::parse("09:00", "17:00").unwrap()];
+    let hours = WeeklyHours::new([
+        day.clone(),
+        day.clone(),
+        day.clone(),
+        day.clone(),
+        day,
+        vec![],
+        vec![],
+    ])
+    .unwrap();
+    w.rota
+        .set_work_calendar(&owner, provider.id, WorkCalendar { zone: None, hours })
+        .await
+        .unwrap();
+    let service = w
+        .rota
+        .create_service(
+            &owner,
+            NewService {
+                name: BusinessName::parse("Haircut").unwrap(),
+                duration: ServiceDuration::minutes(60).unwrap(),
+                price: Money::new(5000).unwrap(),
+                providers: vec![],
+            },
+        )
+        .await
+        .unwrap();
+    let customer = w
+        .rota
+        .create_customer(&owner, new_customer("ana@x.example", "Ana", "Smith"))
+        .await
+        .unwrap();
+    Salon {
+        w,
+        owner,
+        provider,
+        customer,
+        service,
+    }
+}
+
+pub fn at(s: &str) -> Timestamp {
+    s.parse().unwrap()
+}
+
+impl Salon {
+    /// A booking request for the salon's customer and service with the provider.
+    pub fn request(&self, start: &str) -> rota_app::bookings::NewBooking {
+        rota_app::bookings::NewBooking {
+            customer: self.customer.id,
+            service: Some(self.service.id),
+            starts_at: at(start),
+            ends_at: None,
+            providers: vec![self.provider.id],
+            price: None,
+            notes: None,
+            allow_outside_work_hours: false,
+        }
+    }
+
+    pub async fn book(
+        &self,
+        by: &Actor,
+        start: &str,
+    ) -> Result<rota_app::bookings::BookingView, rota_app::bookings::BookingError> {
+        match self
+            .w
+            .rota
+            .create_booking(by, self.request(start), None)
+            .await?
+        {
+            rota_app::bookings::Created::New(v) => Ok(v),
+            rota_app::bookings::Created::Replayed(_) => unreachable!("no key was given"),
+        }
+    }
+}

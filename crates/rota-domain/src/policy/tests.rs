@@ -241,6 +241,8 @@ const MATRIX: &[Row] = &[
     ("edit another's calendar",     |_| Action::EditWorkCalendar(Ctx::other_provider()),  "AAA FFFFFFFFF FF F N"),
     ("rotate own calendar feed",    |c| Action::RotateCalendarFeed(c.myself()),           "AAA AAAAAAAAA FF F A"),
     ("rotate another's feed",       |_| Action::RotateCalendarFeed(Ctx::other_provider()),"AAA FFFFFFFFF FF F N"),
+    ("w3 own availability",         |c| Action::ViewAvailability(c.myself()),             "AAA AAAAAAAAA FA F A"),
+    ("w3 another's availability",   |_| Action::ViewAvailability(Ctx::other_provider()),  "AAA FFFFFFFFF FA F N"),
     ("r8 list customers",           |_| Action::ListCustomers,                            "AAA FFAAFFFFF FF F A"),
     ("r8 view customer on own job", |_| Action::ViewCustomer(Ctx::customer_on_my_bookings()), "AAA FAAAFFFFF FF F N"),
     ("r8 view any customer",        |_| Action::ViewCustomer(Ctx::customer_elsewhere()),  "AAA FFAAFFFFF FF F N"),

@@ -1,0 +1,170 @@
+//! Availability (W3): when a service can be booked, per provider.
+
+use std::collections::HashMap;
+
+use rota_domain::account::AccountStatus;
+use rota_domain::actor::Actor;
+use rota_domain::availability::{SlotRequest, slots};
+use rota_domain::id::{AccountId, ServiceId};
+use rota_domain::jiff::{SignedDuration, Timestamp};
+use rota_domain::policy::{Action, Denied, EmployeeRef, authorize};
+use rota_domain::time::TimeRange;
+
+use crate::Rota;
+use crate::error::{Classify, ErrorKind};
+use crate::ports::{StoreError, TxMode};
+use crate::schedule::Schedules;
+
+/// The longest window one availability question may cover.
+pub const MAX_WINDOW: SignedDuration = SignedDuration::from_hours(24 * 62);
+
+/// What to ask.
+#[derive(Clone, Copy, Debug)]
+pub struct AvailabilityQuery {
+    /// The service (its duration is the slot length).
+    pub service: ServiceId,
+    /// The window.
+    pub range: TimeRange,
+    /// One provider, or every provider offering the service.
+    pub provider: Option<AccountId>,
+    /// Slot step (15 minutes unless given).
+    pub step: Option<SignedDuration>,
+}
+
+/// One provider's slots.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProviderSlots {
+    /// The provider.
+    pub provider: AccountId,
+    /// Their display name.
+    pub name: String,
+    /// Bookable slots, in order.
+    pub slots: Vec<TimeRange>,
+}
+
+/// Why availability could not be answered.
+#[derive(Debug, thiserror::Error)]
+pub enum AvailabilityError {
+    /// The policy refused, or no such service or provider.
+    #[error(transparent)]
+    Denied(#[from] Denied),
+    /// The window is longer than 62 days (422).
+    #[error("ask about at most 62 days at a time")]
+    WindowTooLong,
+    /// Storage failed.
+    #[error(transparent)]
+    Unexpected(#[from] StoreError),
+}
+
+impl Classify for AvailabilityError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Denied(d) => d.kind(),
+            Self::WindowTooLong => ErrorKind::Invalid,
+            Self::Unexpected(e) => e.kind(),
+        }
+    }
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Denied(d) => d.code(),
+            Self::WindowTooLong => "validation",
+            Self::Unexpected(e) => e.code(),
+        }
+    }
+}
+
+impl Rota {
+    /// The slots at which `query.service` can be booked: operating hours ∩
+    /// work hours − non-working hours − active bookings, no earlier than
+    /// now + the business's minimum notice. Administrators see every
+    /// provider, a provider only themselves, a customer any provider when
+    /// online booking is on.
+    pub async fn availability(
+        &self,
+        actor: &Actor,
+        query: AvailabilityQuery,
+    ) -> Result<Vec<ProviderSlots>, AvailabilityError> {
+        if query.range.duration() > MAX_WINDOW {
+            return Err(AvailabilityError::WindowTooLong);
+        }
+        let mut tx = self.begin(TxMode::Read).await?;
+        let business = tx
+            .businesses()
+            .get(actor.business)
+            .await?
+            .ok_or(Denied::NotFound)?;
+        let service = tx
+            .services()
+            .get(business.id, query.service)
+            .await?
+            .filter(|s| s.active)
+            .ok_or(Denied::NotFound)?;
+        let mut providers: Vec<_> = tx
+            .accounts()
+            .employees(business.id)
+            .await?
+            .into_iter()
+            .filter(|a| a.status == AccountStatus::Active)
+            .filter(|a| a.employee().is_some_and(|e| e.roles.is_provider()))
+            .filter(|a| service.offered_by(a.id))
+            .filter(|a| query.provider.is_none_or(|p| p == a.id))
+            .collect();
+        if query.provider.is_some() && providers.is_empty() {
+            return Err(Denied::NotFound.into());
+        }
+        let may_see = |id: AccountId, owner: bool| {
+            let target = EmployeeRef {
+                business: business.id,
+                id,
+                owner,
+            };
+            authorize(actor, &Action::ViewAvailability(target), &business.settings)
+        };
+        if let Some(p) = providers.first().filter(|_| query.provider.is_some()) {
+            may_see(p.id, p.employee().is_some_and(|e| e.roles.is_owner()))?;
+        }
+        providers
+            .retain(|a| may_see(a.id, a.employee().is_some_and(|e| e.roles.is_owner())).is_ok());
+        if providers.is_empty() {
+            // Nobody visible: still refuse an actor who may see no one at all.
+            let any = EmployeeRef {
+                business: business.id,
+                id: actor.id,
+                owner: false,
+            };
+            authorize(actor, &Action::ViewAvailability(any), &business.settings)?;
+            return Ok(Vec::new());
+        }
+        let ids: Vec<AccountId> = providers.iter().map(|a| a.id).collect();
+        let schedules = Schedules::load(tx.as_mut(), &business, &ids, query.range).await?;
+        let mut busy: HashMap<AccountId, Vec<TimeRange>> = HashMap::new();
+        for b in tx
+            .bookings()
+            .overlapping(business.id, &ids, query.range)
+            .await?
+        {
+            for p in &b.providers {
+                busy.entry(*p).or_default().push(b.range);
+            }
+        }
+        let notice = SignedDuration::from_mins(i64::from(business.settings.min_notice_minutes));
+        let request = SlotRequest {
+            range: query.range,
+            duration: service.duration.duration(),
+            step: query.step.unwrap_or(SignedDuration::from_mins(15)),
+            not_before: self.now().checked_add(notice).unwrap_or(Timestamp::MAX),
+        };
+        Ok(providers
+            .iter()
+            .map(|a| {
+                let working = schedules.working_time(a.id, query.range);
+                let taken = busy.get(&a.id).map_or(&[][..], Vec::as_slice);
+                ProviderSlots {
+                    provider: a.id,
+                    name: a.display_name(),
+                    slots: slots(&working, taken, &request, schedules.zone_of(a.id)),
+                }
+            })
+            .collect())
+    }
+}

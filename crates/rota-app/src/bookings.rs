@@ -1,0 +1,223 @@
+//! Bookings: create (with idempotency keys), reschedule and reassign, move
+//! through the status machine, take payments, read as each actor may.
+
+mod change;
+mod create;
+mod read;
+
+use std::collections::HashMap;
+
+use rota_domain::account::{Account, Text};
+use rota_domain::actor::Actor;
+use rota_domain::booking::{
+    Booking, CustomerCancelError, InvalidTransition, Overpayment, PaymentMethod, ScheduleError,
+};
+use rota_domain::business::Business;
+use rota_domain::id::{AccountId, ServiceId};
+use rota_domain::jiff::Timestamp;
+use rota_domain::money::Money;
+use rota_domain::policy::Denied;
+use rota_domain::privacy::customer_as_seen_by;
+
+pub use change::BookingChanges;
+pub use create::{Created, IdempotencyRequest};
+pub use read::BookingFilter;
+
+use crate::error::{Classify, ErrorKind};
+use crate::page::PageError;
+use crate::ports::{Conflict, StoreError, UnitOfWork};
+
+/// A booking request.
+#[derive(Clone, Debug)]
+pub struct NewBooking {
+    /// The customer (B1).
+    pub customer: AccountId,
+    /// The service, if any (its duration and price are the defaults).
+    pub service: Option<ServiceId>,
+    /// When it starts.
+    pub starts_at: Timestamp,
+    /// When it ends; the service's duration if not given (B2).
+    pub ends_at: Option<Timestamp>,
+    /// Assigned providers (B3); empty = unassigned.
+    pub providers: Vec<AccountId>,
+    /// The price; the service's if not given, else 0.
+    pub price: Option<Money>,
+    /// Notes for the team.
+    pub notes: Option<Text>,
+    /// B5: an administrator's explicit override of work hours.
+    pub allow_outside_work_hours: bool,
+}
+
+/// A payment and/or tip to record (B8).
+#[derive(Clone, Copy, Debug)]
+pub struct NewPayment {
+    /// Towards the price.
+    pub amount: Money,
+    /// On top.
+    pub tip: Money,
+    /// How it was paid.
+    pub method: PaymentMethod,
+}
+
+/// A booking as an actor sees it: with the customer's name (abbreviated
+/// for providers when the business says so, R8) and the providers' display
+/// names (R10).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BookingView {
+    /// The booking.
+    pub booking: Booking,
+    /// The customer's name as the actor may see it.
+    pub customer_name: String,
+    /// Assigned providers with their display names.
+    pub providers: Vec<(AccountId, String)>,
+}
+
+/// Why a booking use case failed.
+#[derive(Debug, thiserror::Error)]
+pub enum BookingError {
+    /// The policy refused, or no such booking.
+    #[error(transparent)]
+    Denied(#[from] Denied),
+    /// B1–B5, B7.
+    #[error(transparent)]
+    Schedule(#[from] ScheduleError),
+    /// The service does not exist or is inactive (422).
+    #[error("no such service")]
+    ServiceNotFound,
+    /// The service is not offered by this provider (422).
+    #[error("{0} does not offer this service")]
+    NotOffered(AccountId),
+    /// Neither an end nor a service was given, or the end is not after the start (422).
+    #[error("give ends_at after starts_at, or a service")]
+    NoEnd,
+    /// A customer booking sooner than the business's minimum notice or in
+    /// the past (409 `not_available`).
+    #[error("that time can no longer be booked online")]
+    TooSoon,
+    /// B6 (409 `invalid_transition`).
+    #[error(transparent)]
+    Transition(#[from] InvalidTransition),
+    /// R10 (409 `cancellation_window_passed`).
+    #[error("bookings can be cancelled up to {notice_minutes} minutes before they start")]
+    CancellationWindowPassed {
+        /// The business's notice.
+        notice_minutes: u32,
+    },
+    /// B8 (409 `overpayment`).
+    #[error(transparent)]
+    Overpayment(#[from] Overpayment),
+    /// B9: the key was used with another request (422 `idempotency_key_reused`).
+    #[error("this Idempotency-Key was used with a different request")]
+    IdempotencyKeyReused,
+    /// A bad cursor or filter (422).
+    #[error(transparent)]
+    Page(#[from] PageError),
+    /// Storage failed.
+    #[error(transparent)]
+    Unexpected(StoreError),
+}
+
+impl From<StoreError> for BookingError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict(Conflict::BookingOverlap(p)) => {
+                Self::Schedule(ScheduleError::DoubleBooking(p))
+            }
+            other => Self::Unexpected(other),
+        }
+    }
+}
+
+impl From<CustomerCancelError> for BookingError {
+    fn from(e: CustomerCancelError) -> Self {
+        match e {
+            CustomerCancelError::Transition(t) => Self::Transition(t),
+            CustomerCancelError::WindowPassed { notice_minutes } => {
+                Self::CancellationWindowPassed { notice_minutes }
+            }
+        }
+    }
+}
+
+impl Classify for BookingError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Denied(d) => d.kind(),
+            Self::Schedule(s) if s.field().is_some() => ErrorKind::Invalid,
+            Self::ServiceNotFound
+            | Self::NotOffered(_)
+            | Self::NoEnd
+            | Self::IdempotencyKeyReused
+            | Self::Page(_) => ErrorKind::Invalid,
+            Self::Schedule(_)
+            | Self::TooSoon
+            | Self::Transition(_)
+            | Self::CancellationWindowPassed { .. }
+            | Self::Overpayment(_) => ErrorKind::Conflict,
+            Self::Unexpected(e) => e.kind(),
+        }
+    }
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Denied(d) => d.code(),
+            Self::Schedule(s) => s.code(),
+            Self::ServiceNotFound | Self::NotOffered(_) | Self::NoEnd | Self::Page(_) => {
+                "validation"
+            }
+            Self::TooSoon => "not_available",
+            Self::Transition(_) => "invalid_transition",
+            Self::CancellationWindowPassed { .. } => "cancellation_window_passed",
+            Self::Overpayment(_) => "overpayment",
+            Self::IdempotencyKeyReused => "idempotency_key_reused",
+            Self::Unexpected(e) => e.code(),
+        }
+    }
+}
+
+/// Builds views of `bookings` for `actor`, looking names up once.
+pub(crate) async fn views(
+    tx: &mut dyn UnitOfWork,
+    actor: &Actor,
+    business: &Business,
+    bookings: Vec<Booking>,
+    now: Timestamp,
+) -> Result<Vec<BookingView>, StoreError> {
+    let mut ids: Vec<AccountId> = bookings
+        .iter()
+        .flat_map(|b| b.providers.iter().copied().chain([b.customer_id]))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let people: HashMap<AccountId, Account> = tx
+        .accounts()
+        .get_many(business.id, &ids)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect();
+    Ok(bookings
+        .into_iter()
+        .map(|booking| {
+            let customer_name = people
+                .get(&booking.customer_id)
+                .and_then(|a| a.customer())
+                .map(|c| customer_as_seen_by(actor, &business.settings, c, None, now).full_name())
+                .unwrap_or_default();
+            let providers = booking
+                .providers
+                .iter()
+                .map(|p| {
+                    (
+                        *p,
+                        people.get(p).map(Account::display_name).unwrap_or_default(),
+                    )
+                })
+                .collect();
+            BookingView {
+                booking,
+                customer_name,
+                providers,
+            }
+        })
+        .collect())
+}

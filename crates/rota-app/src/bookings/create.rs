@@ -1,0 +1,268 @@
+//! Creating a booking, with B9's idempotency keys.
+
+use rota_domain::actor::Actor;
+use rota_domain::booking::{
+    Booking, BookingStatus, ProviderFacts, check_customer, check_providers, check_range,
+};
+use rota_domain::id::{AccountId, BookingId};
+use rota_domain::idempotency::{IdempotencyKey, still_remembered};
+use rota_domain::jiff::{SignedDuration, Timestamp};
+use rota_domain::money::Money;
+use rota_domain::policy::{Action, CustomerRef, Denied, authorize};
+use rota_domain::time::TimeRange;
+
+use super::{BookingError, BookingView, NewBooking, views};
+use crate::Rota;
+use crate::ports::{IdempotencyRecord, StoredResponse, TxMode, UnitOfWork};
+use crate::schedule::Schedules;
+
+/// Renders an outcome as the response to remember; `None` = do not
+/// remember it (an unexpected failure, which a retry should retry).
+pub(super) type Render =
+    dyn Fn(&Result<BookingView, BookingError>) -> Option<StoredResponse> + Send + Sync;
+
+/// B9: an `Idempotency-Key` with what identifies the request.
+pub struct IdempotencyRequest<'a> {
+    /// The key.
+    pub key: IdempotencyKey,
+    /// A digest of the request body; the same key with another digest is refused.
+    pub fingerprint: String,
+    /// How the caller renders the outcome, so a retry can replay it exactly.
+    pub render: &'a Render,
+}
+
+/// What `create_booking` did.
+#[derive(Debug)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "returned once per request, never stored"
+)]
+pub enum Created {
+    /// Made a new booking.
+    New(BookingView),
+    /// A retry: here is the first response, as it was.
+    Replayed(StoredResponse),
+}
+
+impl Rota {
+    /// Books a customer (B1–B5, B7, R10), honouring an idempotency key (B9).
+    pub async fn create_booking(
+        &self,
+        actor: &Actor,
+        new: NewBooking,
+        idempotency: Option<IdempotencyRequest<'_>>,
+    ) -> Result<Created, BookingError> {
+        let mut tx = self.begin(TxMode::Write).await?;
+        if let Some(req) = &idempotency
+            && let Some(first) = self.replay(tx.as_mut(), actor, req).await?
+        {
+            return Ok(Created::Replayed(first));
+        }
+        let outcome = self.place(tx.as_mut(), actor, new).await;
+        let Some(req) = idempotency else {
+            let view = outcome?;
+            tx.commit().await?;
+            return Ok(Created::New(view));
+        };
+        let response = (req.render)(&outcome);
+        match outcome {
+            Ok(view) => {
+                if let Some(response) = response {
+                    tx.idempotency()
+                        .save(&self.record(actor, &req, response))
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(Created::New(view))
+            }
+            Err(e) => {
+                // The booking's transaction is void; remember the refusal in
+                // a fresh one, unless a concurrent first request got there.
+                drop(tx);
+                if let Some(response) = response {
+                    let mut tx = self.begin(TxMode::Write).await?;
+                    if let Some(first) = self.replay(tx.as_mut(), actor, &req).await? {
+                        return Ok(Created::Replayed(first));
+                    }
+                    tx.idempotency()
+                        .save(&self.record(actor, &req, response))
+                        .await?;
+                    tx.commit().await?;
+                }
+                Err(e)
+            }
+        }
+    }
+
+    async fn replay(
+        &self,
+        tx: &mut dyn UnitOfWork,
+        actor: &Actor,
+        req: &IdempotencyRequest<'_>,
+    ) -> Result<Option<StoredResponse>, BookingError> {
+        let found = tx
+            .idempotency()
+            .lock_and_find(actor.business, actor.id, &req.key)
+            .await?;
+        match found {
+            Some(r) if still_remembered(r.created_at, self.now()) => {
+                if r.fingerprint == req.fingerprint {
+                    Ok(Some(r.response))
+                } else {
+                    Err(BookingError::IdempotencyKeyReused)
+                }
+            }
+            _ => Ok(None),
+        }
+    }
+
+    fn record(
+        &self,
+        actor: &Actor,
+        req: &IdempotencyRequest<'_>,
+        response: StoredResponse,
+    ) -> IdempotencyRecord {
+        IdempotencyRecord {
+            business: actor.business,
+            actor: actor.id,
+            key: req.key.clone(),
+            fingerprint: req.fingerprint.clone(),
+            response,
+            created_at: self.now(),
+        }
+    }
+
+    /// Checks every rule and inserts the booking, in `tx`.
+    async fn place(
+        &self,
+        tx: &mut dyn UnitOfWork,
+        actor: &Actor,
+        new: NewBooking,
+    ) -> Result<BookingView, BookingError> {
+        let business = tx
+            .businesses()
+            .get(actor.business)
+            .await?
+            .ok_or(Denied::NotFound)?;
+        let customer = tx.accounts().get(business.id, new.customer).await?;
+        let target = CustomerRef {
+            business: business.id,
+            id: new.customer,
+            on_actor_bookings: false,
+        };
+        authorize(
+            actor,
+            &Action::CreateBooking { customer: target },
+            &business.settings,
+        )?;
+        if new.allow_outside_work_hours {
+            authorize(actor, &Action::OverrideWorkHours, &business.settings)?;
+        }
+        let service = match new.service {
+            Some(id) => Some(
+                tx.services()
+                    .get(business.id, id)
+                    .await?
+                    .filter(|s| s.active)
+                    .ok_or(BookingError::ServiceNotFound)?,
+            ),
+            None => None,
+        };
+        let ends_at = match (new.ends_at, &service) {
+            (Some(end), _) => end,
+            (None, Some(s)) => new
+                .starts_at
+                .checked_add(s.duration.duration())
+                .map_err(|_| BookingError::NoEnd)?,
+            (None, None) => return Err(BookingError::NoEnd),
+        };
+        let range = TimeRange::new(new.starts_at, ends_at).map_err(|_| BookingError::NoEnd)?;
+        check_range(range)?;
+        check_customer(customer.as_ref())?;
+        if let Some(s) = &service
+            && let Some(p) = new.providers.iter().find(|p| !s.offered_by(**p))
+        {
+            return Err(BookingError::NotOffered(*p));
+        }
+        if actor.roles().is_none() {
+            let notice = SignedDuration::from_mins(i64::from(business.settings.min_notice_minutes));
+            if range.start() < self.now().checked_add(notice).unwrap_or(Timestamp::MAX) {
+                return Err(BookingError::TooSoon);
+            }
+        }
+        self.check_assignment(
+            tx,
+            &business,
+            &new.providers,
+            range,
+            None,
+            new.allow_outside_work_hours,
+        )
+        .await?;
+        let now = self.now();
+        let booking = Booking {
+            id: BookingId::from_uuid(self.new_uuid()),
+            business_id: business.id,
+            customer_id: new.customer,
+            service_id: service.as_ref().map(|s| s.id),
+            range,
+            providers: new.providers,
+            status: BookingStatus::Scheduled,
+            price: new
+                .price
+                .or(service.as_ref().map(|s| s.price))
+                .unwrap_or(Money::ZERO),
+            paid: Money::ZERO,
+            tips: Money::ZERO,
+            notes: new.notes,
+            created_at: now,
+            updated_at: now,
+            sequence: 0,
+        };
+        tx.bookings().insert(&booking).await?;
+        let mut seen = views(tx, actor, &business, vec![booking], now).await?;
+        Ok(seen.remove(0))
+    }
+
+    /// B3–B5 for `providers` over `range`: locks their calendars, loads their
+    /// hours and bookings (ignoring `except`, the booking being changed).
+    pub(crate) async fn check_assignment(
+        &self,
+        tx: &mut dyn UnitOfWork,
+        business: &rota_domain::business::Business,
+        providers: &[AccountId],
+        range: TimeRange,
+        except: Option<BookingId>,
+        override_hours: bool,
+    ) -> Result<(), BookingError> {
+        if providers.is_empty() {
+            return Ok(());
+        }
+        let mut lock_order = providers.to_vec();
+        lock_order.sort_unstable();
+        lock_order.dedup();
+        tx.bookings()
+            .lock_providers(business.id, &lock_order)
+            .await?;
+        let accounts = tx.accounts().get_many(business.id, providers).await?;
+        let schedules = Schedules::load(tx, business, providers, range).await?;
+        let others: Vec<_> = tx
+            .bookings()
+            .overlapping(business.id, providers, range)
+            .await?
+            .into_iter()
+            .filter(|b| Some(b.id) != except)
+            .collect();
+        let facts: Vec<ProviderFacts<'_>> = providers
+            .iter()
+            .map(|id| ProviderFacts {
+                id: *id,
+                account: accounts.iter().find(|a| a.id == *id),
+                within_working_time: schedules.within(*id, range),
+                has_overlap: others.iter().any(|b| b.occupies(*id, &range)),
+            })
+            .collect();
+        check_providers(&facts, override_hours)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,118 @@
+//! Reading bookings as each actor may (R6, R8, R10).
+
+use rota_domain::actor::Actor;
+use rota_domain::booking::BookingStatus;
+use rota_domain::id::{AccountId, BookingId};
+use rota_domain::jiff::Timestamp;
+use rota_domain::policy::{Action, BookingRef, BookingScope, Denied, authorize, booking_scope};
+use rota_domain::time::TimeRange;
+
+use super::{BookingError, BookingView, views};
+use crate::Rota;
+use crate::page::{Limit, Page, PageError};
+use crate::ports::{BookingQuery, TxMode};
+
+/// Which bookings to list.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct BookingFilter {
+    /// Bookings ending after this instant.
+    pub from: Option<Timestamp>,
+    /// Bookings starting before this instant.
+    pub to: Option<Timestamp>,
+    /// Assigned to this provider.
+    pub provider: Option<AccountId>,
+    /// Of this customer.
+    pub customer: Option<AccountId>,
+    /// In this status.
+    pub status: Option<BookingStatus>,
+}
+
+fn parse_cursor(cursor: &str) -> Option<(Timestamp, BookingId)> {
+    let (nanos, id) = cursor.split_once('_')?;
+    let t = Timestamp::from_nanosecond(nanos.parse().ok()?).ok()?;
+    Some((t, id.parse().ok()?))
+}
+
+impl Rota {
+    /// One booking.
+    pub async fn booking(&self, actor: &Actor, id: BookingId) -> Result<BookingView, BookingError> {
+        let mut tx = self.begin(TxMode::Read).await?;
+        let business = tx
+            .businesses()
+            .get(actor.business)
+            .await?
+            .ok_or(Denied::NotFound)?;
+        let booking = tx
+            .bookings()
+            .get(business.id, id)
+            .await?
+            .ok_or(Denied::NotFound)?;
+        let target = BookingRef {
+            business: booking.business_id,
+            customer: booking.customer_id,
+            providers: &booking.providers,
+        };
+        authorize(actor, &Action::ViewBooking(target), &business.settings)?;
+        let mut seen = views(tx.as_mut(), actor, &business, vec![booking], self.now()).await?;
+        Ok(seen.remove(0))
+    }
+
+    /// A page of bookings in start order: all of them for administrators, a
+    /// provider's own, a customer's own.
+    pub async fn list_bookings(
+        &self,
+        actor: &Actor,
+        filter: BookingFilter,
+        cursor: Option<&str>,
+        limit: Limit,
+    ) -> Result<Page<BookingView>, BookingError> {
+        let after = cursor
+            .map(|c| parse_cursor(c).ok_or(PageError::Cursor))
+            .transpose()?;
+        let within = match (filter.from, filter.to) {
+            (None, None) => None,
+            (from, to) => Some(
+                TimeRange::new(from.unwrap_or(Timestamp::MIN), to.unwrap_or(Timestamp::MAX))
+                    .map_err(|_| PageError::Range)?,
+            ),
+        };
+        let mut query = BookingQuery {
+            within,
+            provider: filter.provider,
+            customer: filter.customer,
+            status: filter.status,
+            after,
+            limit: limit.get() + 1,
+        };
+        match booking_scope(actor)? {
+            BookingScope::All => {}
+            BookingScope::AssignedTo(me) => {
+                if query.provider.is_some_and(|p| p != me) {
+                    return Err(Denied::Forbidden.into());
+                }
+                query.provider = Some(me);
+            }
+            BookingScope::CustomerOf(me) => {
+                if query.customer.is_some_and(|c| c != me) {
+                    return Err(Denied::Forbidden.into());
+                }
+                query.customer = Some(me);
+            }
+        }
+        let mut tx = self.begin(TxMode::Read).await?;
+        let business = tx
+            .businesses()
+            .get(actor.business)
+            .await?
+            .ok_or(Denied::NotFound)?;
+        let found = tx.bookings().list(business.id, &query).await?;
+        let seen = views(tx.as_mut(), actor, &business, found, self.now()).await?;
+        Ok(Page::from_overfetch(seen, limit, |v: &BookingView| {
+            format!(
+                "{}_{}",
+                v.booking.range.start().as_nanosecond(),
+                v.booking.id
+            )
+        }))
+    }
+}

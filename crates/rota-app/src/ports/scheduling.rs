@@ -1,0 +1,221 @@
+//! Storage ports of the scheduling core: services, calendars, bookings,
+//! idempotency records, time entries. All keyed by business (R12).
+
+use async_trait::async_trait;
+use rota_domain::booking::{Booking, BookingStatus, Payment};
+use rota_domain::calendar::WorkCalendar;
+use rota_domain::id::{AccountId, BookingId, BusinessId, ServiceId, TimeOffId};
+use rota_domain::idempotency::IdempotencyKey;
+use rota_domain::jiff::Timestamp;
+use rota_domain::service::Service;
+use rota_domain::time::TimeRange;
+use rota_domain::time_entry::TimeEntry;
+use rota_domain::time_off::TimeOff;
+
+use super::store::StoreError;
+
+/// Services.
+#[cfg_attr(feature = "mocks", mockall::automock)]
+#[async_trait]
+pub trait ServiceRepository: Send {
+    /// Stores a new service.
+    async fn insert(&mut self, service: &Service) -> Result<(), StoreError>;
+    /// One service.
+    async fn get(
+        &mut self,
+        business: BusinessId,
+        id: ServiceId,
+    ) -> Result<Option<Service>, StoreError>;
+    /// Saves a changed service.
+    async fn update(&mut self, service: &Service) -> Result<(), StoreError>;
+    /// Every service of the business, in id order.
+    async fn list(&mut self, business: BusinessId) -> Result<Vec<Service>, StoreError>;
+}
+
+/// Work calendars and non-working hours.
+#[cfg_attr(feature = "mocks", mockall::automock)]
+#[async_trait]
+pub trait CalendarRepository: Send {
+    /// The work calendars of these providers (those without one are left out).
+    async fn work_calendars(
+        &mut self,
+        business: BusinessId,
+        providers: &[AccountId],
+    ) -> Result<Vec<(AccountId, WorkCalendar)>, StoreError>;
+    /// Sets a provider's work calendar.
+    async fn set_work_calendar(
+        &mut self,
+        business: BusinessId,
+        provider: AccountId,
+        calendar: &WorkCalendar,
+    ) -> Result<(), StoreError>;
+    /// Every entry that can apply to these providers within `range`: theirs
+    /// and the business-wide ones (one-off ranges only when they overlap).
+    async fn time_off_within(
+        &mut self,
+        business: BusinessId,
+        providers: &[AccountId],
+        range: TimeRange,
+    ) -> Result<Vec<TimeOff>, StoreError>;
+    /// The entries of one provider (`Some`) or the business-wide ones (`None`).
+    async fn time_off_of(
+        &mut self,
+        business: BusinessId,
+        provider: Option<AccountId>,
+    ) -> Result<Vec<TimeOff>, StoreError>;
+    /// Stores an entry.
+    async fn insert_time_off(&mut self, entry: &TimeOff) -> Result<(), StoreError>;
+    /// Deletes an entry of that provider (or business-wide for `None`);
+    /// whether it existed.
+    async fn delete_time_off(
+        &mut self,
+        business: BusinessId,
+        provider: Option<AccountId>,
+        id: TimeOffId,
+    ) -> Result<bool, StoreError>;
+}
+
+/// Which bookings to list.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BookingQuery {
+    /// Only bookings that overlap this range.
+    pub within: Option<TimeRange>,
+    /// Only bookings assigned to this provider.
+    pub provider: Option<AccountId>,
+    /// Only bookings of this customer.
+    pub customer: Option<AccountId>,
+    /// Only bookings in this status.
+    pub status: Option<BookingStatus>,
+    /// Only bookings after this one in (start, id) order.
+    pub after: Option<(Timestamp, BookingId)>,
+    /// At most this many.
+    pub limit: u32,
+}
+
+/// Bookings and their payments.
+#[cfg_attr(feature = "mocks", mockall::automock)]
+#[async_trait]
+pub trait BookingRepository: Send {
+    /// Serializes booking writes for these providers until the transaction
+    /// ends (`PostgreSQL`: `pg_advisory_xact_lock` per provider, in id order),
+    /// so concurrent writers queue instead of deadlocking.
+    async fn lock_providers(
+        &mut self,
+        business: BusinessId,
+        providers: &[AccountId],
+    ) -> Result<(), StoreError>;
+
+    /// Stores a new booking.
+    ///
+    /// # Errors
+    /// MUST return `Conflict::BookingOverlap` when an assigned provider has
+    /// another active booking that overlaps it (B4) — the store enforces
+    /// this itself, whatever the caller checked before.
+    async fn insert(&mut self, booking: &Booking) -> Result<(), StoreError>;
+
+    /// One booking.
+    async fn get(
+        &mut self,
+        business: BusinessId,
+        id: BookingId,
+    ) -> Result<Option<Booking>, StoreError>;
+
+    /// Saves a changed booking.
+    ///
+    /// # Errors
+    /// MUST return `Conflict::BookingOverlap` as [`BookingRepository::insert`].
+    async fn update(&mut self, booking: &Booking) -> Result<(), StoreError>;
+
+    /// The active bookings of any of these providers that overlap `range`.
+    async fn overlapping(
+        &mut self,
+        business: BusinessId,
+        providers: &[AccountId],
+        range: TimeRange,
+    ) -> Result<Vec<Booking>, StoreError>;
+
+    /// Bookings in (start, id) order.
+    async fn list(
+        &mut self,
+        business: BusinessId,
+        query: &BookingQuery,
+    ) -> Result<Vec<Booking>, StoreError>;
+
+    /// The end of the latest active booking of `customer` assigned to
+    /// `provider`, if any (R8: whether the provider may see the customer).
+    async fn latest_with(
+        &mut self,
+        business: BusinessId,
+        customer: AccountId,
+        provider: AccountId,
+    ) -> Result<Option<Timestamp>, StoreError>;
+
+    /// Records a payment.
+    async fn insert_payment(&mut self, payment: &Payment) -> Result<(), StoreError>;
+}
+
+/// A response remembered for an idempotency key (B9): opaque bytes the
+/// caller produced.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredResponse {
+    /// HTTP status (or any code the caller uses).
+    pub status: u16,
+    /// The body, as sent.
+    pub body: Vec<u8>,
+}
+
+/// An idempotency key's record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IdempotencyRecord {
+    /// The business.
+    pub business: BusinessId,
+    /// Who sent it.
+    pub actor: AccountId,
+    /// The key.
+    pub key: IdempotencyKey,
+    /// A digest of the request it was first used with.
+    pub fingerprint: String,
+    /// The first response.
+    pub response: StoredResponse,
+    /// When it was first used.
+    pub created_at: Timestamp,
+}
+
+/// Idempotency records (B9).
+#[cfg_attr(feature = "mocks", mockall::automock)]
+#[async_trait]
+pub trait IdempotencyRepository: Send {
+    /// Locks the key for the transaction (so two requests with one key run
+    /// one after the other) and returns its record, if any.
+    async fn lock_and_find(
+        &mut self,
+        business: BusinessId,
+        actor: AccountId,
+        key: &IdempotencyKey,
+    ) -> Result<Option<IdempotencyRecord>, StoreError>;
+    /// Stores or replaces a record.
+    async fn save(&mut self, record: &IdempotencyRecord) -> Result<(), StoreError>;
+}
+
+/// Time-tracking entries.
+#[cfg_attr(feature = "mocks", mockall::automock)]
+#[async_trait]
+pub trait TimeEntryRepository: Send {
+    /// The employee's open entry, if clocked in.
+    async fn open_entry(
+        &mut self,
+        business: BusinessId,
+        employee: AccountId,
+    ) -> Result<Option<TimeEntry>, StoreError>;
+    /// Stores a new entry.
+    async fn insert(&mut self, entry: &TimeEntry) -> Result<(), StoreError>;
+    /// Saves a changed entry.
+    async fn update(&mut self, entry: &TimeEntry) -> Result<(), StoreError>;
+    /// Entries overlapping `range` (of one employee, or all), by clock-in time.
+    async fn list(
+        &mut self,
+        business: BusinessId,
+        employee: Option<AccountId>,
+        range: TimeRange,
+    ) -> Result<Vec<TimeEntry>, StoreError>;
+}

@@ -1,0 +1,89 @@
+//! Loading what availability and the booking rules need about providers'
+//! time, once per unit of work.
+
+use std::collections::HashMap;
+
+use rota_domain::availability::{BusinessHours, ProviderHours, working_time};
+use rota_domain::business::Business;
+use rota_domain::calendar::WorkCalendar;
+use rota_domain::id::AccountId;
+use rota_domain::jiff::tz::TimeZone;
+use rota_domain::time::TimeRange;
+use rota_domain::time_off::TimeOff;
+
+use crate::ports::{StoreError, UnitOfWork};
+
+/// Calendars and non-working hours of some providers around a range.
+pub(crate) struct Schedules {
+    zone: TimeZone,
+    operating_hours: rota_domain::calendar::WeeklyHours,
+    calendars: HashMap<AccountId, WorkCalendar>,
+    closures: Vec<TimeOff>,
+    time_off: HashMap<AccountId, Vec<TimeOff>>,
+}
+
+impl Schedules {
+    pub(crate) async fn load(
+        tx: &mut dyn UnitOfWork,
+        business: &Business,
+        providers: &[AccountId],
+        range: TimeRange,
+    ) -> Result<Self, StoreError> {
+        let calendars = tx
+            .calendars()
+            .work_calendars(business.id, providers)
+            .await?
+            .into_iter()
+            .collect();
+        let mut closures = Vec::new();
+        let mut time_off: HashMap<AccountId, Vec<TimeOff>> = HashMap::new();
+        for entry in tx
+            .calendars()
+            .time_off_within(business.id, providers, range)
+            .await?
+        {
+            match entry.provider {
+                Some(p) => time_off.entry(p).or_default().push(entry),
+                None => closures.push(entry),
+            }
+        }
+        Ok(Self {
+            zone: business.time_zone.tz().clone(),
+            operating_hours: business.settings.operating_hours.clone(),
+            calendars,
+            closures,
+            time_off,
+        })
+    }
+
+    /// The provider's calendar zone (theirs, or the business's).
+    pub(crate) fn zone_of(&self, provider: AccountId) -> &TimeZone {
+        self.calendars
+            .get(&provider)
+            .and_then(|c| c.zone.as_ref())
+            .map_or(&self.zone, |z| z.tz())
+    }
+
+    /// W3 without bookings: operating ∩ work − non-working hours.
+    pub(crate) fn working_time(&self, provider: AccountId, range: TimeRange) -> Vec<TimeRange> {
+        let empty = rota_domain::calendar::WeeklyHours::default();
+        let hours = self.calendars.get(&provider).map_or(&empty, |c| &c.hours);
+        let business = BusinessHours {
+            zone: &self.zone,
+            operating_hours: &self.operating_hours,
+            closures: &self.closures,
+        };
+        let own = self.time_off.get(&provider).map_or(&[][..], Vec::as_slice);
+        let provider_hours = ProviderHours {
+            zone: self.zone_of(provider),
+            work_hours: hours,
+            time_off: own,
+        };
+        working_time(&business, &provider_hours, range)
+    }
+
+    /// B5: whether `range` lies within the provider's working time.
+    pub(crate) fn within(&self, provider: AccountId, range: TimeRange) -> bool {
+        self.working_time(provider, range) == [range]
+    }
+}

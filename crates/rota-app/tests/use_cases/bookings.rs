@@ -1,0 +1,498 @@
+use rota_app::bookings::{BookingChanges, BookingFilter, Created, IdempotencyRequest, NewPayment};
+use rota_app::domain::access::{AccessRights, AccessRightsInput, Privacy};
+use rota_app::domain::booking::{BookingStatus, PaymentMethod, ScheduleError};
+use rota_app::domain::idempotency::IdempotencyKey;
+use rota_app::domain::jiff::SignedDuration;
+use rota_app::domain::money::Money;
+use rota_app::domain::role::RoleSet;
+use rota_app::page::Limit;
+use rota_app::ports::StoredResponse;
+use rota_app::settings::BusinessChanges;
+use rota_app::{Classify, ErrorKind};
+
+use crate::support::{at, new_customer, salon};
+
+// Monday 2026-03-09, Europe/London is on GMT: 10:00 local = 10:00Z.
+const MON_10: &str = "2026-03-09T10:00:00Z";
+
+#[tokio::test]
+async fn b2_a_service_booking_takes_the_service_duration_and_price() {
+    let s = salon().await;
+    let v = s.book(&s.owner, MON_10).await.unwrap();
+    assert_eq!(v.booking.range.end(), at("2026-03-09T11:00:00Z"));
+    assert_eq!(v.booking.price.minor(), 5000);
+    assert_eq!(v.customer_name, "Ana Smith");
+    assert_eq!(v.providers[0].1, "Sam Staff");
+}
+
+#[tokio::test]
+async fn b1_r12_the_customer_must_be_of_this_business() {
+    let s = salon().await;
+    let (_, other) = s.w.sign_up("elsewhere").await;
+    let stranger =
+        s.w.rota
+            .create_customer(&other, new_customer("z@x.example", "Zed", "Z"))
+            .await
+            .unwrap();
+    let mut req = s.request(MON_10);
+    req.customer = stranger.id;
+    let err =
+        s.w.rota
+            .create_booking(&s.owner, req, None)
+            .await
+            .unwrap_err();
+    assert_eq!((err.kind(), err.code()), (ErrorKind::Invalid, "validation"));
+    assert!(matches!(
+        err,
+        rota_app::bookings::BookingError::Schedule(ScheduleError::CustomerNotFound)
+    ));
+}
+
+#[tokio::test]
+async fn b3_only_active_service_providers_are_assigned() {
+    let s = salon().await;
+    let mut req = s.request(MON_10);
+    req.providers = vec![s.owner.id];
+    let err =
+        s.w.rota
+            .create_booking(&s.owner, req, None)
+            .await
+            .unwrap_err();
+    assert!(matches!(
+        err,
+        rota_app::bookings::BookingError::Schedule(ScheduleError::NotAProvider(_))
+    ));
+    s.w.rota
+        .deactivate_employee(&s.owner, s.provider.id)
+        .await
+        .unwrap();
+    let err = s.book(&s.owner, MON_10).await.unwrap_err();
+    assert_eq!(err.code(), "provider_inactive");
+}
+
+#[tokio::test]
+async fn b4_no_provider_is_double_booked_and_touching_is_fine() {
+    let s = salon().await;
+    s.book(&s.owner, MON_10).await.unwrap();
+    let err = s.book(&s.owner, "2026-03-09T10:30:00Z").await.unwrap_err();
+    assert_eq!(
+        (err.kind(), err.code()),
+        (ErrorKind::Conflict, "double_booking")
+    );
+    s.book(&s.owner, "2026-03-09T11:00:00Z").await.unwrap();
+}
+
+#[tokio::test]
+async fn b6_a_cancelled_booking_frees_its_time() {
+    let s = salon().await;
+    let first = s.book(&s.owner, MON_10).await.unwrap();
+    s.w.rota
+        .cancel_booking(&s.owner, first.booking.id)
+        .await
+        .unwrap();
+    s.book(&s.owner, MON_10).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn b4_concurrent_bookings_never_overlap() {
+    let s = salon().await;
+    let tasks: Vec<_> = (0..40)
+        .map(|i| {
+            let rota = s.w.rota.clone();
+            let owner = s.owner;
+            let mut req = s.request(MON_10);
+            req.starts_at = at(MON_10)
+                .checked_add(SignedDuration::from_mins(i % 4 * 10))
+                .unwrap();
+            tokio::spawn(async move { rota.create_booking(&owner, req, None).await })
+        })
+        .collect();
+    let mut ok = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(_) => ok += 1,
+            Err(e) => assert_eq!(e.code(), "double_booking", "{e:?}"),
+        }
+    }
+    assert_eq!(ok, 1);
+}
+
+#[tokio::test]
+async fn b5_outside_work_hours_needs_an_administrators_override() {
+    let s = salon().await;
+    let mut req = s.request("2026-03-09T17:30:00Z");
+    let err =
+        s.w.rota
+            .create_booking(&s.owner, req.clone(), None)
+            .await
+            .unwrap_err();
+    assert_eq!(err.code(), "outside_work_hours");
+    req.allow_outside_work_hours = true;
+    s.w.rota
+        .create_booking(&s.owner, req.clone(), None)
+        .await
+        .unwrap();
+    // Nobody else can override: the customer books for themselves.
+    s.w.rota
+        .update_business(
+            &s.owner,
+            BusinessChanges {
+                online_booking: Some(true),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let customer = s.w.activate(&s.customer).await;
+    req.starts_at = at("2026-03-10T18:00:00Z");
+    let err =
+        s.w.rota
+            .create_booking(&customer, req, None)
+            .await
+            .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Forbidden);
+}
+
+#[tokio::test]
+async fn b6_status_moves_and_reschedules_recheck_the_rules() {
+    let s = salon().await;
+    let a = s.book(&s.owner, MON_10).await.unwrap().booking;
+    let b = s
+        .book(&s.owner, "2026-03-09T12:00:00Z")
+        .await
+        .unwrap()
+        .booking;
+    let clash = BookingChanges {
+        starts_at: Some(at("2026-03-09T10:30:00Z")),
+        ..Default::default()
+    };
+    let err =
+        s.w.rota
+            .update_booking(&s.owner, b.id, clash)
+            .await
+            .unwrap_err();
+    assert_eq!(err.code(), "double_booking");
+    let later = BookingChanges {
+        starts_at: Some(at("2026-03-09T14:00:00Z")),
+        ..Default::default()
+    };
+    let moved =
+        s.w.rota
+            .update_booking(&s.owner, b.id, later)
+            .await
+            .unwrap();
+    assert_eq!(
+        moved.booking.range.end(),
+        at("2026-03-09T15:00:00Z"),
+        "the length is kept"
+    );
+    assert_eq!(moved.booking.sequence, 1);
+    // The provider starts and completes their own booking, but cannot cancel it.
+    s.w.rota.start_booking(&s.provider, a.id).await.unwrap();
+    let err =
+        s.w.rota
+            .cancel_booking(&s.provider, b.id)
+            .await
+            .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Forbidden);
+    let done = s.w.rota.complete_booking(&s.provider, a.id).await.unwrap();
+    assert_eq!(done.booking.status, BookingStatus::Completed);
+    let err = s.w.rota.cancel_booking(&s.owner, a.id).await.unwrap_err();
+    assert_eq!(
+        (err.kind(), err.code()),
+        (ErrorKind::Conflict, "invalid_transition")
+    );
+}
+
+#[tokio::test]
+async fn b7_archived_customers_cannot_be_booked() {
+    let s = salon().await;
+    s.w.rota
+        .archive_customer(&s.owner, s.customer.id)
+        .await
+        .unwrap();
+    let err = s.book(&s.owner, MON_10).await.unwrap_err();
+    assert_eq!(
+        (err.kind(), err.code()),
+        (ErrorKind::Conflict, "customer_archived")
+    );
+}
+
+#[tokio::test]
+async fn b8_r8_payments_and_tips_follow_the_access_rights() {
+    let s = salon().await;
+    let b = s.book(&s.owner, MON_10).await.unwrap().booking;
+    let pay = |amount, tip| NewPayment {
+        amount: Money::new(amount).unwrap(),
+        tip: Money::new(tip).unwrap(),
+        method: PaymentMethod::Card,
+    };
+    let err =
+        s.w.rota
+            .record_payment(&s.provider, b.id, pay(0, 300))
+            .await
+            .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Forbidden);
+    let rights = AccessRights::new(AccessRightsInput {
+        tips: true,
+        ..AccessRightsInput::default()
+    })
+    .unwrap();
+    s.w.rota.set_access_rights(&s.owner, rights).await.unwrap();
+    s.w.rota
+        .record_payment(&s.provider, b.id, pay(0, 300))
+        .await
+        .unwrap();
+    let err =
+        s.w.rota
+            .record_payment(&s.provider, b.id, pay(1000, 0))
+            .await
+            .unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::Forbidden,
+        "an amount needs `payments`"
+    );
+    let err =
+        s.w.rota
+            .record_payment(&s.owner, b.id, pay(5001, 0))
+            .await
+            .unwrap_err();
+    assert_eq!(
+        (err.kind(), err.code()),
+        (ErrorKind::Conflict, "overpayment")
+    );
+    let paid =
+        s.w.rota
+            .record_payment(&s.owner, b.id, pay(5000, 0))
+            .await
+            .unwrap();
+    assert_eq!(
+        (paid.booking.balance_minor(), paid.booking.tips.minor()),
+        (0, 300)
+    );
+}
+
+fn render(
+    result: &Result<rota_app::bookings::BookingView, rota_app::bookings::BookingError>,
+) -> Option<StoredResponse> {
+    Some(match result {
+        Ok(v) => StoredResponse {
+            status: 201,
+            body: v.booking.id.to_string().into_bytes(),
+        },
+        Err(e) if e.kind() == ErrorKind::Unexpected => return None,
+        Err(e) => StoredResponse {
+            status: 409,
+            body: e.code().as_bytes().to_vec(),
+        },
+    })
+}
+
+#[tokio::test]
+async fn b9_a_retry_with_the_same_key_replays_and_creates_nothing() {
+    let s = salon().await;
+    let key = IdempotencyKey::parse("retry-1").unwrap();
+    let req = |fp: &str| IdempotencyRequest {
+        key: key.clone(),
+        fingerprint: fp.into(),
+        render: &render,
+    };
+    let Created::New(first) =
+        s.w.rota
+            .create_booking(&s.owner, s.request(MON_10), Some(req("a")))
+            .await
+            .unwrap()
+    else {
+        panic!("first call creates")
+    };
+    let Created::Replayed(again) =
+        s.w.rota
+            .create_booking(&s.owner, s.request(MON_10), Some(req("a")))
+            .await
+            .unwrap()
+    else {
+        panic!("retry replays")
+    };
+    assert_eq!(
+        (again.status, again.body),
+        (201, first.booking.id.to_string().into_bytes())
+    );
+    let err =
+        s.w.rota
+            .create_booking(&s.owner, s.request(MON_10), Some(req("b")))
+            .await
+            .unwrap_err();
+    assert_eq!(
+        (err.kind(), err.code()),
+        (ErrorKind::Invalid, "idempotency_key_reused")
+    );
+    let all =
+        s.w.rota
+            .list_bookings(&s.owner, BookingFilter::default(), None, Limit::default())
+            .await
+            .unwrap();
+    assert_eq!(all.items.len(), 1);
+    // A day later the key is forgotten.
+    s.w.clock.advance(SignedDuration::from_hours(24));
+    let err =
+        s.w.rota
+            .create_booking(&s.owner, s.request(MON_10), Some(req("b")))
+            .await
+            .unwrap_err();
+    assert_eq!(err.code(), "double_booking", "treated as a new request");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn b9_two_at_once_with_one_key_create_one_booking() {
+    let s = salon().await;
+    let tasks: Vec<_> = (0..10)
+        .map(|_| {
+            let rota = s.w.rota.clone();
+            let owner = s.owner;
+            let req = s.request(MON_10);
+            tokio::spawn(async move {
+                let key = IdempotencyKey::parse("same").unwrap();
+                let idem = IdempotencyRequest {
+                    key,
+                    fingerprint: "fp".into(),
+                    render: &render,
+                };
+                match rota.create_booking(&owner, req, Some(idem)).await.unwrap() {
+                    Created::New(v) => v.booking.id.to_string().into_bytes(),
+                    Created::Replayed(r) => r.body,
+                }
+            })
+        })
+        .collect();
+    let mut bodies = Vec::new();
+    for t in tasks {
+        bodies.push(t.await.unwrap());
+    }
+    bodies.dedup();
+    assert_eq!(bodies.len(), 1, "every response names the same booking");
+    let all =
+        s.w.rota
+            .list_bookings(&s.owner, BookingFilter::default(), None, Limit::default())
+            .await
+            .unwrap();
+    assert_eq!(all.items.len(), 1);
+}
+
+#[tokio::test]
+async fn r10_customers_book_themselves_only_online_and_cancel_before_the_notice() {
+    let s = salon().await;
+    let customer = s.w.activate(&s.customer).await;
+    let err = s.book(&customer, MON_10).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Forbidden, "online booking is off");
+    s.w.rota
+        .update_business(
+            &s.owner,
+            BusinessChanges {
+                online_booking: Some(true),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    // The clock is at 2026-03-02T09:00Z; the booking is a week ahead.
+    let mine = s.book(&customer, MON_10).await.unwrap().booking;
+    s.w.clock.set(at("2026-03-08T10:00:01Z"));
+    let err =
+        s.w.rota
+            .cancel_booking(&customer, mine.id)
+            .await
+            .unwrap_err();
+    assert_eq!(
+        (err.kind(), err.code()),
+        (ErrorKind::Conflict, "cancellation_window_passed")
+    );
+    s.w.clock.set(at("2026-03-08T10:00:00Z"));
+    s.w.rota.cancel_booking(&customer, mine.id).await.unwrap();
+    // Too soon for online booking (minimum notice is an hour).
+    s.w.clock.set(at("2026-03-09T09:30:00Z"));
+    let err = s.book(&customer, MON_10).await.unwrap_err();
+    assert_eq!(err.code(), "not_available");
+}
+
+#[tokio::test]
+async fn r8_r10_each_actor_lists_only_their_bookings_with_names_as_allowed() {
+    let s = salon().await;
+    let second =
+        s.w.employee(
+            &s.owner,
+            "quinn@salon.example",
+            RoleSet::ServiceProvider,
+            false,
+        )
+        .await;
+    s.w.rota
+        .set_work_calendar(
+            &s.owner,
+            second.id,
+            s.w.rota
+                .work_calendar(&s.owner, s.provider.id)
+                .await
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    s.book(&s.owner, MON_10).await.unwrap();
+    let mut other = s.request(MON_10);
+    other.providers = vec![second.id];
+    s.w.rota
+        .create_booking(&s.owner, other, None)
+        .await
+        .unwrap();
+
+    let rights = AccessRights::new(AccessRightsInput {
+        privacy: Privacy {
+            abbreviate_names: true,
+            hide_addresses_after_hours: None,
+        },
+        ..AccessRightsInput::default()
+    })
+    .unwrap();
+    s.w.rota.set_access_rights(&s.owner, rights).await.unwrap();
+    let mine =
+        s.w.rota
+            .list_bookings(
+                &s.provider,
+                BookingFilter::default(),
+                None,
+                Limit::default(),
+            )
+            .await
+            .unwrap();
+    assert_eq!(mine.items.len(), 1);
+    assert_eq!(mine.items[0].customer_name, "Ana S.");
+    let asked = BookingFilter {
+        provider: Some(second.id),
+        ..BookingFilter::default()
+    };
+    let err =
+        s.w.rota
+            .list_bookings(&s.provider, asked, None, Limit::default())
+            .await
+            .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Forbidden);
+    let all =
+        s.w.rota
+            .list_bookings(&s.owner, BookingFilter::default(), None, Limit::default())
+            .await
+            .unwrap();
+    assert_eq!(all.items.len(), 2);
+    let customer = s.w.activate(&s.customer).await;
+    let theirs =
+        s.w.rota
+            .list_bookings(&customer, BookingFilter::default(), None, Limit::default())
+            .await
+            .unwrap();
+    assert_eq!(theirs.items.len(), 2);
+    assert!(
+        theirs
+            .items
+            .iter()
+            .all(|v| v.providers.iter().all(|(_, name)| name == "Sam Staff"))
+    );
+}

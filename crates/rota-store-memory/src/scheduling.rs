@@ -1,0 +1,344 @@
+//! The scheduling ports in memory.
+
+use async_trait::async_trait;
+use rota_app::domain::booking::{Booking, Payment};
+use rota_app::domain::calendar::WorkCalendar;
+use rota_app::domain::id::{AccountId, BookingId, BusinessId, ServiceId, TimeOffId};
+use rota_app::domain::idempotency::IdempotencyKey;
+use rota_app::domain::jiff::Timestamp;
+use rota_app::domain::service::Service;
+use rota_app::domain::time::TimeRange;
+use rota_app::domain::time_entry::TimeEntry;
+use rota_app::domain::time_off::{Absence, TimeOff};
+use rota_app::ports::{
+    BookingQuery, BookingRepository, CalendarRepository, Conflict, IdempotencyRecord,
+    IdempotencyRepository, ServiceRepository, StoreError, TimeEntryRepository,
+};
+
+use crate::MemoryTx;
+
+#[async_trait]
+impl ServiceRepository for MemoryTx {
+    async fn insert(&mut self, service: &Service) -> Result<(), StoreError> {
+        self.work
+            .services
+            .insert((service.business_id, service.id), service.clone());
+        Ok(())
+    }
+
+    async fn get(
+        &mut self,
+        business: BusinessId,
+        id: ServiceId,
+    ) -> Result<Option<Service>, StoreError> {
+        Ok(self.work.services.get(&(business, id)).cloned())
+    }
+
+    async fn update(&mut self, service: &Service) -> Result<(), StoreError> {
+        self.work
+            .services
+            .insert((service.business_id, service.id), service.clone());
+        Ok(())
+    }
+
+    async fn list(&mut self, business: BusinessId) -> Result<Vec<Service>, StoreError> {
+        Ok(self
+            .work
+            .services
+            .iter()
+            .filter(|((b, _), _)| *b == business)
+            .map(|(_, s)| s.clone())
+            .collect())
+    }
+}
+
+#[async_trait]
+impl CalendarRepository for MemoryTx {
+    async fn work_calendars(
+        &mut self,
+        business: BusinessId,
+        providers: &[AccountId],
+    ) -> Result<Vec<(AccountId, WorkCalendar)>, StoreError> {
+        Ok(providers
+            .iter()
+            .filter_map(|p| {
+                self.work
+                    .calendars
+                    .get(&(business, *p))
+                    .map(|c| (*p, c.clone()))
+            })
+            .collect())
+    }
+
+    async fn set_work_calendar(
+        &mut self,
+        business: BusinessId,
+        provider: AccountId,
+        calendar: &WorkCalendar,
+    ) -> Result<(), StoreError> {
+        self.work
+            .calendars
+            .insert((business, provider), calendar.clone());
+        Ok(())
+    }
+
+    async fn time_off_within(
+        &mut self,
+        business: BusinessId,
+        providers: &[AccountId],
+        range: TimeRange,
+    ) -> Result<Vec<TimeOff>, StoreError> {
+        Ok(self
+            .work
+            .time_off
+            .values()
+            .filter(|t| t.business_id == business)
+            .filter(|t| t.provider.is_none_or(|p| providers.contains(&p)))
+            .filter(|t| match &t.absence {
+                Absence::Range { range: r } => r.overlaps(&range),
+                Absence::Days { .. } | Absence::Weekly { .. } => true,
+            })
+            .cloned()
+            .collect())
+    }
+
+    async fn time_off_of(
+        &mut self,
+        business: BusinessId,
+        provider: Option<AccountId>,
+    ) -> Result<Vec<TimeOff>, StoreError> {
+        Ok(self
+            .work
+            .time_off
+            .values()
+            .filter(|t| t.business_id == business && t.provider == provider)
+            .cloned()
+            .collect())
+    }
+
+    async fn insert_time_off(&mut self, entry: &TimeOff) -> Result<(), StoreError> {
+        self.work
+            .time_off
+            .insert((entry.business_id, entry.id), entry.clone());
+        Ok(())
+    }
+
+    async fn delete_time_off(
+        &mut self,
+        business: BusinessId,
+        provider: Option<AccountId>,
+        id: TimeOffId,
+    ) -> Result<bool, StoreError> {
+        let key = (business, id);
+        if self
+            .work
+            .time_off
+            .get(&key)
+            .is_some_and(|t| t.provider == provider)
+        {
+            self.work.time_off.remove(&key);
+            Ok(true)
+        } else {
+            Ok(false)
+        }
+    }
+}
+
+impl MemoryTx {
+    /// B4, held by the store: the first assigned provider with another
+    /// active booking overlapping `booking`.
+    fn overlap(&self, booking: &Booking) -> Option<AccountId> {
+        if !booking.status.holds_time() {
+            return None;
+        }
+        booking.providers.iter().copied().find(|p| {
+            self.work.bookings.values().any(|other| {
+                other.business_id == booking.business_id
+                    && other.id != booking.id
+                    && other.occupies(*p, &booking.range)
+            })
+        })
+    }
+}
+
+#[async_trait]
+impl BookingRepository for MemoryTx {
+    async fn lock_providers(
+        &mut self,
+        _business: BusinessId,
+        _providers: &[AccountId],
+    ) -> Result<(), StoreError> {
+        // A write transaction holds the whole store already.
+        Ok(())
+    }
+
+    async fn insert(&mut self, booking: &Booking) -> Result<(), StoreError> {
+        if let Some(p) = self.overlap(booking) {
+            return Err(Conflict::BookingOverlap(p).into());
+        }
+        self.work
+            .bookings
+            .insert((booking.business_id, booking.id), booking.clone());
+        Ok(())
+    }
+
+    async fn get(
+        &mut self,
+        business: BusinessId,
+        id: BookingId,
+    ) -> Result<Option<Booking>, StoreError> {
+        Ok(self.work.bookings.get(&(business, id)).cloned())
+    }
+
+    async fn update(&mut self, booking: &Booking) -> Result<(), StoreError> {
+        if let Some(p) = self.overlap(booking) {
+            return Err(Conflict::BookingOverlap(p).into());
+        }
+        self.work
+            .bookings
+            .insert((booking.business_id, booking.id), booking.clone());
+        Ok(())
+    }
+
+    async fn overlapping(
+        &mut self,
+        business: BusinessId,
+        providers: &[AccountId],
+        range: TimeRange,
+    ) -> Result<Vec<Booking>, StoreError> {
+        Ok(self
+            .work
+            .bookings
+            .values()
+            .filter(|b| {
+                b.business_id == business && providers.iter().any(|p| b.occupies(*p, &range))
+            })
+            .cloned()
+            .collect())
+    }
+
+    async fn list(
+        &mut self,
+        business: BusinessId,
+        query: &BookingQuery,
+    ) -> Result<Vec<Booking>, StoreError> {
+        let mut found: Vec<Booking> = self
+            .work
+            .bookings
+            .values()
+            .filter(|b| b.business_id == business)
+            .filter(|b| query.within.is_none_or(|w| b.range.overlaps(&w)))
+            .filter(|b| query.provider.is_none_or(|p| b.providers.contains(&p)))
+            .filter(|b| query.customer.is_none_or(|c| b.customer_id == c))
+            .filter(|b| query.status.is_none_or(|s| b.status == s))
+            .filter(|b| {
+                query
+                    .after
+                    .is_none_or(|after| (b.range.start(), b.id) > after)
+            })
+            .cloned()
+            .collect();
+        found.sort_by_key(|b| (b.range.start(), b.id));
+        found.truncate(query.limit as usize);
+        Ok(found)
+    }
+
+    async fn latest_with(
+        &mut self,
+        business: BusinessId,
+        customer: AccountId,
+        provider: AccountId,
+    ) -> Result<Option<Timestamp>, StoreError> {
+        Ok(self
+            .work
+            .bookings
+            .values()
+            .filter(|b| {
+                b.business_id == business && b.customer_id == customer && b.status.holds_time()
+            })
+            .filter(|b| b.providers.contains(&provider))
+            .map(|b| b.range.end())
+            .max())
+    }
+
+    async fn insert_payment(&mut self, payment: &Payment) -> Result<(), StoreError> {
+        self.work.payments.push(payment.clone());
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl IdempotencyRepository for MemoryTx {
+    async fn lock_and_find(
+        &mut self,
+        business: BusinessId,
+        actor: AccountId,
+        key: &IdempotencyKey,
+    ) -> Result<Option<IdempotencyRecord>, StoreError> {
+        Ok(self
+            .work
+            .idempotency
+            .get(&(business, actor, key.as_str().to_owned()))
+            .cloned())
+    }
+
+    async fn save(&mut self, record: &IdempotencyRecord) -> Result<(), StoreError> {
+        let key = (
+            record.business,
+            record.actor,
+            record.key.as_str().to_owned(),
+        );
+        self.work.idempotency.insert(key, record.clone());
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl TimeEntryRepository for MemoryTx {
+    async fn open_entry(
+        &mut self,
+        business: BusinessId,
+        employee: AccountId,
+    ) -> Result<Option<TimeEntry>, StoreError> {
+        Ok(self
+            .work
+            .time_entries
+            .values()
+            .find(|e| e.business_id == business && e.employee == employee && e.clock_out.is_none())
+            .cloned())
+    }
+
+    async fn insert(&mut self, entry: &TimeEntry) -> Result<(), StoreError> {
+        self.work
+            .time_entries
+            .insert((entry.business_id, entry.id), entry.clone());
+        Ok(())
+    }
+
+    async fn update(&mut self, entry: &TimeEntry) -> Result<(), StoreError> {
+        self.work
+            .time_entries
+            .insert((entry.business_id, entry.id), entry.clone());
+        Ok(())
+    }
+
+    async fn list(
+        &mut self,
+        business: BusinessId,
+        employee: Option<AccountId>,
+        range: TimeRange,
+    ) -> Result<Vec<TimeEntry>, StoreError> {
+        let mut found: Vec<TimeEntry> = self
+            .work
+            .time_entries
+            .values()
+            .filter(|e| e.business_id == business && employee.is_none_or(|id| e.employee == id))
+            .filter(|e| {
+                e.clock_in < range.end() && e.clock_out.is_none_or(|out| out > range.start())
+            })
+            .cloned()
+            .collect();
+        found.sort_by_key(|e| (e.clock_in, e.id));
+        Ok(found)
+    }
+}
