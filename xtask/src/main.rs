@@ -1,18 +1,22 @@
 //! `cargo xtask`: the project's chores, as one small binary.
 //!
 //! - `cargo xtask ci`: formatting, lints and every test — what CI runs.
+//! - `cargo xtask bench`: the benchmarks, printed as a table beside their
+//!   targets and the raw limits measured in the same run.
 
 use std::env;
 use std::process::{Command, ExitCode};
 
+mod bench;
 mod tidy;
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
+        Some("bench") => bench::run(),
         _ => {
-            eprintln!("usage: cargo xtask <ci>");
+            eprintln!("usage: cargo xtask <ci|bench>");
             return ExitCode::from(2);
         }
     };
@@ -26,7 +30,7 @@ fn main() -> ExitCode {
 }
 
 /// Runs a command, echoing it; fails if it fails.
-fn run(program: &str, args: &[&str]) -> Result<(), String> {
+pub(crate) fn run(program: &str, args: &[&str]) -> Result<(), String> {
     eprintln!("$ {program} {}", args.join(" "));
     let status = Command::new(program)
         .args(args)

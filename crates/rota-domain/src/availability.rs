@@ -8,7 +8,7 @@
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
-use crate::calendar::WeeklyHours;
+use crate::calendar::{LocalDays, WeeklyHours};
 use crate::time::{TimeRange, intersect, normalize, subtract};
 use crate::time_off::TimeOff;
 
@@ -42,18 +42,25 @@ pub fn working_time(
     provider: &ProviderHours<'_>,
     range: TimeRange,
 ) -> Vec<TimeRange> {
-    let open = business.operating_hours.expand(business.zone, range);
-    let work = provider.work_hours.expand(provider.zone, range);
+    let business_days = LocalDays::new(business.zone, range);
+    let same_zone = business.zone == provider.zone;
+    let provider_days = if same_zone {
+        business_days.clone()
+    } else {
+        LocalDays::new(provider.zone, range)
+    };
+    let open = business.operating_hours.expand_days(&business_days, range);
+    let work = provider.work_hours.expand_days(&provider_days, range);
     let on_duty = intersect(&open, &work);
     if on_duty.is_empty() {
         return on_duty;
     }
     let mut off: Vec<TimeRange> = Vec::new();
     for t in business.closures {
-        off.extend(t.absence.expand(business.zone, range));
+        off.extend(t.absence.expand_days(&business_days, range));
     }
     for t in provider.time_off {
-        off.extend(t.absence.expand(provider.zone, range));
+        off.extend(t.absence.expand_days(&provider_days, range));
     }
     subtract(&on_duty, &normalize(off))
 }
@@ -93,35 +100,69 @@ pub fn slots(
     zone: &TimeZone,
 ) -> Vec<TimeRange> {
     let step = request.step.as_secs().max(60);
-    let free = subtract(working, &normalize(busy.to_vec()));
+    let duration = request.duration.as_secs();
     let mut out = Vec::new();
+    if duration <= 0 {
+        return out;
+    }
+    let free = subtract(working, &normalize(busy.to_vec()));
+    let offsets = Offsets::new(zone, request.range);
     for f in free {
-        let Some(mut start) = align_up(f.start().max(request.not_before), step, zone) else {
+        let Some(start) = align_up(f.start().max(request.not_before), step, &offsets) else {
             continue;
         };
-        while let Ok(slot) = TimeRange::starting_at(start, request.duration) {
-            if slot.end() > f.end() {
-                break;
+        // Whole seconds from here on: every start is aligned, every end is
+        // `duration` later.
+        let end = f.end().as_second();
+        let mut s = start.as_second();
+        while s + duration <= end {
+            if let Some(slot) = TimeRange::from_seconds(s, s + duration) {
+                out.push(slot);
             }
-            out.push(slot);
-            let Ok(next) = start.checked_add(SignedDuration::from_secs(step)) else {
-                break;
-            };
-            start = next;
+            s += step;
         }
     }
     out
 }
 
-/// The first instant at or after `t` whose local wall-clock time in `zone`
-/// is a whole multiple of `step` seconds since midnight.
-fn align_up(t: Timestamp, step: i64, zone: &TimeZone) -> Option<Timestamp> {
+/// A zone's UTC offsets over a range: the offset at its start and every
+/// transition within it (usually none, at most a few). Looking these up once
+/// matters: past the last year the database lists, every lookup evaluates
+/// the zone's POSIX rule.
+struct Offsets {
+    first: i32,
+    transitions: Vec<(Timestamp, i32)>,
+}
+
+impl Offsets {
+    fn new(zone: &TimeZone, range: TimeRange) -> Self {
+        let first = zone.to_offset(range.start()).seconds();
+        let transitions = zone
+            .following(range.start())
+            .take_while(|t| t.timestamp() < range.end())
+            .map(|t| (t.timestamp(), t.offset().seconds()))
+            .collect();
+        Self { first, transitions }
+    }
+
+    fn at(&self, t: Timestamp) -> i32 {
+        self.transitions
+            .iter()
+            .rev()
+            .find(|(at, _)| *at <= t)
+            .map_or(self.first, |(_, o)| *o)
+    }
+}
+
+/// The first instant at or after `t` whose local wall-clock time is a whole
+/// multiple of `step` seconds since midnight.
+fn align_up(t: Timestamp, step: i64, offsets: &Offsets) -> Option<Timestamp> {
     let whole = if t.subsec_nanosecond() > 0 {
         t.as_second() + 1
     } else {
         t.as_second()
     };
-    let local = whole + i64::from(zone.to_offset(t).seconds());
+    let local = whole + i64::from(offsets.at(t));
     let rem = local.rem_euclid(step);
     let aligned = if rem == 0 { whole } else { whole + step - rem };
     Timestamp::from_second(aligned).ok()

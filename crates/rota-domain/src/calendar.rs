@@ -1,11 +1,15 @@
 //! Weekly hours in wall-clock time (W1, W2): a provider's work hours, the
 //! business's operating hours, recurring breaks.
 
+mod days;
+
 use std::fmt;
 
 use jiff::civil::{Date, Time, Weekday};
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
+
+pub(crate) use days::LocalDays;
 
 use crate::time::{TimeRange, local_to_instant, normalize};
 
@@ -79,6 +83,15 @@ impl LocalInterval {
         };
         let start = local_to_instant(tz, day.to_datetime(self.start))?;
         let end = local_to_instant(tz, end_day.to_datetime(self.end))?;
+        TimeRange::new(start, end).ok()
+    }
+}
+
+impl LocalInterval {
+    /// As [`LocalInterval::on`], for day `i` of precomputed local days.
+    pub(crate) fn on_day(&self, days: &LocalDays<'_>, i: usize) -> Option<TimeRange> {
+        let start = days.instant(i, self.start)?;
+        let end = days.instant(if self.overnight() { i + 1 } else { i }, self.end)?;
         TimeRange::new(start, end).ok()
     }
 }
@@ -241,32 +254,21 @@ impl WeeklyHours {
     /// The instants these hours cover within `range`, in `tz`, normalized.
     #[must_use]
     pub fn expand(&self, tz: &TimeZone, range: TimeRange) -> Vec<TimeRange> {
+        self.expand_days(&LocalDays::new(tz, range), range)
+    }
+
+    /// As [`WeeklyHours::expand`], over precomputed local days.
+    pub(crate) fn expand_days(&self, days: &LocalDays<'_>, range: TimeRange) -> Vec<TimeRange> {
         let mut out = Vec::new();
-        for day in local_days(tz, range) {
+        for (i, day) in days.dates() {
             for iv in self.on(day.weekday()) {
-                if let Some(r) = iv.on(day, tz).and_then(|r| r.intersection(&range)) {
+                if let Some(r) = iv.on_day(days, i).and_then(|r| r.intersection(&range)) {
                     out.push(r);
                 }
             }
         }
         normalize(out)
     }
-}
-
-/// Every local date in `tz` whose intervals can reach into `range`: from the
-/// day before its start (for overnight intervals) to the day of its end.
-pub(crate) fn local_days(tz: &TimeZone, range: TimeRange) -> impl Iterator<Item = Date> {
-    let first = range.start().to_zoned(tz.clone()).date().yesterday().ok();
-    let last = range.end().to_zoned(tz.clone()).date();
-    let mut next = first;
-    std::iter::from_fn(move || {
-        let day = next?;
-        if day > last {
-            return None;
-        }
-        next = day.tomorrow().ok();
-        Some(day)
-    })
 }
 
 impl TryFrom<WeekInput> for WeeklyHours {

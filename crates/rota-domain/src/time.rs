@@ -63,6 +63,13 @@ impl TimeRange {
         Self::new(start, end)
     }
 
+    /// `[start, end)` from Unix seconds, if valid.
+    pub(crate) fn from_seconds(start: i64, end: i64) -> Option<Self> {
+        let start = Timestamp::from_second(start).ok()?;
+        let end = Timestamp::from_second(end).ok()?;
+        Self::new(start, end).ok()
+    }
+
     /// The first instant.
     #[must_use]
     pub const fn start(&self) -> Timestamp {

@@ -3,14 +3,14 @@
 //! holidays).
 
 use jiff::Timestamp;
-use jiff::civil::{Date, Time, Weekday};
+use jiff::civil::{Date, Weekday};
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
 use crate::account::Text;
-use crate::calendar::{LocalInterval, local_days};
+use crate::calendar::{LocalDays, LocalInterval};
 use crate::id::{AccountId, BusinessId, TimeOffId};
-use crate::time::{TimeRange, local_to_instant, normalize};
+use crate::time::{TimeRange, normalize};
 
 /// A day of the week, by name on the wire (`monday`…).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -100,25 +100,30 @@ impl Absence {
     pub fn expand(&self, tz: &TimeZone, range: TimeRange) -> Vec<TimeRange> {
         match self {
             Absence::Range { range: r } => r.intersection(&range).into_iter().collect(),
-            Absence::Days { first, last } => {
-                let midnight = |d: Date| local_to_instant(tz, d.to_datetime(Time::midnight()));
-                let spans = local_days(tz, range)
-                    .filter(|d| first <= d && d <= last)
-                    .filter_map(|d| {
-                        TimeRange::new(midnight(d)?, midnight(d.tomorrow().ok()?)?).ok()
-                    })
-                    .filter_map(|r| r.intersection(&range));
-                normalize(spans.collect())
-            }
+            _ => self.expand_days(&LocalDays::new(tz, range), range),
+        }
+    }
+
+    /// As [`Absence::expand`], over precomputed local days.
+    pub(crate) fn expand_days(&self, days: &LocalDays<'_>, range: TimeRange) -> Vec<TimeRange> {
+        let spans: Vec<TimeRange> = match self {
+            Absence::Range { range: r } => return r.intersection(&range).into_iter().collect(),
+            Absence::Days { first, last } => days
+                .dates()
+                .filter(|(_, d)| first <= d && d <= last)
+                .filter_map(|(i, _)| days.whole_day(i))
+                .filter_map(|r| r.intersection(&range))
+                .collect(),
             Absence::Weekly { weekday, interval } => {
                 let day = Weekday::from(*weekday);
-                let spans = local_days(tz, range)
-                    .filter(|d| d.weekday() == day)
-                    .filter_map(|d| interval.on(d, tz))
-                    .filter_map(|r| r.intersection(&range));
-                normalize(spans.collect())
+                days.dates()
+                    .filter(|(_, d)| d.weekday() == day)
+                    .filter_map(|(i, _)| interval.on_day(days, i))
+                    .filter_map(|r| r.intersection(&range))
+                    .collect()
             }
-        }
+        };
+        normalize(spans)
     }
 }
 

@@ -164,3 +164,60 @@ fn always_open_covers_every_instant() {
         vec![any]
     );
 }
+
+mod fast_path {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// The slow, obviously right expansion: each day's intervals through
+    /// `LocalInterval::on`, one time-zone lookup per endpoint.
+    fn naive(hours: &WeeklyHours, tz: &TimeZone, range: TimeRange) -> Vec<TimeRange> {
+        let first = range
+            .start()
+            .to_zoned(tz.clone())
+            .date()
+            .yesterday()
+            .unwrap();
+        let last = range.end().to_zoned(tz.clone()).date();
+        let mut out = Vec::new();
+        let mut day = first;
+        while day <= last {
+            for iv in hours.on(day.weekday()) {
+                if let Some(r) = iv.on(day, tz).and_then(|r| r.intersection(&range)) {
+                    out.push(r);
+                }
+            }
+            day = day.tomorrow().unwrap();
+        }
+        crate::time::normalize(out)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// W3: the precomputed-midnight fast path gives exactly what the
+        /// slow path does, across DST transitions.
+        #[test]
+        fn w3_fast_expansion_equals_the_slow_one(
+            spec in proptest::collection::vec((0usize..7, 0i8..24, 0i8..4, 0i8..24, 0i8..4), 0..7),
+            zone in prop_oneof![Just("America/New_York"), Just("Europe/London"), Just("Australia/Lord_Howe"), Just("Asia/Kathmandu"), Just("America/Santiago")],
+            start_day in 0i64..400,
+            len_days in 1i64..40,
+        ) {
+            let mut days: [Vec<LocalInterval>; 7] = Default::default();
+            for (d, sh, sq, eh, eq) in spec {
+                if days[d].is_empty() {
+                    let t = |h: i8, q: i8| Time::new(h, q * 15, 0, 0).unwrap();
+                    days[d].push(LocalInterval::new(t(sh, sq), t(eh, eq)));
+                }
+            }
+            let Ok(hours) = WeeklyHours::new(days) else { return Ok(()) };
+            let tz = tz(zone);
+            let start = ts("2026-01-01T00:00:00Z").checked_add(jiff::SignedDuration::from_hours(start_day * 24 + 7)).unwrap();
+            let end = start.checked_add(jiff::SignedDuration::from_hours(len_days * 24)).unwrap();
+            let r = TimeRange::new(start, end).unwrap();
+            prop_assert_eq!(hours.expand(&tz, r), naive(&hours, &tz, r));
+        }
+    }
+}
