@@ -46,6 +46,11 @@ pub(crate) struct State {
     time_entries: BTreeMap<(BusinessId, TimeEntryId), TimeEntry>,
 }
 
+/// A second row with an id that is already taken (a primary-key violation).
+#[derive(Debug, thiserror::Error)]
+#[error("duplicate {0} id")]
+struct DuplicateId(&'static str);
+
 /// The store. Clones share the same data.
 #[derive(Clone, Debug, Default)]
 pub struct MemoryStore {
@@ -309,9 +314,11 @@ impl AccountRepository for MemoryTx {
 #[async_trait]
 impl AuditLog for MemoryTx {
     async fn append(&mut self, event: &AuditEvent) -> Result<(), StoreError> {
-        self.work
-            .audit
-            .insert((event.business_id, event.id), event.clone());
+        let key = (event.business_id, event.id);
+        if self.work.audit.contains_key(&key) {
+            return Err(StoreError::other(DuplicateId("audit event")));
+        }
+        self.work.audit.insert(key, event.clone());
         Ok(())
     }
 

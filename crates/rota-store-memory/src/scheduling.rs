@@ -144,7 +144,32 @@ impl CalendarRepository for MemoryTx {
     }
 }
 
+/// A write the store refuses as a database would refuse it with a foreign key.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct Refused(&'static str);
+
 impl MemoryTx {
+    /// B1 and B3, held by the store: the customer is a customer of the
+    /// booking's business, and every provider is one of its accounts.
+    fn references(&self, booking: &Booking) -> Result<(), StoreError> {
+        let account = |id| self.work.accounts.get(&(booking.business_id, id));
+        if account(booking.customer_id)
+            .and_then(|a| a.customer())
+            .is_none()
+        {
+            return Err(StoreError::other(Refused(
+                "a booking's customer must be a customer of its business",
+            )));
+        }
+        if booking.providers.iter().any(|p| account(*p).is_none()) {
+            return Err(StoreError::other(Refused(
+                "a booking's providers must be accounts of its business",
+            )));
+        }
+        Ok(())
+    }
+
     /// B4, held by the store: the first assigned provider with another
     /// active booking overlapping `booking`.
     fn overlap(&self, booking: &Booking) -> Option<AccountId> {
@@ -173,6 +198,7 @@ impl BookingRepository for MemoryTx {
     }
 
     async fn insert(&mut self, booking: &Booking) -> Result<(), StoreError> {
+        self.references(booking)?;
         if let Some(p) = self.overlap(booking) {
             return Err(Conflict::BookingOverlap(p).into());
         }
@@ -191,6 +217,7 @@ impl BookingRepository for MemoryTx {
     }
 
     async fn update(&mut self, booking: &Booking) -> Result<(), StoreError> {
+        self.references(booking)?;
         if let Some(p) = self.overlap(booking) {
             return Err(Conflict::BookingOverlap(p).into());
         }

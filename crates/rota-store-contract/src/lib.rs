@@ -1,0 +1,59 @@
+//! The storage contract: one story of tests that every store runs —
+//! `rota-store-memory` and `rota-store-sqlite` always, `rota-store-postgres`
+//! when `ROTA_TEST_DATABASE_URL` is set.
+//!
+//! Each story is an async function taking a fresh, empty store; a failed
+//! assertion panics. [`contract_tests!`] turns the whole list into
+//! `#[tokio::test]`s for one store.
+
+#![allow(
+    clippy::missing_panics_doc,
+    clippy::many_single_char_names,
+    clippy::too_many_lines,
+    reason = "a contract story reports a broken promise by panicking, like any test"
+)]
+
+mod fixtures;
+mod stories;
+
+pub use fixtures::{Fixture, rota_on};
+pub use stories::*;
+
+/// Declares one `#[tokio::test]` per story for a store. `$fresh` is an async
+/// expression giving `Option<Fresh>` (`None` skips: no database configured).
+#[macro_export]
+macro_rules! contract_tests {
+    ($fresh:expr) => {
+        $crate::contract_tests!(@each $fresh;
+            business_round_trip, accounts_round_trip, r1_email_is_unique_per_business_case_insensitively,
+            r12_reads_are_scoped_by_business, customers_page_and_search, audit_log_pages_newest_first,
+            services_round_trip, calendars_and_time_off_round_trip, bookings_round_trip_and_list,
+            b4_the_store_refuses_overlapping_active_bookings, b1_a_booking_needs_a_customer_of_the_business,
+            idempotency_records_round_trip, time_entries_round_trip,
+            a_unit_of_work_dropped_after_its_first_write_leaves_no_trace,
+            b4_concurrent_bookings_of_one_provider_leave_exactly_one,
+            r4_concurrent_owner_changes_keep_an_owner,
+        );
+    };
+    (@each $fresh:expr; $($story:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn $story() {
+                let Some(fresh) = $fresh.await else {
+                    eprintln!("skipped: no database configured");
+                    return;
+                };
+                $crate::$story(fresh).await;
+            }
+        )*
+    };
+}
+
+/// A fresh store, and optionally a second, separate connection pool to the
+/// same database (a second server process's worth).
+pub struct Fresh {
+    /// The store under test.
+    pub store: std::sync::Arc<dyn rota_app::ports::Store>,
+    /// Another pool on the same database, if the store can have one.
+    pub second: Option<std::sync::Arc<dyn rota_app::ports::Store>>,
+}

@@ -1,0 +1,9 @@
+//! The stories. Each takes a fresh store and panics on a broken promise.
+
+mod accounts;
+mod concurrency;
+mod scheduling;
+
+pub use accounts::*;
+pub use concurrency::*;
+pub use scheduling::*;

@@ -1,0 +1,329 @@
+//! Businesses, accounts, the audit log.
+
+use rota_app::domain::account::{AccountStatus, Profile, Text};
+use rota_app::domain::audit::{AuditChange, AuditEvent, AuditEventId};
+use rota_app::domain::id::AccountId;
+use rota_app::domain::name::Slug;
+use rota_app::domain::plan::Plan;
+use rota_app::domain::role::{EmployeeRoles, RoleSet};
+use rota_app::ports::{Conflict, CustomerQuery, PasswordHash, StoreError, TxMode};
+
+use crate::Fresh;
+use crate::fixtures::{Fixture, at, business, customer, employee, uuid};
+
+/// Businesses come back as written; slugs are unique; updates stick.
+pub async fn business_round_trip(fresh: Fresh) {
+    let store = fresh.store;
+    let f = Fixture::write(store.as_ref(), 1, "sparkle").await;
+    let mut tx = store.begin(TxMode::Write).await.unwrap();
+    assert_eq!(
+        tx.businesses().get(f.business.id).await.unwrap(),
+        Some(f.business.clone())
+    );
+    assert_eq!(
+        tx.businesses().by_slug(&f.business.slug).await.unwrap(),
+        Some(f.business.clone())
+    );
+    assert_eq!(
+        tx.businesses().lock(f.business.id).await.unwrap(),
+        Some(f.business.clone())
+    );
+    let mut changed = f.business.clone();
+    changed.subscription.plan = Plan::ProMax;
+    changed.settings.online_booking = true;
+    changed.settings.min_notice_minutes = 5;
+    tx.businesses().update(&changed).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin(TxMode::Write).await.unwrap();
+    assert_eq!(
+        tx.businesses().get(f.business.id).await.unwrap(),
+        Some(changed)
+    );
+    let mut twin = business(2, "other");
+    twin.slug = Slug::parse("sparkle").unwrap();
+    let err = tx.businesses().insert(&twin).await.unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict(Conflict::SlugTaken)),
+        "{err:?}"
+    );
+}
+
+/// Employees and customers come back exactly as written, with their hashes.
+pub async fn accounts_round_trip(fresh: Fresh) {
+    let store = fresh.store;
+    let f = Fixture::write(store.as_ref(), 1, "sparkle").await;
+    let mut tx = store.begin(TxMode::Write).await.unwrap();
+    let accounts = tx.accounts();
+    for a in [&f.owner, &f.provider, &f.customer] {
+        assert_eq!(
+            accounts.get(f.business.id, a.id).await.unwrap().as_ref(),
+            Some(a)
+        );
+    }
+    assert_eq!(
+        accounts
+            .by_email(f.business.id, "ana@sparkle.example")
+            .await
+            .unwrap(),
+        Some(f.customer.clone())
+    );
+    let many = accounts
+        .get_many(
+            f.business.id,
+            &[f.customer.id, f.owner.id, AccountId::from_uuid(uuid(999))],
+        )
+        .await
+        .unwrap();
+    assert_eq!(many.len(), 2);
+    let employees = accounts.employees(f.business.id).await.unwrap();
+    assert_eq!(
+        employees,
+        vec![f.owner.clone(), f.provider.clone()],
+        "employees only, in id order"
+    );
+
+    let mut edited = f.customer.clone();
+    edited.status = AccountStatus::Invited;
+    if let Profile::Customer(c) = &mut edited.profile {
+        c.details.city = Text::parse("Leeds").unwrap();
+        c.details.notes = Text::parse("Prefers mornings\nRing twice").unwrap();
+        c.archived_at = Some(at("2026-02-01T12:00:00Z"));
+    }
+    accounts.update(&edited).await.unwrap();
+    let mut promoted = f.provider.clone();
+    if let Profile::Employee(e) = &mut promoted.profile {
+        e.roles = EmployeeRoles::owner_with(RoleSet::Both);
+        e.phone = Text::parse("+44 1234").unwrap();
+    }
+    accounts.update(&promoted).await.unwrap();
+    assert_eq!(
+        accounts
+            .password_hash(f.business.id, f.owner.id)
+            .await
+            .unwrap(),
+        None
+    );
+    let hash = PasswordHash::new("$argon2id$v=19$m=19456,t=2,p=1$abc$def".into());
+    accounts
+        .set_password_hash(f.business.id, f.owner.id, &hash)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin(TxMode::Read).await.unwrap();
+    assert_eq!(
+        tx.accounts().get(f.business.id, edited.id).await.unwrap(),
+        Some(edited)
+    );
+    assert_eq!(
+        tx.accounts().get(f.business.id, promoted.id).await.unwrap(),
+        Some(promoted)
+    );
+    assert_eq!(
+        tx.accounts()
+            .password_hash(f.business.id, f.owner.id)
+            .await
+            .unwrap(),
+        Some(hash)
+    );
+}
+
+/// R1: one account per normalized email in a business, whatever its kind;
+/// another business may use the same address.
+pub async fn r1_email_is_unique_per_business_case_insensitively(fresh: Fresh) {
+    let store = fresh.store;
+    let f = Fixture::write(store.as_ref(), 1, "sparkle").await;
+    let g = Fixture::write(store.as_ref(), 2, "shine").await;
+    let mut tx = store.begin(TxMode::Write).await.unwrap();
+    let twin = employee(
+        f.business.id,
+        50,
+        "  ANA@Sparkle.Example ",
+        EmployeeRoles::staff(RoleSet::Administrator),
+    );
+    let err = tx.accounts().insert(&twin).await.unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict(Conflict::EmailTaken)),
+        "{err:?}"
+    );
+    drop(tx);
+    let mut tx = store.begin(TxMode::Write).await.unwrap();
+    let mut renamed = f.provider.clone();
+    renamed.email = rota_app::domain::email::EmailAddress::parse("OWNER@sparkle.example").unwrap();
+    let err = tx.accounts().update(&renamed).await.unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict(Conflict::EmailTaken)),
+        "{err:?}"
+    );
+    drop(tx);
+    let mut tx = store.begin(TxMode::Write).await.unwrap();
+    let elsewhere = customer(g.business.id, 51, "ana@sparkle.example", "Ana", "Other");
+    tx.accounts().insert(&elsewhere).await.unwrap();
+    tx.commit().await.unwrap();
+}
+
+/// R12: an id of another business reads as absent.
+pub async fn r12_reads_are_scoped_by_business(fresh: Fresh) {
+    let store = fresh.store;
+    let f = Fixture::write(store.as_ref(), 1, "sparkle").await;
+    let g = Fixture::write(store.as_ref(), 2, "shine").await;
+    let mut tx = store.begin(TxMode::Read).await.unwrap();
+    assert_eq!(
+        tx.accounts()
+            .get(g.business.id, f.customer.id)
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(
+        tx.accounts()
+            .get_many(g.business.id, &[f.owner.id])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        tx.accounts()
+            .by_email(g.business.id, "ana@sparkle.example")
+            .await
+            .unwrap(),
+        None
+    );
+    let query = CustomerQuery {
+        limit: 10,
+        ..CustomerQuery::default()
+    };
+    assert_eq!(
+        tx.accounts()
+            .customers(g.business.id, &query)
+            .await
+            .unwrap(),
+        vec![g.customer]
+    );
+}
+
+/// Customers page by id and search by name or email, case-insensitively.
+pub async fn customers_page_and_search(fresh: Fresh) {
+    let store = fresh.store;
+    let f = Fixture::write(store.as_ref(), 1, "sparkle").await;
+    let mut tx = store.begin(TxMode::Write).await.unwrap();
+    for n in 0..5u128 {
+        let c = customer(
+            f.business.id,
+            10 + n,
+            &format!("c{n}@x.example"),
+            "Cara",
+            &format!("Num{n}"),
+        );
+        tx.accounts().insert(&c).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let mut tx = store.begin(TxMode::Read).await.unwrap();
+    let first = tx
+        .accounts()
+        .customers(
+            f.business.id,
+            &CustomerQuery {
+                limit: 4,
+                ..CustomerQuery::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(first.len(), 4);
+    assert!(first.windows(2).all(|w| w[0].id < w[1].id), "id order");
+    let rest = tx
+        .accounts()
+        .customers(
+            f.business.id,
+            &CustomerQuery {
+                after: Some(first[3].id),
+                limit: 10,
+                ..CustomerQuery::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(rest.len(), 2, "six customers in all");
+    let q = |t: &str| CustomerQuery {
+        text: Some(t.into()),
+        limit: 10,
+        ..CustomerQuery::default()
+    };
+    assert_eq!(
+        tx.accounts()
+            .customers(f.business.id, &q("cara num3"))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        tx.accounts()
+            .customers(f.business.id, &q("c3@x"))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        tx.accounts()
+            .customers(f.business.id, &q("%"))
+            .await
+            .unwrap()
+            .len(),
+        0,
+        "wildcards are literal"
+    );
+    assert_eq!(
+        tx.accounts()
+            .customers(f.business.id, &q("pat"))
+            .await
+            .unwrap()
+            .len(),
+        0,
+        "employees are not customers"
+    );
+}
+
+/// A7: the log keeps every entry and pages newest first.
+pub async fn audit_log_pages_newest_first(fresh: Fresh) {
+    let store = fresh.store;
+    let f = Fixture::write(store.as_ref(), 1, "sparkle").await;
+    let mut tx = store.begin(TxMode::Write).await.unwrap();
+    let events: Vec<AuditEvent> = (0..3u128)
+        .map(|n| AuditEvent {
+            id: AuditEventId::from_uuid(uuid(100 + n)),
+            business_id: f.business.id,
+            actor: Some(f.owner.id),
+            subject: (n == 1).then_some(f.provider.id),
+            change: match n {
+                0 => AuditChange::BusinessCreated,
+                1 => AuditChange::RolesChanged {
+                    from: RoleSet::ServiceProvider,
+                    to: RoleSet::Both,
+                },
+                _ => AuditChange::PlanChanged {
+                    from: Plan::Starter,
+                    to: Plan::Grow,
+                    status: rota_app::domain::plan::SubscriptionStatus::Active,
+                },
+            },
+            at: at("2026-03-01T10:00:00Z"),
+        })
+        .collect();
+    for e in &events {
+        tx.audit().append(e).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let mut tx = store.begin(TxMode::Read).await.unwrap();
+    let page = tx.audit().list(f.business.id, None, 2).await.unwrap();
+    assert_eq!(page, vec![events[2].clone(), events[1].clone()]);
+    let rest = tx
+        .audit()
+        .list(f.business.id, Some(events[1].id), 10)
+        .await
+        .unwrap();
+    assert_eq!(rest, vec![events[0].clone()]);
+}

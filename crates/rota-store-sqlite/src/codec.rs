@@ -1,0 +1,65 @@
+//! Translating between domain values and SQLite columns, and sqlx errors
+//! into port errors.
+
+use rota_app::domain::jiff::Timestamp;
+use rota_app::ports::StoreError;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// A row that does not decode into the domain: not what Rota wrote.
+#[derive(Debug, thiserror::Error)]
+#[error("stored data does not decode: {0}")]
+pub(crate) struct Corrupt(pub(crate) String);
+
+pub(crate) fn corrupt(what: impl std::fmt::Display) -> StoreError {
+    StoreError::other(Corrupt(what.to_string()))
+}
+
+/// Any sqlx failure that is not a rule the caller maps itself.
+pub(crate) fn db_error(e: sqlx::Error) -> StoreError {
+    StoreError::other(e)
+}
+
+/// Whether `e` is a unique-constraint violation.
+pub(crate) fn is_unique(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}
+
+/// Whether `e` is the B4 trigger refusing an overlap.
+pub(crate) fn is_overlap(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.message().contains("rota_booking_overlap"))
+}
+
+/// An instant as microseconds since the epoch (Rota keeps instants to the
+/// microsecond on every store).
+pub(crate) fn micros(t: Timestamp) -> i64 {
+    t.as_microsecond()
+}
+
+pub(crate) fn instant(us: i64) -> Result<Timestamp, StoreError> {
+    Timestamp::from_microsecond(us).map_err(corrupt)
+}
+
+pub(crate) fn opt_instant(us: Option<i64>) -> Result<Option<Timestamp>, StoreError> {
+    us.map(instant).transpose()
+}
+
+/// A unit-variant enum's wire name (`active`, `in_progress`…).
+pub(crate) fn name<T: Serialize>(value: &T) -> Result<String, StoreError> {
+    match serde_json::to_value(value).map_err(StoreError::other)? {
+        serde_json::Value::String(s) => Ok(s),
+        other => Err(corrupt(format!("not a name: {other}"))),
+    }
+}
+
+pub(crate) fn from_name<T: DeserializeOwned>(name: &str) -> Result<T, StoreError> {
+    serde_json::from_value(serde_json::Value::String(name.to_owned())).map_err(corrupt)
+}
+
+pub(crate) fn json<T: Serialize>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(StoreError::other)
+}
+
+pub(crate) fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, StoreError> {
+    serde_json::from_str(text).map_err(corrupt)
+}
