@@ -1,0 +1,73 @@
+//! Translating between domain values and PostgreSQL columns, and sqlx
+//! errors into port errors.
+
+use rota_app::domain::jiff::Timestamp;
+use rota_app::ports::StoreError;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// A row that does not decode into the domain: not what Rota wrote.
+#[derive(Debug, thiserror::Error)]
+#[error("stored data does not decode: {0}")]
+pub(crate) struct Corrupt(pub(crate) String);
+
+pub(crate) fn corrupt(what: impl std::fmt::Display) -> StoreError {
+    StoreError::other(Corrupt(what.to_string()))
+}
+
+/// Any sqlx failure that is not a rule the caller maps itself.
+pub(crate) fn db_error(e: sqlx::Error) -> StoreError {
+    StoreError::other(e)
+}
+
+/// Whether `e` is a unique-constraint violation (SQLSTATE 23505).
+pub(crate) fn is_unique(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}
+
+/// Whether `e` is the B4 exclusion constraint refusing an overlap (23P01).
+pub(crate) fn is_overlap(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.code().as_deref() == Some("23P01"))
+}
+
+/// An instant as `timestamptz` (kept to the microsecond).
+pub(crate) fn ts(t: Timestamp) -> jiff_sqlx::Timestamp {
+    jiff_sqlx::Timestamp::from(t)
+}
+
+#[allow(clippy::unnecessary_wraps, reason = "the same shape as the SQLite adapter's, where decoding can fail")]
+pub(crate) fn instant(t: jiff_sqlx::Timestamp) -> Result<Timestamp, StoreError> {
+    Ok(t.to_jiff())
+}
+
+#[allow(
+    clippy::unnecessary_wraps,
+    reason = "the same shape as the SQLite adapter's, where decoding can fail"
+)]
+pub(crate) fn opt_instant(
+    t: Option<jiff_sqlx::Timestamp>,
+) -> Result<Option<Timestamp>, StoreError> {
+    Ok(t.map(jiff_sqlx::Timestamp::to_jiff))
+}
+
+/// A unit-variant enum's wire name (`active`, `in_progress`…).
+pub(crate) fn name<T: Serialize>(value: &T) -> Result<String, StoreError> {
+    match serde_json::to_value(value).map_err(StoreError::other)? {
+        Value::String(s) => Ok(s),
+        other => Err(corrupt(format!("not a name: {other}"))),
+    }
+}
+
+pub(crate) fn from_name<T: DeserializeOwned>(name: &str) -> Result<T, StoreError> {
+    serde_json::from_value(Value::String(name.to_owned())).map_err(corrupt)
+}
+
+/// A value for a `jsonb` column.
+pub(crate) fn json<T: Serialize>(value: &T) -> Result<Value, StoreError> {
+    serde_json::to_value(value).map_err(StoreError::other)
+}
+
+pub(crate) fn from_json<T: DeserializeOwned>(value: Value) -> Result<T, StoreError> {
+    serde_json::from_value(value).map_err(corrupt)
+}

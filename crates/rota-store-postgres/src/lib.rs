@@ -1,0 +1,127 @@
+//! Rota's storage ports on PostgreSQL. Several `rota serve` processes may
+//! share one database: every invariant is held here, not in a process.
+//!
+//! - R1: a unique index on the normalized email per business.
+//! - B1: a composite foreign key from a booking to a customer account of the
+//!   same business.
+//! - B4: an exclusion constraint over `tstzrange(starts_at, ends_at, '[)')`
+//!   per (business, provider) for active bookings, plus a per-provider
+//!   `pg_advisory_xact_lock` taken before the write, so contention queues
+//!   instead of deadlocking.
+//! - R4, R7: team changes lock the business row (`SELECT … FOR UPDATE`).
+
+mod accounts;
+mod codec;
+mod scheduling;
+
+use std::str::FromStr;
+
+use async_trait::async_trait;
+use rota_app::ports::{
+    AccountRepository, AuditLog, BookingRepository, BusinessRepository, CalendarRepository,
+    IdempotencyRepository, ServiceRepository, Store, StoreError, TimeEntryRepository, TxMode,
+    UnitOfWork,
+};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::{Postgres, Transaction};
+
+use crate::codec::db_error;
+
+/// Rota's data in a PostgreSQL database.
+#[derive(Clone, Debug)]
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+impl PostgresStore {
+    /// Connects to `url` and applies the migrations.
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Self, StoreError> {
+        let options = PgConnectOptions::from_str(url).map_err(StoreError::other)?;
+        Self::connect_with(options, max_connections).await
+    }
+
+    /// Connects with explicit options (a test schema's `search_path`, say)
+    /// and applies the migrations.
+    pub async fn connect_with(
+        options: PgConnectOptions,
+        max_connections: u32,
+    ) -> Result<Self, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections.max(1))
+            .test_before_acquire(false)
+            .connect_with(options)
+            .await
+            .map_err(StoreError::other)?;
+        sqlx::migrate!("./migrations")
+            .run(&pool)
+            .await
+            .map_err(StoreError::other)?;
+        Ok(Self { pool })
+    }
+
+    /// The connection pool (for benchmarks that measure raw sqlx beside it).
+    #[must_use]
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    async fn begin(&self, mode: TxMode) -> Result<Box<dyn UnitOfWork>, StoreError> {
+        let tx = match mode {
+            TxMode::Read => self.pool.begin_with("BEGIN READ ONLY").await,
+            TxMode::Write => self.pool.begin().await,
+        }
+        .map_err(db_error)?;
+        Ok(Box::new(PgTx { tx }))
+    }
+}
+
+/// One transaction.
+pub(crate) struct PgTx {
+    pub(crate) tx: Transaction<'static, Postgres>,
+}
+
+impl PgTx {
+    /// A transaction-scoped advisory lock on `key`.
+    pub(crate) async fn advisory_lock(&mut self, key: &str) -> Result<(), StoreError> {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+            .bind(key)
+            .execute(&mut *self.tx)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl UnitOfWork for PgTx {
+    fn businesses(&mut self) -> &mut dyn BusinessRepository {
+        self
+    }
+    fn accounts(&mut self) -> &mut dyn AccountRepository {
+        self
+    }
+    fn audit(&mut self) -> &mut dyn AuditLog {
+        self
+    }
+    fn services(&mut self) -> &mut dyn ServiceRepository {
+        self
+    }
+    fn calendars(&mut self) -> &mut dyn CalendarRepository {
+        self
+    }
+    fn bookings(&mut self) -> &mut dyn BookingRepository {
+        self
+    }
+    fn idempotency(&mut self) -> &mut dyn IdempotencyRepository {
+        self
+    }
+    fn time_entries(&mut self) -> &mut dyn TimeEntryRepository {
+        self
+    }
+    async fn commit(self: Box<Self>) -> Result<(), StoreError> {
+        self.tx.commit().await.map_err(db_error)
+    }
+}

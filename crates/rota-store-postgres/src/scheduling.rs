@@ -1,0 +1,693 @@
+//! Services, calendars, bookings, idempotency records and time entries on PostgreSQL.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use rota_app::domain::account::Text;
+use rota_app::domain::booking::{Booking, MAX_BOOKING, Payment};
+use rota_app::domain::business::Zone;
+use rota_app::domain::calendar::WorkCalendar;
+use rota_app::domain::id::{AccountId, BookingId, BusinessId, ServiceId, TimeEntryId, TimeOffId};
+use rota_app::domain::idempotency::IdempotencyKey;
+use rota_app::domain::jiff::Timestamp;
+use rota_app::domain::money::Money;
+use rota_app::domain::name::BusinessName;
+use rota_app::domain::service::{Service, ServiceDuration};
+use rota_app::domain::time::TimeRange;
+use rota_app::domain::time_entry::TimeEntry;
+use rota_app::domain::time_off::{Absence, TimeOff};
+use rota_app::domain::uuid::Uuid;
+use rota_app::ports::{
+    BookingQuery, BookingRepository, CalendarRepository, Conflict, IdempotencyRecord,
+    IdempotencyRepository, ServiceRepository, StoreError, StoredResponse, TimeEntryRepository,
+};
+use serde_json::Value;
+use sqlx::postgres::PgRow;
+use sqlx::{Postgres, QueryBuilder, Row};
+
+use crate::PgTx;
+use crate::codec::{
+    corrupt, db_error, from_json, from_name, instant, is_overlap, json, name, opt_instant, ts,
+};
+
+fn service_from(r: &PgRow) -> Result<Service, StoreError> {
+    let minutes: i64 = r.try_get("duration_minutes").map_err(db_error)?;
+    Ok(Service {
+        id: ServiceId::from_uuid(r.try_get("id").map_err(db_error)?),
+        business_id: BusinessId::from_uuid(r.try_get("business_id").map_err(db_error)?),
+        name: BusinessName::parse(&r.try_get::<String, _>("name").map_err(db_error)?)
+            .map_err(corrupt)?,
+        duration: ServiceDuration::minutes(u32::try_from(minutes).map_err(corrupt)?)
+            .map_err(corrupt)?,
+        price: Money::new(r.try_get("price_minor").map_err(db_error)?).map_err(corrupt)?,
+        providers: from_json(r.try_get::<Value, _>("providers").map_err(db_error)?)?,
+        active: r.try_get("active").map_err(db_error)?,
+    })
+}
+
+#[async_trait]
+impl ServiceRepository for PgTx {
+    async fn insert(&mut self, s: &Service) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO services (business_id, id, name, duration_minutes, price_minor, providers, active) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            .bind(s.business_id.as_uuid())
+            .bind(s.id.as_uuid())
+            .bind(s.name.as_str())
+            .bind(i64::from(s.duration.as_minutes()))
+            .bind(s.price.minor())
+            .bind(json(&s.providers)?)
+            .bind(s.active)
+            .execute(&mut *self.tx)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn get(
+        &mut self,
+        business: BusinessId,
+        id: ServiceId,
+    ) -> Result<Option<Service>, StoreError> {
+        let row = sqlx::query("SELECT * FROM services WHERE business_id = $1 AND id = $2")
+            .bind(business.as_uuid())
+            .bind(id.as_uuid())
+            .fetch_optional(&mut *self.tx)
+            .await
+            .map_err(db_error)?;
+        row.as_ref().map(service_from).transpose()
+    }
+
+    async fn update(&mut self, s: &Service) -> Result<(), StoreError> {
+        sqlx::query("UPDATE services SET name = $1, duration_minutes = $2, price_minor = $3, providers = $4, active = $5 WHERE business_id = $6 AND id = $7")
+            .bind(s.name.as_str())
+            .bind(i64::from(s.duration.as_minutes()))
+            .bind(s.price.minor())
+            .bind(json(&s.providers)?)
+            .bind(s.active)
+            .bind(s.business_id.as_uuid())
+            .bind(s.id.as_uuid())
+            .execute(&mut *self.tx)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn list(&mut self, business: BusinessId) -> Result<Vec<Service>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM services WHERE business_id = $1 ORDER BY id")
+            .bind(business.as_uuid())
+            .fetch_all(&mut *self.tx)
+            .await
+            .map_err(db_error)?;
+        rows.iter().map(service_from).collect()
+    }
+}
+
+fn time_off_from(r: &PgRow) -> Result<TimeOff, StoreError> {
+    let note: Option<String> = r.try_get("note").map_err(db_error)?;
+    Ok(TimeOff {
+        id: TimeOffId::from_uuid(r.try_get("id").map_err(db_error)?),
+        business_id: BusinessId::from_uuid(r.try_get("business_id").map_err(db_error)?),
+        provider: r
+            .try_get::<Option<Uuid>, _>("provider_id")
+            .map_err(db_error)?
+            .map(AccountId::from_uuid),
+        absence: from_json(r.try_get::<Value, _>("absence").map_err(db_error)?)?,
+        note: match note {
+            Some(n) => Text::parse(&n).map_err(corrupt)?,
+            None => None,
+        },
+        created_at: instant(r.try_get("created_at").map_err(db_error)?)?,
+    })
+}
+
+fn push_ids(q: &mut QueryBuilder<Postgres>, ids: impl IntoIterator<Item = Uuid>) {
+    q.push("(");
+    let mut list = q.separated(", ");
+    for id in ids {
+        list.push_bind(id);
+    }
+    q.push(")");
+}
+
+#[async_trait]
+impl CalendarRepository for PgTx {
+    async fn work_calendars(
+        &mut self,
+        business: BusinessId,
+        providers: &[AccountId],
+    ) -> Result<Vec<(AccountId, WorkCalendar)>, StoreError> {
+        if providers.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q = QueryBuilder::<Postgres>::new(
+            "SELECT provider_id, time_zone, hours FROM work_calendars WHERE business_id = ",
+        );
+        q.push_bind(business.as_uuid()).push(" AND provider_id IN ");
+        push_ids(&mut q, providers.iter().map(AccountId::as_uuid));
+        let rows = q.build().fetch_all(&mut *self.tx).await.map_err(db_error)?;
+        rows.iter()
+            .map(|r| {
+                let zone: Option<String> = r.try_get("time_zone").map_err(db_error)?;
+                let calendar = WorkCalendar {
+                    zone: zone.map(|z| Zone::parse(&z).map_err(corrupt)).transpose()?,
+                    hours: from_json(r.try_get::<Value, _>("hours").map_err(db_error)?)?,
+                };
+                Ok((
+                    AccountId::from_uuid(r.try_get("provider_id").map_err(db_error)?),
+                    calendar,
+                ))
+            })
+            .collect()
+    }
+
+    async fn set_work_calendar(
+        &mut self,
+        business: BusinessId,
+        provider: AccountId,
+        c: &WorkCalendar,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO work_calendars (business_id, provider_id, time_zone, hours) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (business_id, provider_id) DO UPDATE SET time_zone = excluded.time_zone, hours = excluded.hours",
+        )
+        .bind(business.as_uuid())
+        .bind(provider.as_uuid())
+        .bind(c.zone.as_ref().map(|z| z.name().to_owned()))
+        .bind(json(&c.hours)?)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn time_off_within(
+        &mut self,
+        business: BusinessId,
+        providers: &[AccountId],
+        range: TimeRange,
+    ) -> Result<Vec<TimeOff>, StoreError> {
+        let mut q = QueryBuilder::<Postgres>::new("SELECT * FROM time_off WHERE business_id = ");
+        q.push_bind(business.as_uuid())
+            .push(" AND (provider_id IS NULL");
+        if !providers.is_empty() {
+            q.push(" OR provider_id IN ");
+            push_ids(&mut q, providers.iter().map(AccountId::as_uuid));
+        }
+        q.push(") AND (kind <> 'range' OR (starts_at < ")
+            .push_bind(ts(range.end()))
+            .push(" AND ends_at > ")
+            .push_bind(ts(range.start()))
+            .push("))");
+        let rows = q.build().fetch_all(&mut *self.tx).await.map_err(db_error)?;
+        rows.iter().map(time_off_from).collect()
+    }
+
+    async fn time_off_of(
+        &mut self,
+        business: BusinessId,
+        provider: Option<AccountId>,
+    ) -> Result<Vec<TimeOff>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT * FROM time_off WHERE business_id = $1 AND provider_id IS NOT DISTINCT FROM $2 ORDER BY id",
+        )
+        .bind(business.as_uuid())
+        .bind(provider.map(|p| p.as_uuid()))
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
+        rows.iter().map(time_off_from).collect()
+    }
+
+    async fn insert_time_off(&mut self, t: &TimeOff) -> Result<(), StoreError> {
+        let (kind, starts, ends) = match &t.absence {
+            Absence::Range { range } => ("range", Some(ts(range.start())), Some(ts(range.end()))),
+            Absence::Days { .. } => ("days", None, None),
+            Absence::Weekly { .. } => ("weekly", None, None),
+        };
+        sqlx::query("INSERT INTO time_off (business_id, id, provider_id, kind, starts_at, ends_at, absence, note, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+            .bind(t.business_id.as_uuid())
+            .bind(t.id.as_uuid())
+            .bind(t.provider.map(|p| p.as_uuid()))
+            .bind(kind)
+            .bind(starts)
+            .bind(ends)
+            .bind(json(&t.absence)?)
+            .bind(t.note.as_ref().map(|n| n.as_str().to_owned()))
+            .bind(ts(t.created_at))
+            .execute(&mut *self.tx)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn delete_time_off(
+        &mut self,
+        business: BusinessId,
+        provider: Option<AccountId>,
+        id: TimeOffId,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "DELETE FROM time_off WHERE business_id = $1 AND id = $2 AND provider_id IS NOT DISTINCT FROM $3",
+        )
+        .bind(business.as_uuid())
+        .bind(id.as_uuid())
+        .bind(provider.map(|p| p.as_uuid()))
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
+        Ok(done.rows_affected() > 0)
+    }
+}
+
+const BOOKING_COLUMNS: &str = "b.business_id, b.id, b.customer_id, b.service_id, b.starts_at, b.ends_at, b.status, \
+     b.price_minor, b.paid_minor, b.tips_minor, b.notes, b.created_at, b.updated_at, b.sequence";
+
+fn booking_from(r: &PgRow) -> Result<Booking, StoreError> {
+    let notes: Option<String> = r.try_get("notes").map_err(db_error)?;
+    let money = |c: &str| Money::new(r.try_get(c).map_err(db_error)?).map_err(corrupt);
+    let sequence: i64 = r.try_get("sequence").map_err(db_error)?;
+    Ok(Booking {
+        id: BookingId::from_uuid(r.try_get("id").map_err(db_error)?),
+        business_id: BusinessId::from_uuid(r.try_get("business_id").map_err(db_error)?),
+        customer_id: AccountId::from_uuid(r.try_get("customer_id").map_err(db_error)?),
+        service_id: r
+            .try_get::<Option<Uuid>, _>("service_id")
+            .map_err(db_error)?
+            .map(ServiceId::from_uuid),
+        range: TimeRange::new(
+            instant(r.try_get("starts_at").map_err(db_error)?)?,
+            instant(r.try_get("ends_at").map_err(db_error)?)?,
+        )
+        .map_err(corrupt)?,
+        providers: Vec::new(),
+        status: from_name(&r.try_get::<String, _>("status").map_err(db_error)?)?,
+        price: money("price_minor")?,
+        paid: money("paid_minor")?,
+        tips: money("tips_minor")?,
+        notes: match notes {
+            Some(n) => Text::parse(&n).map_err(corrupt)?,
+            None => None,
+        },
+        created_at: instant(r.try_get("created_at").map_err(db_error)?)?,
+        updated_at: instant(r.try_get("updated_at").map_err(db_error)?)?,
+        sequence: u32::try_from(sequence).map_err(corrupt)?,
+    })
+}
+
+impl PgTx {
+    /// Fills in each booking's providers, in their assigned order.
+    async fn with_providers(
+        &mut self,
+        business: BusinessId,
+        mut bookings: Vec<Booking>,
+    ) -> Result<Vec<Booking>, StoreError> {
+        if bookings.is_empty() {
+            return Ok(bookings);
+        }
+        let mut q = QueryBuilder::<Postgres>::new(
+            "SELECT booking_id, provider_id FROM booking_providers WHERE business_id = ",
+        );
+        q.push_bind(business.as_uuid()).push(" AND booking_id IN ");
+        push_ids(&mut q, bookings.iter().map(|b| b.id.as_uuid()));
+        q.push(" ORDER BY booking_id, position");
+        let rows = q.build().fetch_all(&mut *self.tx).await.map_err(db_error)?;
+        let mut by_booking: HashMap<Uuid, Vec<AccountId>> = HashMap::new();
+        for r in &rows {
+            let booking: Uuid = r.try_get("booking_id").map_err(db_error)?;
+            by_booking
+                .entry(booking)
+                .or_default()
+                .push(AccountId::from_uuid(
+                    r.try_get("provider_id").map_err(db_error)?,
+                ));
+        }
+        for b in &mut bookings {
+            b.providers = by_booking.remove(&b.id.as_uuid()).unwrap_or_default();
+        }
+        Ok(bookings)
+    }
+
+    /// (Re)writes the provider rows of a booking; B4 is held by the triggers.
+    async fn write_providers(&mut self, b: &Booking) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM booking_providers WHERE business_id = $1 AND booking_id = $2")
+            .bind(b.business_id.as_uuid())
+            .bind(b.id.as_uuid())
+            .execute(&mut *self.tx)
+            .await
+            .map_err(db_error)?;
+        for (position, provider) in b.providers.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO booking_providers (business_id, booking_id, provider_id, position, starts_at, ends_at, active) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(b.business_id.as_uuid())
+            .bind(b.id.as_uuid())
+            .bind(provider.as_uuid())
+            .bind(i64::try_from(position).unwrap_or(i64::MAX))
+            .bind(ts(b.range.start()))
+            .bind(ts(b.range.end()))
+            .bind(b.status.holds_time())
+            .execute(&mut *self.tx)
+            .await
+            .map_err(|e| if is_overlap(&e) { Conflict::BookingOverlap(*provider).into() } else { db_error(e) })?;
+        }
+        Ok(())
+    }
+}
+
+fn lower_bound(t: Timestamp) -> jiff_sqlx::Timestamp {
+    ts(t.checked_sub(MAX_BOOKING).unwrap_or(Timestamp::MIN))
+}
+
+#[async_trait]
+impl BookingRepository for PgTx {
+    async fn lock_providers(
+        &mut self,
+        business: BusinessId,
+        providers: &[AccountId],
+    ) -> Result<(), StoreError> {
+        // One transaction-scoped advisory lock per provider, in id order, so
+        // two writers for the same provider queue and never deadlock; the
+        // exclusion constraint stays the last word on B4.
+        let mut sorted = providers.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        for provider in sorted {
+            self.advisory_lock(&format!("rota:booking:{business}:{provider}"))
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn insert(&mut self, b: &Booking) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO bookings (business_id, id, customer_id, service_id, starts_at, ends_at, status, price_minor, \
+             paid_minor, tips_minor, notes, created_at, updated_at, sequence) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+        )
+        .bind(b.business_id.as_uuid())
+        .bind(b.id.as_uuid())
+        .bind(b.customer_id.as_uuid())
+        .bind(b.service_id.map(|s| s.as_uuid()))
+        .bind(ts(b.range.start()))
+        .bind(ts(b.range.end()))
+        .bind(name(&b.status)?)
+        .bind(b.price.minor())
+        .bind(b.paid.minor())
+        .bind(b.tips.minor())
+        .bind(b.notes.as_ref().map(|n| n.as_str().to_owned()))
+        .bind(ts(b.created_at))
+        .bind(ts(b.updated_at))
+        .bind(i64::from(b.sequence))
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
+        self.write_providers(b).await
+    }
+
+    async fn get(
+        &mut self,
+        business: BusinessId,
+        id: BookingId,
+    ) -> Result<Option<Booking>, StoreError> {
+        let sql = format!(
+            "SELECT {BOOKING_COLUMNS} FROM bookings b WHERE b.business_id = $1 AND b.id = $2"
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(business.as_uuid())
+            .bind(id.as_uuid())
+            .fetch_optional(&mut *self.tx)
+            .await
+            .map_err(db_error)?;
+        let found = row.as_ref().map(booking_from).transpose()?;
+        Ok(self
+            .with_providers(business, found.into_iter().collect())
+            .await?
+            .pop())
+    }
+
+    async fn update(&mut self, b: &Booking) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE bookings SET starts_at = $1, ends_at = $2, status = $3, price_minor = $4, paid_minor = $5, tips_minor = $6, \
+             notes = $7, updated_at = $8, sequence = $9 WHERE business_id = $10 AND id = $11",
+        )
+        .bind(ts(b.range.start()))
+        .bind(ts(b.range.end()))
+        .bind(name(&b.status)?)
+        .bind(b.price.minor())
+        .bind(b.paid.minor())
+        .bind(b.tips.minor())
+        .bind(b.notes.as_ref().map(|n| n.as_str().to_owned()))
+        .bind(ts(b.updated_at))
+        .bind(i64::from(b.sequence))
+        .bind(b.business_id.as_uuid())
+        .bind(b.id.as_uuid())
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
+        self.write_providers(b).await
+    }
+
+    async fn overlapping(
+        &mut self,
+        business: BusinessId,
+        providers: &[AccountId],
+        range: TimeRange,
+    ) -> Result<Vec<Booking>, StoreError> {
+        if providers.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q = QueryBuilder::<Postgres>::new(format!(
+            "SELECT {BOOKING_COLUMNS} FROM bookings b WHERE b.business_id = "
+        ));
+        q.push_bind(business.as_uuid())
+            .push(" AND b.id IN (SELECT bp.booking_id FROM booking_providers bp WHERE bp.business_id = ")
+            .push_bind(business.as_uuid())
+            .push(" AND bp.active AND bp.provider_id IN ");
+        push_ids(&mut q, providers.iter().map(AccountId::as_uuid));
+        q.push(" AND bp.starts_at < ")
+            .push_bind(ts(range.end()))
+            .push(" AND bp.ends_at > ")
+            .push_bind(ts(range.start()))
+            .push(" AND bp.starts_at > ")
+            .push_bind(lower_bound(range.start()))
+            .push(") ORDER BY b.starts_at, b.id");
+        let rows = q.build().fetch_all(&mut *self.tx).await.map_err(db_error)?;
+        let found = rows
+            .iter()
+            .map(booking_from)
+            .collect::<Result<Vec<_>, _>>()?;
+        self.with_providers(business, found).await
+    }
+
+    async fn list(
+        &mut self,
+        business: BusinessId,
+        query: &BookingQuery,
+    ) -> Result<Vec<Booking>, StoreError> {
+        let mut q = QueryBuilder::<Postgres>::new(format!(
+            "SELECT {BOOKING_COLUMNS} FROM bookings b WHERE b.business_id = "
+        ));
+        q.push_bind(business.as_uuid());
+        if let Some(w) = query.within {
+            q.push(" AND b.starts_at < ")
+                .push_bind(ts(w.end()))
+                .push(" AND b.ends_at > ")
+                .push_bind(ts(w.start()));
+            q.push(" AND b.starts_at > ")
+                .push_bind(lower_bound(w.start()));
+        }
+        if let Some(p) = query.provider {
+            q.push(" AND EXISTS (SELECT 1 FROM booking_providers bp WHERE bp.business_id = b.business_id AND bp.booking_id = b.id AND bp.provider_id = ")
+                .push_bind(p.as_uuid())
+                .push(")");
+        }
+        if let Some(c) = query.customer {
+            q.push(" AND b.customer_id = ").push_bind(c.as_uuid());
+        }
+        if let Some(s) = query.status {
+            q.push(" AND b.status = ").push_bind(name(&s)?);
+        }
+        if let Some((start, id)) = query.after {
+            q.push(" AND (b.starts_at, b.id) > (")
+                .push_bind(ts(start))
+                .push(", ")
+                .push_bind(id.as_uuid())
+                .push(")");
+        }
+        q.push(" ORDER BY b.starts_at, b.id LIMIT ")
+            .push_bind(i64::from(query.limit));
+        let rows = q.build().fetch_all(&mut *self.tx).await.map_err(db_error)?;
+        let found = rows
+            .iter()
+            .map(booking_from)
+            .collect::<Result<Vec<_>, _>>()?;
+        self.with_providers(business, found).await
+    }
+
+    async fn latest_with(
+        &mut self,
+        business: BusinessId,
+        customer: AccountId,
+        provider: AccountId,
+    ) -> Result<Option<Timestamp>, StoreError> {
+        let end: Option<jiff_sqlx::Timestamp> = sqlx::query_scalar(
+            "SELECT max(bp.ends_at) FROM booking_providers bp JOIN bookings b ON b.business_id = bp.business_id AND b.id = bp.booking_id \
+             WHERE bp.business_id = $1 AND bp.provider_id = $2 AND b.customer_id = $3 AND bp.active",
+        )
+        .bind(business.as_uuid())
+        .bind(provider.as_uuid())
+        .bind(customer.as_uuid())
+        .fetch_one(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
+        opt_instant(end)
+    }
+
+    async fn insert_payment(&mut self, p: &Payment) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO payments (business_id, id, booking_id, amount_minor, tip_minor, method, recorded_by, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+            .bind(p.business_id.as_uuid())
+            .bind(p.id.as_uuid())
+            .bind(p.booking_id.as_uuid())
+            .bind(p.amount.minor())
+            .bind(p.tip.minor())
+            .bind(p.method.as_str())
+            .bind(p.recorded_by.as_uuid())
+            .bind(ts(p.at))
+            .execute(&mut *self.tx)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl IdempotencyRepository for PgTx {
+    async fn lock_and_find(
+        &mut self,
+        business: BusinessId,
+        actor: AccountId,
+        key: &IdempotencyKey,
+    ) -> Result<Option<IdempotencyRecord>, StoreError> {
+        // Two requests with one key run one after the other (B9).
+        self.advisory_lock(&format!(
+            "rota:idempotency:{business}:{actor}:{}",
+            key.as_str()
+        ))
+        .await?;
+        let row = sqlx::query("SELECT fingerprint, status, body, created_at FROM idempotency_keys WHERE business_id = $1 AND actor_id = $2 AND key = $3")
+            .bind(business.as_uuid())
+            .bind(actor.as_uuid())
+            .bind(key.as_str())
+            .fetch_optional(&mut *self.tx)
+            .await
+            .map_err(db_error)?;
+        row.map(|r| {
+            let status: i64 = r.try_get("status").map_err(db_error)?;
+            Ok(IdempotencyRecord {
+                business,
+                actor,
+                key: key.clone(),
+                fingerprint: r.try_get("fingerprint").map_err(db_error)?,
+                response: StoredResponse {
+                    status: u16::try_from(status).map_err(corrupt)?,
+                    body: r.try_get("body").map_err(db_error)?,
+                },
+                created_at: instant(r.try_get("created_at").map_err(db_error)?)?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn save(&mut self, rec: &IdempotencyRecord) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO idempotency_keys (business_id, actor_id, key, fingerprint, status, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             ON CONFLICT (business_id, actor_id, key) DO UPDATE SET fingerprint = excluded.fingerprint, status = excluded.status, \
+             body = excluded.body, created_at = excluded.created_at",
+        )
+        .bind(rec.business.as_uuid())
+        .bind(rec.actor.as_uuid())
+        .bind(rec.key.as_str())
+        .bind(&rec.fingerprint)
+        .bind(i64::from(rec.response.status))
+        .bind(&rec.response.body)
+        .bind(ts(rec.created_at))
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+}
+
+fn entry_from(r: &PgRow) -> Result<TimeEntry, StoreError> {
+    Ok(TimeEntry {
+        id: TimeEntryId::from_uuid(r.try_get("id").map_err(db_error)?),
+        business_id: BusinessId::from_uuid(r.try_get("business_id").map_err(db_error)?),
+        employee: AccountId::from_uuid(r.try_get("employee_id").map_err(db_error)?),
+        clock_in: instant(r.try_get("clock_in").map_err(db_error)?)?,
+        clock_out: opt_instant(r.try_get("clock_out").map_err(db_error)?)?,
+    })
+}
+
+#[async_trait]
+impl TimeEntryRepository for PgTx {
+    async fn open_entry(
+        &mut self,
+        business: BusinessId,
+        employee: AccountId,
+    ) -> Result<Option<TimeEntry>, StoreError> {
+        let row = sqlx::query("SELECT * FROM time_entries WHERE business_id = $1 AND employee_id = $2 AND clock_out IS NULL")
+            .bind(business.as_uuid())
+            .bind(employee.as_uuid())
+            .fetch_optional(&mut *self.tx)
+            .await
+            .map_err(db_error)?;
+        row.as_ref().map(entry_from).transpose()
+    }
+
+    async fn insert(&mut self, e: &TimeEntry) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO time_entries (business_id, id, employee_id, clock_in, clock_out) VALUES ($1, $2, $3, $4, $5)")
+            .bind(e.business_id.as_uuid())
+            .bind(e.id.as_uuid())
+            .bind(e.employee.as_uuid())
+            .bind(ts(e.clock_in))
+            .bind(e.clock_out.map(ts))
+            .execute(&mut *self.tx)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn update(&mut self, e: &TimeEntry) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE time_entries SET clock_in = $1, clock_out = $2 WHERE business_id = $3 AND id = $4",
+        )
+        .bind(ts(e.clock_in))
+        .bind(e.clock_out.map(ts))
+        .bind(e.business_id.as_uuid())
+        .bind(e.id.as_uuid())
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn list(
+        &mut self,
+        business: BusinessId,
+        employee: Option<AccountId>,
+        range: TimeRange,
+    ) -> Result<Vec<TimeEntry>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT * FROM time_entries WHERE business_id = $1 AND ($2 IS NULL OR employee_id = $3) \
+             AND clock_in < $4 AND (clock_out IS NULL OR clock_out > $5) ORDER BY clock_in, id",
+        )
+        .bind(business.as_uuid())
+        .bind(employee.map(|e| e.as_uuid()))
+        .bind(employee.map(|e| e.as_uuid()))
+        .bind(ts(range.end()))
+        .bind(ts(range.start()))
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
+        rows.iter().map(entry_from).collect()
+    }
+}
