@@ -1,5 +1,9 @@
 //! `cargo xtask bench`: runs the criterion benchmarks and prints one table.
 
+mod postgres;
+mod sqlite;
+mod stores;
+
 use std::env;
 use std::path::{Path, PathBuf};
 
@@ -78,6 +82,44 @@ pub(crate) fn run() -> Result<(), String> {
     }
     println!();
     println!("Availability is pure CPU work (no I/O): its limit is the target itself.");
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let mut figures = runtime.block_on(sqlite::run())?;
+    match runtime.block_on(postgres::run())? {
+        Some(more) => figures.extend(more),
+        None => {
+            eprintln!("PostgreSQL skipped: set ROTA_BENCH_DATABASE_URL or ROTA_TEST_DATABASE_URL")
+        }
+    }
+    println!();
+    println!(
+        "Stores, with {} existing bookings ({} providers); raw = the same statements through sqlx directly, same database, same run:",
+        stores::SEEDED,
+        stores::PROVIDERS
+    );
+    println!();
+    println!("| store | operation | through Rota /s | raw sqlx /s | ratio | target ≥ 0.5 |");
+    println!("|---|---|---|---|---|---|");
+    for f in &figures {
+        let raw = f.raw.unwrap_or(f64::NAN);
+        let ratio = f.ours / raw;
+        let target = if f.what.contains("use case") {
+            "(info)"
+        } else if ratio >= 0.5 {
+            "yes"
+        } else {
+            "NO"
+        };
+        missed += usize::from(target == "NO");
+        println!(
+            "| {} | {} | {:.0} | {:.0} | {:.2} | {} |",
+            f.store, f.what, f.ours, raw, ratio, target
+        );
+    }
     if missed > 0 {
         eprintln!("{missed} benchmark(s) missed their target");
     }

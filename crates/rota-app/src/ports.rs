@@ -8,7 +8,7 @@ mod scheduling;
 mod services;
 mod store;
 
-pub use repositories::{AccountRepository, AuditLog, BusinessRepository, CustomerQuery};
+pub use repositories::{AccountRepository, AuditLog, BusinessRepository, CustomerQuery, Outbox};
 pub use scheduling::{
     BookingQuery, BookingRepository, CalendarRepository, IdempotencyRecord, IdempotencyRepository,
     ServiceRepository, StoredResponse, TimeEntryRepository,
@@ -17,7 +17,7 @@ pub use services::{Clock, HashError, IdSource, PasswordHash, PasswordHasher};
 pub use store::{Conflict, Store, StoreError, TxMode, UnitOfWork};
 
 #[cfg(feature = "mocks")]
-pub use repositories::{MockAccountRepository, MockAuditLog, MockBusinessRepository};
+pub use repositories::{MockAccountRepository, MockAuditLog, MockBusinessRepository, MockOutbox};
 #[cfg(feature = "mocks")]
 pub use scheduling::{
     MockBookingRepository, MockCalendarRepository, MockIdempotencyRepository,

@@ -83,6 +83,11 @@ id_type!(
     PaymentId
 );
 
+id_type!(
+    /// A message in the transactional outbox.
+    OutboxId
+);
+
 /// A string that is not an identifier Rota could have issued.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("not a valid identifier")]

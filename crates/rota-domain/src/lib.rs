@@ -25,6 +25,7 @@ pub mod id;
 pub mod idempotency;
 pub mod money;
 pub mod name;
+pub mod outbox;
 pub mod password;
 pub mod plan;
 pub mod policy;

@@ -32,7 +32,8 @@ macro_rules! contract_tests {
             idempotency_records_round_trip, time_entries_round_trip,
             a_unit_of_work_dropped_after_its_first_write_leaves_no_trace,
             b4_concurrent_bookings_of_one_provider_leave_exactly_one,
-            r4_concurrent_owner_changes_keep_an_owner,
+            r4_concurrent_owner_changes_keep_an_owner, a8_outbox_messages_wait_until_due_and_delivered,
+            a8_two_workers_never_deliver_a_message_twice,
         );
     };
     (@each $fresh:expr; $($story:ident),* $(,)?) => {

@@ -2,8 +2,10 @@
 
 mod accounts;
 mod concurrency;
+mod outbox;
 mod scheduling;
 
 pub use accounts::*;
 pub use concurrency::*;
+pub use outbox::*;
 pub use scheduling::*;

@@ -17,14 +17,18 @@ use rota_app::domain::audit::{AuditEvent, AuditEventId};
 use rota_app::domain::booking::{Booking, Payment};
 use rota_app::domain::business::Business;
 use rota_app::domain::calendar::WorkCalendar;
-use rota_app::domain::id::{AccountId, BookingId, BusinessId, ServiceId, TimeEntryId, TimeOffId};
+use rota_app::domain::id::{
+    AccountId, BookingId, BusinessId, OutboxId, ServiceId, TimeEntryId, TimeOffId,
+};
+use rota_app::domain::jiff::Timestamp;
 use rota_app::domain::name::Slug;
+use rota_app::domain::outbox::OutboxMessage;
 use rota_app::domain::service::Service;
 use rota_app::domain::time_entry::TimeEntry;
 use rota_app::domain::time_off::TimeOff;
 use rota_app::ports::{
     AccountRepository, AuditLog, BookingRepository, BusinessRepository, CalendarRepository,
-    Conflict, CustomerQuery, IdempotencyRecord, IdempotencyRepository, PasswordHash,
+    Conflict, CustomerQuery, IdempotencyRecord, IdempotencyRepository, Outbox, PasswordHash,
     ServiceRepository, Store, StoreError, TimeEntryRepository, TxMode, UnitOfWork,
 };
 use tokio::sync::{Mutex, OwnedMutexGuard};
@@ -44,6 +48,7 @@ pub(crate) struct State {
     payments: Vec<Payment>,
     idempotency: HashMap<(BusinessId, AccountId, String), IdempotencyRecord>,
     time_entries: BTreeMap<(BusinessId, TimeEntryId), TimeEntry>,
+    outbox: BTreeMap<(BusinessId, OutboxId), OutboxMessage>,
 }
 
 /// A second row with an id that is already taken (a primary-key violation).
@@ -104,6 +109,10 @@ impl UnitOfWork for MemoryTx {
     }
 
     fn audit(&mut self) -> &mut dyn AuditLog {
+        self
+    }
+
+    fn outbox(&mut self) -> &mut dyn Outbox {
         self
     }
 
@@ -337,5 +346,45 @@ impl AuditLog for MemoryTx {
             .take(limit as usize)
             .map(|(_, e)| e.clone())
             .collect())
+    }
+}
+
+#[async_trait]
+impl Outbox for MemoryTx {
+    async fn enqueue(&mut self, message: &OutboxMessage) -> Result<(), StoreError> {
+        let key = (message.business_id, message.id);
+        if self.work.outbox.contains_key(&key) {
+            return Err(StoreError::other(DuplicateId("outbox message")));
+        }
+        self.work.outbox.insert(key, message.clone());
+        Ok(())
+    }
+
+    async fn due(&mut self, now: Timestamp, limit: u32) -> Result<Vec<OutboxMessage>, StoreError> {
+        let mut due: Vec<OutboxMessage> = self
+            .work
+            .outbox
+            .values()
+            .filter(|m| m.sent_at.is_none() && m.next_attempt_at <= now)
+            .cloned()
+            .collect();
+        due.sort_by_key(|m| (m.next_attempt_at, m.created_at, m.id));
+        due.truncate(limit as usize);
+        Ok(due)
+    }
+
+    async fn update(&mut self, message: &OutboxMessage) -> Result<(), StoreError> {
+        self.work
+            .outbox
+            .insert((message.business_id, message.id), message.clone());
+        Ok(())
+    }
+
+    async fn get(
+        &mut self,
+        business: BusinessId,
+        id: OutboxId,
+    ) -> Result<Option<OutboxMessage>, StoreError> {
+        Ok(self.work.outbox.get(&(business, id)).cloned())
     }
 }

@@ -36,7 +36,10 @@ pub(crate) fn ts(t: Timestamp) -> jiff_sqlx::Timestamp {
     jiff_sqlx::Timestamp::from(t)
 }
 
-#[allow(clippy::unnecessary_wraps, reason = "the same shape as the SQLite adapter's, where decoding can fail")]
+#[allow(
+    clippy::unnecessary_wraps,
+    reason = "the same shape as the SQLite adapter's, where decoding can fail"
+)]
 pub(crate) fn instant(t: jiff_sqlx::Timestamp) -> Result<Timestamp, StoreError> {
     Ok(t.to_jiff())
 }

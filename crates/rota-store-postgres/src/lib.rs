@@ -12,6 +12,7 @@
 
 mod accounts;
 mod codec;
+mod outbox;
 mod scheduling;
 
 use std::str::FromStr;
@@ -19,8 +20,8 @@ use std::str::FromStr;
 use async_trait::async_trait;
 use rota_app::ports::{
     AccountRepository, AuditLog, BookingRepository, BusinessRepository, CalendarRepository,
-    IdempotencyRepository, ServiceRepository, Store, StoreError, TimeEntryRepository, TxMode,
-    UnitOfWork,
+    IdempotencyRepository, Outbox, ServiceRepository, Store, StoreError, TimeEntryRepository,
+    TxMode, UnitOfWork,
 };
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{Postgres, Transaction};
@@ -104,6 +105,9 @@ impl UnitOfWork for PgTx {
         self
     }
     fn audit(&mut self) -> &mut dyn AuditLog {
+        self
+    }
+    fn outbox(&mut self) -> &mut dyn Outbox {
         self
     }
     fn services(&mut self) -> &mut dyn ServiceRepository {

@@ -9,6 +9,7 @@
 
 mod accounts;
 mod codec;
+mod outbox;
 mod scheduling;
 
 use std::path::Path;
@@ -18,8 +19,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use rota_app::ports::{
     AccountRepository, AuditLog, BookingRepository, BusinessRepository, CalendarRepository,
-    IdempotencyRepository, ServiceRepository, Store, StoreError, TimeEntryRepository, TxMode,
-    UnitOfWork,
+    IdempotencyRepository, Outbox, ServiceRepository, Store, StoreError, TimeEntryRepository,
+    TxMode, UnitOfWork,
 };
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -107,6 +108,9 @@ impl UnitOfWork for SqliteTx {
         self
     }
     fn audit(&mut self) -> &mut dyn AuditLog {
+        self
+    }
+    fn outbox(&mut self) -> &mut dyn Outbox {
         self
     }
     fn services(&mut self) -> &mut dyn ServiceRepository {

@@ -490,9 +490,21 @@ impl BookingRepository for SqliteTx {
                 .push_bind(lower_bound(w.start()));
         }
         if let Some(p) = query.provider {
-            q.push(" AND EXISTS (SELECT 1 FROM booking_providers bp WHERE bp.business_id = b.business_id AND bp.booking_id = b.id AND bp.provider_id = ")
-                .push_bind(p.as_uuid())
-                .push(")");
+            // Driven by the (business, provider, starts_at) index of the
+            // provider rows, time bounds included.
+            q.push(" AND b.id IN (SELECT bp.booking_id FROM booking_providers bp WHERE bp.business_id = ")
+                .push_bind(business.as_uuid())
+                .push(" AND bp.provider_id = ")
+                .push_bind(p.as_uuid());
+            if let Some(w) = query.within {
+                q.push(" AND bp.starts_at < ")
+                    .push_bind(micros(w.end()))
+                    .push(" AND bp.ends_at > ")
+                    .push_bind(micros(w.start()))
+                    .push(" AND bp.starts_at > ")
+                    .push_bind(lower_bound(w.start()));
+            }
+            q.push(")");
         }
         if let Some(c) = query.customer {
             q.push(" AND b.customer_id = ").push_bind(c.as_uuid());

@@ -4,8 +4,11 @@ use async_trait::async_trait;
 use rota_domain::account::Account;
 use rota_domain::audit::{AuditEvent, AuditEventId};
 use rota_domain::business::Business;
+use rota_domain::id::OutboxId;
 use rota_domain::id::{AccountId, BusinessId};
+use rota_domain::jiff::Timestamp;
 use rota_domain::name::Slug;
+use rota_domain::outbox::OutboxMessage;
 
 use super::services::PasswordHash;
 use super::store::StoreError;
@@ -123,4 +126,27 @@ pub trait AuditLog: Send {
         before: Option<AuditEventId>,
         limit: u32,
     ) -> Result<Vec<AuditEvent>, StoreError>;
+}
+
+/// The transactional outbox (A8).
+#[cfg_attr(feature = "mocks", mockall::automock)]
+#[async_trait]
+pub trait Outbox: Send {
+    /// Queues a message, in the same transaction as the change that caused it.
+    async fn enqueue(&mut self, message: &OutboxMessage) -> Result<(), StoreError>;
+
+    /// Up to `limit` unsent messages due at `now`, earliest due first, locked for
+    /// this transaction so that two delivery workers (even in two server
+    /// processes) never take the same one.
+    async fn due(&mut self, now: Timestamp, limit: u32) -> Result<Vec<OutboxMessage>, StoreError>;
+
+    /// Saves a message's delivery state (`sent_at`, `attempts`, …).
+    async fn update(&mut self, message: &OutboxMessage) -> Result<(), StoreError>;
+
+    /// One message (for tests and operators).
+    async fn get(
+        &mut self,
+        business: BusinessId,
+        id: OutboxId,
+    ) -> Result<Option<OutboxMessage>, StoreError>;
 }

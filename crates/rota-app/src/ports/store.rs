@@ -5,7 +5,7 @@ use async_trait::async_trait;
 
 use rota_domain::id::AccountId;
 
-use super::repositories::{AccountRepository, AuditLog, BusinessRepository};
+use super::repositories::{AccountRepository, AuditLog, BusinessRepository, Outbox};
 use super::scheduling::{
     BookingRepository, CalendarRepository, IdempotencyRepository, ServiceRepository,
     TimeEntryRepository,
@@ -71,6 +71,8 @@ pub trait UnitOfWork: Send {
     fn accounts(&mut self) -> &mut dyn AccountRepository;
     /// The audit log.
     fn audit(&mut self) -> &mut dyn AuditLog;
+    /// The outbox of emails to send (A8).
+    fn outbox(&mut self) -> &mut dyn Outbox;
     /// Services.
     fn services(&mut self) -> &mut dyn ServiceRepository;
     /// Work calendars and non-working hours.

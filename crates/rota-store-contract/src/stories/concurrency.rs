@@ -17,7 +17,7 @@ use crate::fixtures::{Fixture, at, employee, rota_on, uuid};
 use crate::stories::scheduling::booking;
 
 /// A unit of work that fails after its first write leaves no trace: not the
-/// booking, not the audit entry.
+/// booking, not the outbox message, not the audit entry.
 pub async fn a_unit_of_work_dropped_after_its_first_write_leaves_no_trace(fresh: Fresh) {
     let store = fresh.store;
     let f = Fixture::write(store.as_ref(), 1, "sparkle").await;
@@ -43,6 +43,10 @@ pub async fn a_unit_of_work_dropped_after_its_first_write_leaves_no_trace(fresh:
             at: at("2026-03-09T09:00:00Z"),
         };
         tx.audit().append(&event).await.unwrap();
+        tx.outbox()
+            .enqueue(&crate::stories::outbox::message(&f, 1))
+            .await
+            .unwrap();
         // The "crash": the unit of work ends without commit.
     }
     let mut tx = store.begin(TxMode::Read).await.unwrap();

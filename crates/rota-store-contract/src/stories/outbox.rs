@@ -1,0 +1,133 @@
+//! The transactional outbox (A8).
+
+use std::sync::Arc;
+
+use rota_app::domain::email::EmailAddress;
+use rota_app::domain::id::OutboxId;
+use rota_app::domain::jiff::SignedDuration;
+use rota_app::domain::outbox::OutboxMessage;
+use rota_app::ports::TxMode;
+
+use crate::Fresh;
+use crate::fixtures::{Fixture, at, uuid};
+
+pub(crate) fn message(f: &Fixture, n: u128) -> OutboxMessage {
+    OutboxMessage {
+        id: OutboxId::from_uuid(uuid(3000 + n)),
+        business_id: f.business.id,
+        recipient: EmailAddress::parse("ana@sparkle.example").unwrap(),
+        kind: "invitation".into(),
+        payload: format!("{{\"n\":{n}}}"),
+        created_at: at("2026-03-02T09:00:00Z")
+            .checked_add(SignedDuration::from_secs(i64::try_from(n).unwrap()))
+            .unwrap(),
+        attempts: 0,
+        next_attempt_at: at("2026-03-02T09:00:00Z"),
+        sent_at: None,
+        last_error: None,
+    }
+}
+
+/// A8: queued messages come back when due, oldest first; delivered ones and
+/// ones waiting for a retry do not.
+pub async fn a8_outbox_messages_wait_until_due_and_delivered(fresh: Fresh) {
+    let store = fresh.store;
+    let f = Fixture::write(store.as_ref(), 1, "sparkle").await;
+    let (a, mut b, c) = (message(&f, 1), message(&f, 2), message(&f, 3));
+    let mut tx = store.begin(TxMode::Write).await.unwrap();
+    for m in [&a, &b, &c] {
+        tx.outbox().enqueue(m).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    let now = at("2026-03-02T09:05:00Z");
+    let mut tx = store.begin(TxMode::Write).await.unwrap();
+    let due = tx.outbox().due(now, 10).await.unwrap();
+    assert_eq!(due, vec![a.clone(), b.clone(), c.clone()]);
+    let mut sent = a.clone();
+    sent.sent(now);
+    tx.outbox().update(&sent).await.unwrap();
+    b.failed(now, "451 try later");
+    tx.outbox().update(&b).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin(TxMode::Write).await.unwrap();
+    assert_eq!(
+        tx.outbox().due(now, 10).await.unwrap(),
+        vec![c.clone()],
+        "b waits 30 s; a is sent"
+    );
+    let later = now.checked_add(SignedDuration::from_secs(30)).unwrap();
+    assert_eq!(
+        tx.outbox().due(later, 10).await.unwrap(),
+        vec![c.clone(), b.clone()],
+        "earliest due first"
+    );
+    assert_eq!(
+        tx.outbox().due(later, 1).await.unwrap().len(),
+        1,
+        "the limit holds"
+    );
+    assert_eq!(
+        tx.outbox().get(f.business.id, a.id).await.unwrap(),
+        Some(sent)
+    );
+    assert_eq!(
+        tx.outbox()
+            .get(f.business.id, b.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .attempts,
+        1
+    );
+}
+
+/// A8: two delivery workers at once (two pools where the store has them)
+/// never take the same message.
+pub async fn a8_two_workers_never_deliver_a_message_twice(fresh: Fresh) {
+    let f = Fixture::write(fresh.store.as_ref(), 1, "sparkle").await;
+    let mut tx = fresh.store.begin(TxMode::Write).await.unwrap();
+    for n in 0..20 {
+        tx.outbox().enqueue(&message(&f, n)).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let pools = [
+        Arc::clone(&fresh.store),
+        fresh
+            .second
+            .clone()
+            .unwrap_or_else(|| Arc::clone(&fresh.store)),
+    ];
+    let now = at("2026-03-02T10:00:00Z");
+    let workers: Vec<_> = pools
+        .into_iter()
+        .map(|store| {
+            tokio::spawn(async move {
+                let mut taken = Vec::new();
+                loop {
+                    let mut tx = store.begin(TxMode::Write).await.unwrap();
+                    let due = tx.outbox().due(now, 3).await.unwrap();
+                    if due.is_empty() {
+                        return taken;
+                    }
+                    for mut m in due {
+                        m.sent(now);
+                        tx.outbox().update(&m).await.unwrap();
+                        taken.push(m.id);
+                    }
+                    tx.commit().await.unwrap();
+                }
+            })
+        })
+        .collect();
+    let mut all = Vec::new();
+    for w in workers {
+        all.extend(w.await.unwrap());
+    }
+    let delivered = all.len();
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), delivered, "a message was delivered twice");
+    assert_eq!(delivered, 20, "every message was delivered");
+}

@@ -1,0 +1,93 @@
+//! The outbox on PostgreSQL.
+
+use async_trait::async_trait;
+use rota_app::domain::email::EmailAddress;
+use rota_app::domain::id::{BusinessId, OutboxId};
+use rota_app::domain::jiff::Timestamp;
+use rota_app::domain::outbox::OutboxMessage;
+use rota_app::ports::{Outbox, StoreError};
+use sqlx::Row;
+use sqlx::postgres::PgRow;
+
+use crate::PgTx;
+use crate::codec::{corrupt, db_error, instant, opt_instant, ts};
+
+fn message_from(r: &PgRow) -> Result<OutboxMessage, StoreError> {
+    let attempts: i64 = r.try_get("attempts").map_err(db_error)?;
+    Ok(OutboxMessage {
+        id: OutboxId::from_uuid(r.try_get("id").map_err(db_error)?),
+        business_id: BusinessId::from_uuid(r.try_get("business_id").map_err(db_error)?),
+        recipient: EmailAddress::parse(&r.try_get::<String, _>("recipient").map_err(db_error)?)
+            .map_err(corrupt)?,
+        kind: r.try_get("kind").map_err(db_error)?,
+        payload: r.try_get("payload").map_err(db_error)?,
+        created_at: instant(r.try_get("created_at").map_err(db_error)?)?,
+        attempts: u32::try_from(attempts).map_err(corrupt)?,
+        next_attempt_at: instant(r.try_get("next_attempt_at").map_err(db_error)?)?,
+        sent_at: opt_instant(r.try_get("sent_at").map_err(db_error)?)?,
+        last_error: r.try_get("last_error").map_err(db_error)?,
+    })
+}
+
+#[async_trait]
+impl Outbox for PgTx {
+    async fn enqueue(&mut self, m: &OutboxMessage) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO outbox (business_id, id, recipient, kind, payload, created_at, attempts, next_attempt_at, sent_at, last_error) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(m.business_id.as_uuid())
+        .bind(m.id.as_uuid())
+        .bind(m.recipient.as_str())
+        .bind(&m.kind)
+        .bind(&m.payload)
+        .bind(ts(m.created_at))
+        .bind(i64::from(m.attempts))
+        .bind(ts(m.next_attempt_at))
+        .bind(m.sent_at.map(ts))
+        .bind(&m.last_error)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn due(&mut self, now: Timestamp, limit: u32) -> Result<Vec<OutboxMessage>, StoreError> {
+        // SKIP LOCKED: a worker in another process takes other messages.
+        let rows = sqlx::query("SELECT * FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= $1 ORDER BY next_attempt_at, created_at, id LIMIT $2 FOR UPDATE SKIP LOCKED")
+            .bind(ts(now))
+            .bind(i64::from(limit))
+            .fetch_all(&mut *self.tx)
+            .await
+            .map_err(db_error)?;
+        rows.iter().map(message_from).collect()
+    }
+
+    async fn update(&mut self, m: &OutboxMessage) -> Result<(), StoreError> {
+        sqlx::query("UPDATE outbox SET attempts = $1, next_attempt_at = $2, sent_at = $3, last_error = $4 WHERE business_id = $5 AND id = $6")
+            .bind(i64::from(m.attempts))
+            .bind(ts(m.next_attempt_at))
+            .bind(m.sent_at.map(ts))
+            .bind(&m.last_error)
+            .bind(m.business_id.as_uuid())
+            .bind(m.id.as_uuid())
+            .execute(&mut *self.tx)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn get(
+        &mut self,
+        business: BusinessId,
+        id: OutboxId,
+    ) -> Result<Option<OutboxMessage>, StoreError> {
+        let row = sqlx::query("SELECT * FROM outbox WHERE business_id = $1 AND id = $2")
+            .bind(business.as_uuid())
+            .bind(id.as_uuid())
+            .fetch_optional(&mut *self.tx)
+            .await
+            .map_err(db_error)?;
+        row.as_ref().map(message_from).transpose()
+    }
+}
