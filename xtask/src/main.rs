@@ -14,9 +14,9 @@ fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
-        Some("bench") => bench::run(),
+        Some("bench") => bench::run(args.get(1).map(String::as_str)),
         _ => {
-            eprintln!("usage: cargo xtask <ci|bench>");
+            eprintln!("usage: cargo xtask <ci|bench [availability|stores]>");
             return ExitCode::from(2);
         }
     };

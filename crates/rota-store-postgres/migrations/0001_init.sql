@@ -108,6 +108,9 @@ CREATE TABLE bookings (
     created_at    timestamptz NOT NULL,
     updated_at    timestamptz NOT NULL,
     sequence      bigint NOT NULL,
+    -- The assigned providers in order, kept with the row so reads need no
+    -- join; booking_providers holds B4.
+    provider_ids  uuid[] NOT NULL DEFAULT '{}',
     PRIMARY KEY (business_id, id),
     -- B1: the customer is an account of the same business, and a customer.
     FOREIGN KEY (business_id, customer_id, customer_kind) REFERENCES accounts (business_id, id, kind),

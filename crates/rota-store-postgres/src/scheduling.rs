@@ -1,7 +1,5 @@
 //! Services, calendars, bookings, idempotency records and time entries on PostgreSQL.
 
-use std::collections::HashMap;
-
 use async_trait::async_trait;
 use rota_app::domain::account::Text;
 use rota_app::domain::booking::{Booking, MAX_BOOKING, Payment};
@@ -259,7 +257,7 @@ impl CalendarRepository for PgTx {
 }
 
 const BOOKING_COLUMNS: &str = "b.business_id, b.id, b.customer_id, b.service_id, b.starts_at, b.ends_at, b.status, \
-     b.price_minor, b.paid_minor, b.tips_minor, b.notes, b.created_at, b.updated_at, b.sequence";
+     b.price_minor, b.paid_minor, b.tips_minor, b.notes, b.created_at, b.updated_at, b.sequence, b.provider_ids";
 
 fn booking_from(r: &PgRow) -> Result<Booking, StoreError> {
     let notes: Option<String> = r.try_get("notes").map_err(db_error)?;
@@ -278,7 +276,12 @@ fn booking_from(r: &PgRow) -> Result<Booking, StoreError> {
             instant(r.try_get("ends_at").map_err(db_error)?)?,
         )
         .map_err(corrupt)?,
-        providers: Vec::new(),
+        providers: r
+            .try_get::<Vec<Uuid>, _>("provider_ids")
+            .map_err(db_error)?
+            .into_iter()
+            .map(AccountId::from_uuid)
+            .collect(),
         status: from_name(&r.try_get::<String, _>("status").map_err(db_error)?)?,
         price: money("price_minor")?,
         paid: money("paid_minor")?,
@@ -294,46 +297,16 @@ fn booking_from(r: &PgRow) -> Result<Booking, StoreError> {
 }
 
 impl PgTx {
-    /// Fills in each booking's providers, in their assigned order.
-    async fn with_providers(
-        &mut self,
-        business: BusinessId,
-        mut bookings: Vec<Booking>,
-    ) -> Result<Vec<Booking>, StoreError> {
-        if bookings.is_empty() {
-            return Ok(bookings);
-        }
-        let mut q = QueryBuilder::<Postgres>::new(
-            "SELECT booking_id, provider_id FROM booking_providers WHERE business_id = ",
-        );
-        q.push_bind(business.as_uuid()).push(" AND booking_id IN ");
-        push_ids(&mut q, bookings.iter().map(|b| b.id.as_uuid()));
-        q.push(" ORDER BY booking_id, position");
-        let rows = q.build().fetch_all(&mut *self.tx).await.map_err(db_error)?;
-        let mut by_booking: HashMap<Uuid, Vec<AccountId>> = HashMap::new();
-        for r in &rows {
-            let booking: Uuid = r.try_get("booking_id").map_err(db_error)?;
-            by_booking
-                .entry(booking)
-                .or_default()
-                .push(AccountId::from_uuid(
-                    r.try_get("provider_id").map_err(db_error)?,
-                ));
-        }
-        for b in &mut bookings {
-            b.providers = by_booking.remove(&b.id.as_uuid()).unwrap_or_default();
-        }
-        Ok(bookings)
-    }
-
     /// (Re)writes the provider rows of a booking; B4 is held by the triggers.
-    async fn write_providers(&mut self, b: &Booking) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM booking_providers WHERE business_id = $1 AND booking_id = $2")
-            .bind(b.business_id.as_uuid())
-            .bind(b.id.as_uuid())
-            .execute(&mut *self.tx)
-            .await
-            .map_err(db_error)?;
+    async fn write_providers(&mut self, b: &Booking, replace: bool) -> Result<(), StoreError> {
+        if replace {
+            sqlx::query("DELETE FROM booking_providers WHERE business_id = $1 AND booking_id = $2")
+                .bind(b.business_id.as_uuid())
+                .bind(b.id.as_uuid())
+                .execute(&mut *self.tx)
+                .await
+                .map_err(db_error)?;
+        }
         for (position, provider) in b.providers.iter().enumerate() {
             sqlx::query(
                 "INSERT INTO booking_providers (business_id, booking_id, provider_id, position, starts_at, ends_at, active) \
@@ -381,7 +354,7 @@ impl BookingRepository for PgTx {
     async fn insert(&mut self, b: &Booking) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO bookings (business_id, id, customer_id, service_id, starts_at, ends_at, status, price_minor, \
-             paid_minor, tips_minor, notes, created_at, updated_at, sequence) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+             paid_minor, tips_minor, notes, created_at, updated_at, sequence, provider_ids) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
         )
         .bind(b.business_id.as_uuid())
         .bind(b.id.as_uuid())
@@ -397,10 +370,11 @@ impl BookingRepository for PgTx {
         .bind(ts(b.created_at))
         .bind(ts(b.updated_at))
         .bind(i64::from(b.sequence))
+        .bind(b.providers.iter().map(AccountId::as_uuid).collect::<Vec<_>>())
         .execute(&mut *self.tx)
         .await
         .map_err(db_error)?;
-        self.write_providers(b).await
+        self.write_providers(b, false).await
     }
 
     async fn get(
@@ -418,16 +392,13 @@ impl BookingRepository for PgTx {
             .await
             .map_err(db_error)?;
         let found = row.as_ref().map(booking_from).transpose()?;
-        Ok(self
-            .with_providers(business, found.into_iter().collect())
-            .await?
-            .pop())
+        Ok(found)
     }
 
     async fn update(&mut self, b: &Booking) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE bookings SET starts_at = $1, ends_at = $2, status = $3, price_minor = $4, paid_minor = $5, tips_minor = $6, \
-             notes = $7, updated_at = $8, sequence = $9 WHERE business_id = $10 AND id = $11",
+             notes = $7, updated_at = $8, sequence = $9, provider_ids = $10 WHERE business_id = $11 AND id = $12",
         )
         .bind(ts(b.range.start()))
         .bind(ts(b.range.end()))
@@ -438,12 +409,13 @@ impl BookingRepository for PgTx {
         .bind(b.notes.as_ref().map(|n| n.as_str().to_owned()))
         .bind(ts(b.updated_at))
         .bind(i64::from(b.sequence))
+        .bind(b.providers.iter().map(AccountId::as_uuid).collect::<Vec<_>>())
         .bind(b.business_id.as_uuid())
         .bind(b.id.as_uuid())
         .execute(&mut *self.tx)
         .await
         .map_err(db_error)?;
-        self.write_providers(b).await
+        self.write_providers(b, true).await
     }
 
     async fn overlapping(
@@ -475,7 +447,7 @@ impl BookingRepository for PgTx {
             .iter()
             .map(booking_from)
             .collect::<Result<Vec<_>, _>>()?;
-        self.with_providers(business, found).await
+        Ok(found)
     }
 
     async fn list(
@@ -532,7 +504,7 @@ impl BookingRepository for PgTx {
             .iter()
             .map(booking_from)
             .collect::<Result<Vec<_>, _>>()?;
-        self.with_providers(business, found).await
+        Ok(found)
     }
 
     async fn latest_with(

@@ -110,6 +110,9 @@ CREATE TABLE bookings (
     created_at    INTEGER NOT NULL,
     updated_at    INTEGER NOT NULL,
     sequence      INTEGER NOT NULL,
+    -- The assigned providers in order (hex UUIDs, comma-separated), kept
+    -- with the row so reads need no join; booking_providers holds B4.
+    provider_ids  TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (business_id, id),
     -- B1: the customer is an account of the same business, and a customer.
     FOREIGN KEY (business_id, customer_id, customer_kind) REFERENCES accounts (business_id, id, kind),

@@ -1,7 +1,5 @@
 //! Services, calendars, bookings, idempotency records and time entries on SQLite.
 
-use std::collections::HashMap;
-
 use async_trait::async_trait;
 use rota_app::domain::account::Text;
 use rota_app::domain::booking::{Booking, MAX_BOOKING, Payment};
@@ -262,7 +260,27 @@ impl CalendarRepository for SqliteTx {
 }
 
 const BOOKING_COLUMNS: &str = "b.business_id, b.id, b.customer_id, b.service_id, b.starts_at, b.ends_at, b.status, \
-     b.price_minor, b.paid_minor, b.tips_minor, b.notes, b.created_at, b.updated_at, b.sequence";
+     b.price_minor, b.paid_minor, b.tips_minor, b.notes, b.created_at, b.updated_at, b.sequence, b.provider_ids";
+
+/// A booking's `provider_ids` column: hex UUIDs, comma-separated, in order.
+fn providers_from(list: &str) -> Result<Vec<AccountId>, StoreError> {
+    list.split(',')
+        .filter(|hex| !hex.is_empty())
+        .map(|hex| {
+            Uuid::try_parse(hex)
+                .map(AccountId::from_uuid)
+                .map_err(corrupt)
+        })
+        .collect()
+}
+
+fn providers_column(providers: &[AccountId]) -> String {
+    providers
+        .iter()
+        .map(|p| p.as_uuid().simple().to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}
 
 fn booking_from(r: &SqliteRow) -> Result<Booking, StoreError> {
     let notes: Option<String> = r.try_get("notes").map_err(db_error)?;
@@ -281,7 +299,7 @@ fn booking_from(r: &SqliteRow) -> Result<Booking, StoreError> {
             instant(r.try_get("ends_at").map_err(db_error)?)?,
         )
         .map_err(corrupt)?,
-        providers: Vec::new(),
+        providers: providers_from(&r.try_get::<String, _>("provider_ids").map_err(db_error)?)?,
         status: from_name(&r.try_get::<String, _>("status").map_err(db_error)?)?,
         price: money("price_minor")?,
         paid: money("paid_minor")?,
@@ -297,46 +315,16 @@ fn booking_from(r: &SqliteRow) -> Result<Booking, StoreError> {
 }
 
 impl SqliteTx {
-    /// Fills in each booking's providers, in their assigned order.
-    async fn with_providers(
-        &mut self,
-        business: BusinessId,
-        mut bookings: Vec<Booking>,
-    ) -> Result<Vec<Booking>, StoreError> {
-        if bookings.is_empty() {
-            return Ok(bookings);
-        }
-        let mut q = QueryBuilder::<Sqlite>::new(
-            "SELECT booking_id, provider_id FROM booking_providers WHERE business_id = ",
-        );
-        q.push_bind(business.as_uuid()).push(" AND booking_id IN ");
-        push_ids(&mut q, bookings.iter().map(|b| b.id.as_uuid()));
-        q.push(" ORDER BY booking_id, position");
-        let rows = q.build().fetch_all(&mut *self.tx).await.map_err(db_error)?;
-        let mut by_booking: HashMap<Uuid, Vec<AccountId>> = HashMap::new();
-        for r in &rows {
-            let booking: Uuid = r.try_get("booking_id").map_err(db_error)?;
-            by_booking
-                .entry(booking)
-                .or_default()
-                .push(AccountId::from_uuid(
-                    r.try_get("provider_id").map_err(db_error)?,
-                ));
-        }
-        for b in &mut bookings {
-            b.providers = by_booking.remove(&b.id.as_uuid()).unwrap_or_default();
-        }
-        Ok(bookings)
-    }
-
     /// (Re)writes the provider rows of a booking; B4 is held by the triggers.
-    async fn write_providers(&mut self, b: &Booking) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM booking_providers WHERE business_id = ? AND booking_id = ?")
-            .bind(b.business_id.as_uuid())
-            .bind(b.id.as_uuid())
-            .execute(&mut *self.tx)
-            .await
-            .map_err(db_error)?;
+    async fn write_providers(&mut self, b: &Booking, replace: bool) -> Result<(), StoreError> {
+        if replace {
+            sqlx::query("DELETE FROM booking_providers WHERE business_id = ? AND booking_id = ?")
+                .bind(b.business_id.as_uuid())
+                .bind(b.id.as_uuid())
+                .execute(&mut *self.tx)
+                .await
+                .map_err(db_error)?;
+        }
         for (position, provider) in b.providers.iter().enumerate() {
             sqlx::query(
                 "INSERT INTO booking_providers (business_id, booking_id, provider_id, position, starts_at, ends_at, active) \
@@ -375,7 +363,7 @@ impl BookingRepository for SqliteTx {
     async fn insert(&mut self, b: &Booking) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO bookings (business_id, id, customer_id, service_id, starts_at, ends_at, status, price_minor, \
-             paid_minor, tips_minor, notes, created_at, updated_at, sequence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             paid_minor, tips_minor, notes, created_at, updated_at, sequence, provider_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(b.business_id.as_uuid())
         .bind(b.id.as_uuid())
@@ -391,10 +379,11 @@ impl BookingRepository for SqliteTx {
         .bind(micros(b.created_at))
         .bind(micros(b.updated_at))
         .bind(i64::from(b.sequence))
+        .bind(providers_column(&b.providers))
         .execute(&mut *self.tx)
         .await
         .map_err(db_error)?;
-        self.write_providers(b).await
+        self.write_providers(b, false).await
     }
 
     async fn get(
@@ -412,16 +401,13 @@ impl BookingRepository for SqliteTx {
             .await
             .map_err(db_error)?;
         let found = row.as_ref().map(booking_from).transpose()?;
-        Ok(self
-            .with_providers(business, found.into_iter().collect())
-            .await?
-            .pop())
+        Ok(found)
     }
 
     async fn update(&mut self, b: &Booking) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE bookings SET starts_at = ?, ends_at = ?, status = ?, price_minor = ?, paid_minor = ?, tips_minor = ?, \
-             notes = ?, updated_at = ?, sequence = ? WHERE business_id = ? AND id = ?",
+             notes = ?, updated_at = ?, sequence = ?, provider_ids = ? WHERE business_id = ? AND id = ?",
         )
         .bind(micros(b.range.start()))
         .bind(micros(b.range.end()))
@@ -432,12 +418,13 @@ impl BookingRepository for SqliteTx {
         .bind(b.notes.as_ref().map(|n| n.as_str().to_owned()))
         .bind(micros(b.updated_at))
         .bind(i64::from(b.sequence))
+        .bind(providers_column(&b.providers))
         .bind(b.business_id.as_uuid())
         .bind(b.id.as_uuid())
         .execute(&mut *self.tx)
         .await
         .map_err(db_error)?;
-        self.write_providers(b).await
+        self.write_providers(b, true).await
     }
 
     async fn overlapping(
@@ -469,7 +456,7 @@ impl BookingRepository for SqliteTx {
             .iter()
             .map(booking_from)
             .collect::<Result<Vec<_>, _>>()?;
-        self.with_providers(business, found).await
+        Ok(found)
     }
 
     async fn list(
@@ -526,7 +513,7 @@ impl BookingRepository for SqliteTx {
             .iter()
             .map(booking_from)
             .collect::<Result<Vec<_>, _>>()?;
-        self.with_providers(business, found).await
+        Ok(found)
     }
 
     async fn latest_with(

@@ -27,9 +27,10 @@ async fn seed(pool: &PgPool, w: &World) -> Result<f64, String> {
         .map_err(|e| e.to_string())?;
     sqlx::query(
         "INSERT INTO bookings (business_id, id, customer_id, service_id, starts_at, ends_at, status, price_minor, paid_minor, \
-         tips_minor, notes, created_at, updated_at, sequence) \
+         tips_minor, notes, created_at, updated_at, sequence, provider_ids) \
          SELECT $1, md5(i::text)::uuid, $2, NULL, $3 + (i / $4) * interval '1 hour', $3 + (i / $4 + 1) * interval '1 hour', \
-         'scheduled', 5000, 0, 0, NULL, $3, $3, 0 FROM generate_series(0, $5 - 1) AS i",
+         'scheduled', 5000, 0, 0, NULL, $3, $3, 0, ARRAY[p.id] FROM generate_series(0, $5 - 1) AS i \
+         JOIN bench_providers p ON p.n = i % $4",
     )
     .bind(w.business.id.as_uuid())
     .bind(w.customer.id.as_uuid())
@@ -107,7 +108,7 @@ async fn measure(url: &str, schema: &str) -> Result<Vec<Figure>, String> {
             let mut tx = pool.begin().await.map_err(|e| e.to_string())?;
             sqlx::query(
                 "INSERT INTO bookings (business_id, id, customer_id, service_id, starts_at, ends_at, status, price_minor, \
-                 paid_minor, tips_minor, notes, created_at, updated_at, sequence) VALUES ($1, $2, $3, NULL, $4, $5, 'scheduled', $6, 0, 0, NULL, $7, $7, 0)",
+                 paid_minor, tips_minor, notes, created_at, updated_at, sequence, provider_ids) VALUES ($1, $2, $3, NULL, $4, $5, 'scheduled', $6, 0, 0, NULL, $7, $7, 0, $8)",
             )
             .bind(b.business_id.as_uuid())
             .bind(b.id.as_uuid())
@@ -116,6 +117,7 @@ async fn measure(url: &str, schema: &str) -> Result<Vec<Figure>, String> {
             .bind(b.range.end().to_sqlx())
             .bind(b.price.minor())
             .bind(b.created_at.to_sqlx())
+            .bind(vec![b.providers[0].as_uuid()])
             .execute(&mut *tx)
             .await
             .map_err(|e| e.to_string())?;

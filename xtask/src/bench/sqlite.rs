@@ -37,9 +37,9 @@ async fn seed(pool: &SqlitePool, w: &World) -> Result<f64, String> {
     sqlx::query(
         "WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < ?1 - 1) \
          INSERT INTO bookings (business_id, id, customer_id, service_id, starts_at, ends_at, status, price_minor, paid_minor, \
-         tips_minor, notes, created_at, updated_at, sequence) \
+         tips_minor, notes, created_at, updated_at, sequence, provider_ids) \
          SELECT ?2, unhex(printf('%032x', i + 268435456)), ?3, NULL, ?4 + (i / ?5) * ?6, ?4 + (i / ?5 + 1) * ?6, 'scheduled', \
-         5000, 0, 0, NULL, ?4, ?4, 0 FROM s",
+         5000, 0, 0, NULL, ?4, ?4, 0, lower(hex(p.id)) FROM s JOIN bench_providers p ON p.n = i % ?5",
     )
     .bind(SEEDED)
     .bind(w.business.id.as_uuid())
@@ -89,7 +89,7 @@ pub(crate) async fn run() -> Result<Vec<Figure>, String> {
             let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(|e| e.to_string())?;
             sqlx::query(
                 "INSERT INTO bookings (business_id, id, customer_id, service_id, starts_at, ends_at, status, price_minor, \
-                 paid_minor, tips_minor, notes, created_at, updated_at, sequence) VALUES (?, ?, ?, NULL, ?, ?, 'scheduled', ?, 0, 0, NULL, ?, ?, 0)",
+                 paid_minor, tips_minor, notes, created_at, updated_at, sequence, provider_ids) VALUES (?, ?, ?, NULL, ?, ?, 'scheduled', ?, 0, 0, NULL, ?, ?, 0, ?)",
             )
             .bind(b.business_id.as_uuid())
             .bind(b.id.as_uuid())
@@ -99,6 +99,7 @@ pub(crate) async fn run() -> Result<Vec<Figure>, String> {
             .bind(b.price.minor())
             .bind(us(b.created_at))
             .bind(us(b.updated_at))
+            .bind(b.providers[0].as_uuid().simple().to_string())
             .execute(&mut *tx)
             .await
             .map_err(|e| e.to_string())?;

@@ -296,8 +296,11 @@ pub(crate) async fn through_the_store(
                     .list(world.business.id, &q)
                     .await
                     .map_err(|e| e.to_string())?;
-                if found.len() < 100 {
-                    return Err(format!("a seeded week has {} bookings", found.len()));
+                if found.len() < 100 || found.iter().any(|b| b.providers != [provider]) {
+                    return Err(format!(
+                        "a seeded week has {} bookings, or ones without their provider",
+                        found.len()
+                    ));
                 }
                 Ok(())
             }
