@@ -13,7 +13,7 @@ pub use scheduling::{
     BookingQuery, BookingRepository, CalendarRepository, IdempotencyRecord, IdempotencyRepository,
     ServiceRepository, StoredResponse, TimeEntryRepository,
 };
-pub use services::{Clock, HashError, IdSource, PasswordHash, PasswordHasher};
+pub use services::{Clock, HashError, IdSource, PasswordHash, PasswordHasher, TokenHash, Tokens};
 pub use store::{Conflict, Store, StoreError, TxMode, UnitOfWork};
 
 #[cfg(feature = "mocks")]
@@ -24,4 +24,4 @@ pub use scheduling::{
     MockServiceRepository, MockTimeEntryRepository,
 };
 #[cfg(feature = "mocks")]
-pub use services::{MockClock, MockIdSource, MockPasswordHasher};
+pub use services::{MockClock, MockIdSource, MockPasswordHasher, MockTokens};

@@ -77,4 +77,12 @@ impl PasswordHasher for InsecureHasher {
     ) -> Result<bool, HashError> {
         Ok(hash.as_str().strip_prefix("insecure$") == Some(password.expose_secret()))
     }
+
+    fn needs_rehash(&self, _hash: &PasswordHash) -> bool {
+        false
+    }
+
+    fn dummy_hash(&self) -> PasswordHash {
+        PasswordHash::new("insecure$\u{0}no one's password".into())
+    }
 }

@@ -61,4 +61,47 @@ pub trait PasswordHasher: Send + Sync {
     /// Whether `password` matches `hash`.
     async fn verify(&self, password: &SecretString, hash: &PasswordHash)
     -> Result<bool, HashError>;
+
+    /// Whether `hash` was made with weaker parameters than this hasher's, so
+    /// that a successful sign-in should store a fresh hash.
+    fn needs_rehash(&self, hash: &PasswordHash) -> bool;
+
+    /// A hash of no one's password, verified against when the account is
+    /// unknown so that the answer takes as long as for a known one (A2).
+    fn dummy_hash(&self) -> PasswordHash;
+}
+
+/// The SHA-256 digest of a secret token, hex: what the database keeps
+/// instead of the token (A3, A4, A6).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct TokenHash(String);
+
+impl TokenHash {
+    /// Wraps a hex digest.
+    #[must_use]
+    pub fn new(hex: String) -> Self {
+        Self(hex)
+    }
+
+    /// The hex digest.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for TokenHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("TokenHash(..)")
+    }
+}
+
+/// Makes secret tokens and hashes them.
+#[cfg_attr(feature = "mocks", mockall::automock)]
+pub trait Tokens: Send + Sync {
+    /// A new random token of at least 128 bits (Rota's are 256).
+    fn issue(&self) -> SecretString;
+
+    /// The digest a token is stored and looked up by.
+    fn hash(&self, token: &SecretString) -> TokenHash;
 }
