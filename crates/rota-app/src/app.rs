@@ -11,7 +11,15 @@ use rota_domain::id::{AccountId, AuditEventId, BusinessId};
 use rota_domain::jiff::Timestamp;
 use rota_domain::team::{Member, Team};
 
-use crate::ports::{Clock, IdSource, PasswordHasher, Store, StoreError, TxMode, UnitOfWork};
+use rota_domain::email::EmailAddress;
+use rota_domain::id::OutboxId;
+use rota_domain::notice::Notice;
+use rota_domain::outbox::OutboxMessage;
+
+use crate::ports::{
+    Clock, IdSource, MailError, Mailer, PasswordHasher, Store, StoreError, Tokens, TxMode,
+    UnitOfWork,
+};
 
 /// The adapters Rota runs on.
 pub struct Ports {
@@ -23,6 +31,10 @@ pub struct Ports {
     pub ids: Arc<dyn IdSource>,
     /// Password hashing.
     pub hasher: Arc<dyn PasswordHasher>,
+    /// Secret tokens for sessions and emailed links.
+    pub tokens: Arc<dyn Tokens>,
+    /// Seals and delivers emails.
+    pub mailer: Arc<dyn Mailer>,
 }
 
 /// Rota: every use case, as a method. Cheap to clone.
@@ -50,6 +62,40 @@ impl Rota {
 
     pub(crate) fn hasher(&self) -> &dyn PasswordHasher {
         self.ports.hasher.as_ref()
+    }
+
+    pub(crate) fn tokens(&self) -> &dyn Tokens {
+        self.ports.tokens.as_ref()
+    }
+
+    pub(crate) fn mailer(&self) -> &dyn Mailer {
+        self.ports.mailer.as_ref()
+    }
+
+    /// Queues `notice` for `to` in the transaction's outbox (A8): it is sent
+    /// only if the transaction commits.
+    pub(crate) async fn queue_notice(
+        &self,
+        tx: &mut dyn UnitOfWork,
+        business: BusinessId,
+        to: &EmailAddress,
+        notice: &Notice,
+    ) -> Result<(), QueueError> {
+        let now = self.now();
+        let message = OutboxMessage {
+            id: OutboxId::from_uuid(self.new_uuid()),
+            business_id: business,
+            recipient: to.clone(),
+            kind: notice.kind().to_owned(),
+            payload: self.mailer().seal(notice)?,
+            created_at: now,
+            attempts: 0,
+            next_attempt_at: now,
+            sent_at: None,
+            last_error: None,
+        };
+        tx.outbox().enqueue(&message).await?;
+        Ok(())
     }
 
     pub(crate) fn new_uuid(&self) -> rota_domain::uuid::Uuid {
@@ -139,5 +185,23 @@ impl LockedTeam {
     /// The employee account with this id.
     pub(crate) fn employee(&self, id: AccountId) -> Option<&Account> {
         self.employees.iter().find(|a| a.id == id)
+    }
+}
+
+/// Queuing an email failed: the mailer could not seal it, or the store failed.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum QueueError {
+    #[error(transparent)]
+    Mail(#[from] MailError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<QueueError> for StoreError {
+    fn from(e: QueueError) -> Self {
+        match e {
+            QueueError::Mail(m) => StoreError::other(m),
+            QueueError::Store(s) => s,
+        }
     }
 }

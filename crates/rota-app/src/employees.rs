@@ -9,6 +9,7 @@ use rota_domain::id::AccountId;
 use rota_domain::name::PersonName;
 use rota_domain::policy::{Action, Denied, EmployeeRef, authorize};
 use rota_domain::role::{EmployeeRoles, RoleSet};
+use rota_domain::session::TokenPurpose;
 use rota_domain::team::{self, ChangeRolesError};
 
 use crate::Rota;
@@ -211,6 +212,14 @@ impl Rota {
             activated_at: None,
         };
         tx.accounts().insert(&account).await?;
+        // A6: the new employee is emailed an invitation to set a password.
+        self.send_link(
+            tx.as_mut(),
+            &locked.business,
+            &account,
+            TokenPurpose::Invitation,
+        )
+        .await?;
         let change = AuditChange::EmployeeAdded {
             roles: new.roles.roles(),
             owner: new.roles.is_owner(),
@@ -303,6 +312,10 @@ impl Rota {
         account.status = AccountStatus::Deactivated;
         if from != account.status {
             tx.accounts().update(&account).await?;
+            // A3: a deactivated account's sessions end with it.
+            tx.sessions()
+                .delete_for_account(actor.business, id, None)
+                .await?;
             let change = AuditChange::StatusChanged {
                 from,
                 to: account.status,

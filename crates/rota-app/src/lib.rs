@@ -8,13 +8,16 @@
 
 mod app;
 pub mod audit;
+pub mod auth;
 pub mod availability;
 pub mod bookings;
 pub mod calendars;
 pub mod customers;
+pub mod delivery;
 pub mod employees;
 pub mod error;
 pub mod page;
+pub mod passwords;
 pub mod ports;
 mod schedule;
 pub mod services;

@@ -3,19 +3,25 @@
 //! Architecture invariant: no adapter type (sqlx row, axum extractor, lettre
 //! message) appears here; adapters implement these traits and translate.
 
+mod auth;
 mod repositories;
 mod scheduling;
 mod services;
 mod store;
 
+pub use auth::{AccountTokenRepository, SessionRepository, ThrottleRepository};
 pub use repositories::{AccountRepository, AuditLog, BusinessRepository, CustomerQuery, Outbox};
 pub use scheduling::{
     BookingQuery, BookingRepository, CalendarRepository, IdempotencyRecord, IdempotencyRepository,
     ServiceRepository, StoredResponse, TimeEntryRepository,
 };
-pub use services::{Clock, HashError, IdSource, PasswordHash, PasswordHasher, TokenHash, Tokens};
+pub use services::{
+    Clock, HashError, IdSource, MailError, Mailer, PasswordHash, PasswordHasher, TokenHash, Tokens,
+};
 pub use store::{Conflict, Store, StoreError, TxMode, UnitOfWork};
 
+#[cfg(feature = "mocks")]
+pub use auth::{MockAccountTokenRepository, MockSessionRepository, MockThrottleRepository};
 #[cfg(feature = "mocks")]
 pub use repositories::{MockAccountRepository, MockAuditLog, MockBusinessRepository, MockOutbox};
 #[cfg(feature = "mocks")]
@@ -24,4 +30,4 @@ pub use scheduling::{
     MockServiceRepository, MockTimeEntryRepository,
 };
 #[cfg(feature = "mocks")]
-pub use services::{MockClock, MockIdSource, MockPasswordHasher, MockTokens};
+pub use services::{MockClock, MockIdSource, MockMailer, MockPasswordHasher, MockTokens};

@@ -6,13 +6,14 @@ use rota_domain::audit::AuditChange;
 use rota_domain::business::{Business, BusinessSettings, Currency, Zone};
 use rota_domain::email::EmailAddress;
 use rota_domain::name::{BusinessName, PersonName, Slug};
-use rota_domain::password::{self, PasswordRejected};
+use rota_domain::password::PasswordRejected;
 use rota_domain::plan::Subscription;
 use rota_domain::role::{EmployeeRoles, RoleSet};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 
 use crate::Rota;
 use crate::error::{Classify, ErrorKind};
+use crate::passwords::check_new_password;
 use crate::ports::{Conflict, HashError, StoreError, TxMode};
 
 /// A sign-up request.
@@ -84,11 +85,6 @@ impl Classify for SignUpError {
             Self::Hash(_) | Self::Unexpected(_) => "internal",
         }
     }
-}
-
-/// Checks a new password against the policy (A1).
-pub(crate) fn check_new_password(password: &SecretString) -> Result<(), PasswordRejected> {
-    password::check_length(password.expose_secret())
 }
 
 impl Rota {

@@ -88,6 +88,11 @@ id_type!(
     OutboxId
 );
 
+id_type!(
+    /// A signed-in session (A3). Not the secret: the token is.
+    SessionId
+);
+
 /// A string that is not an identifier Rota could have issued.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("not a valid identifier")]

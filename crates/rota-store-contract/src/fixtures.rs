@@ -16,7 +16,7 @@ use rota_app::domain::plan::{Plan, Subscription, SubscriptionStatus};
 use rota_app::domain::role::{EmployeeRoles, RoleSet};
 use rota_app::domain::uuid::Uuid;
 use rota_app::ports::{IdSource, Store, TxMode};
-use rota_app::testing::{InsecureHasher, ManualClock};
+use rota_app::testing::{CountingTokens, InsecureHasher, ManualClock, RecordingMailer};
 use rota_app::{Ports, Rota};
 
 /// Ids unique across every Rota of the test process (several may share a
@@ -37,6 +37,8 @@ pub fn rota_on(store: Arc<dyn Store>) -> Rota {
         clock: Arc::new(ManualClock::at(at("2026-03-02T09:00:00Z"))),
         ids: Arc::new(ProcessIds),
         hasher: Arc::new(InsecureHasher),
+        tokens: Arc::new(CountingTokens::default()),
+        mailer: Arc::new(RecordingMailer::default()),
     })
 }
 

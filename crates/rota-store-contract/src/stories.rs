@@ -1,11 +1,13 @@
 //! The stories. Each takes a fresh store and panics on a broken promise.
 
 mod accounts;
+mod auth;
 mod concurrency;
 mod outbox;
 mod scheduling;
 
 pub use accounts::*;
+pub use auth::*;
 pub use concurrency::*;
 pub use outbox::*;
 pub use scheduling::*;

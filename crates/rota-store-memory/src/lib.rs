@@ -24,15 +24,19 @@ use rota_app::domain::jiff::Timestamp;
 use rota_app::domain::name::Slug;
 use rota_app::domain::outbox::OutboxMessage;
 use rota_app::domain::service::Service;
+use rota_app::domain::session::{AccountToken, Session};
+use rota_app::domain::throttle::Attempts;
 use rota_app::domain::time_entry::TimeEntry;
 use rota_app::domain::time_off::TimeOff;
 use rota_app::ports::{
-    AccountRepository, AuditLog, BookingRepository, BusinessRepository, CalendarRepository,
-    Conflict, CustomerQuery, IdempotencyRecord, IdempotencyRepository, Outbox, PasswordHash,
-    ServiceRepository, Store, StoreError, TimeEntryRepository, TxMode, UnitOfWork,
+    AccountRepository, AccountTokenRepository, AuditLog, BookingRepository, BusinessRepository,
+    CalendarRepository, Conflict, CustomerQuery, IdempotencyRecord, IdempotencyRepository, Outbox,
+    PasswordHash, ServiceRepository, SessionRepository, Store, StoreError, ThrottleRepository,
+    TimeEntryRepository, TxMode, UnitOfWork,
 };
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
+mod auth;
 mod scheduling;
 
 #[derive(Clone, Debug, Default)]
@@ -49,6 +53,9 @@ pub(crate) struct State {
     idempotency: HashMap<(BusinessId, AccountId, String), IdempotencyRecord>,
     time_entries: BTreeMap<(BusinessId, TimeEntryId), TimeEntry>,
     outbox: BTreeMap<(BusinessId, OutboxId), OutboxMessage>,
+    sessions: HashMap<String, Session>,
+    account_tokens: HashMap<String, AccountToken>,
+    throttles: HashMap<String, Attempts>,
 }
 
 /// A second row with an id that is already taken (a primary-key violation).
@@ -133,6 +140,18 @@ impl UnitOfWork for MemoryTx {
     }
 
     fn time_entries(&mut self) -> &mut dyn TimeEntryRepository {
+        self
+    }
+
+    fn sessions(&mut self) -> &mut dyn SessionRepository {
+        self
+    }
+
+    fn account_tokens(&mut self) -> &mut dyn AccountTokenRepository {
+        self
+    }
+
+    fn throttles(&mut self) -> &mut dyn ThrottleRepository {
         self
     }
 

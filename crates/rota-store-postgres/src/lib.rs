@@ -11,6 +11,7 @@
 //! - R4, R7: team changes lock the business row (`SELECT … FOR UPDATE`).
 
 mod accounts;
+mod auth;
 mod codec;
 mod outbox;
 mod scheduling;
@@ -19,9 +20,9 @@ use std::str::FromStr;
 
 use async_trait::async_trait;
 use rota_app::ports::{
-    AccountRepository, AuditLog, BookingRepository, BusinessRepository, CalendarRepository,
-    IdempotencyRepository, Outbox, ServiceRepository, Store, StoreError, TimeEntryRepository,
-    TxMode, UnitOfWork,
+    AccountRepository, AccountTokenRepository, AuditLog, BookingRepository, BusinessRepository,
+    CalendarRepository, IdempotencyRepository, Outbox, ServiceRepository, SessionRepository, Store,
+    StoreError, ThrottleRepository, TimeEntryRepository, TxMode, UnitOfWork,
 };
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{Postgres, Transaction};
@@ -123,6 +124,15 @@ impl UnitOfWork for PgTx {
         self
     }
     fn time_entries(&mut self) -> &mut dyn TimeEntryRepository {
+        self
+    }
+    fn sessions(&mut self) -> &mut dyn SessionRepository {
+        self
+    }
+    fn account_tokens(&mut self) -> &mut dyn AccountTokenRepository {
+        self
+    }
+    fn throttles(&mut self) -> &mut dyn ThrottleRepository {
         self
     }
     async fn commit(self: Box<Self>) -> Result<(), StoreError> {

@@ -8,6 +8,7 @@
 //! instead of failing half-way.
 
 mod accounts;
+mod auth;
 mod codec;
 mod outbox;
 mod scheduling;
@@ -18,9 +19,9 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use rota_app::ports::{
-    AccountRepository, AuditLog, BookingRepository, BusinessRepository, CalendarRepository,
-    IdempotencyRepository, Outbox, ServiceRepository, Store, StoreError, TimeEntryRepository,
-    TxMode, UnitOfWork,
+    AccountRepository, AccountTokenRepository, AuditLog, BookingRepository, BusinessRepository,
+    CalendarRepository, IdempotencyRepository, Outbox, ServiceRepository, SessionRepository, Store,
+    StoreError, ThrottleRepository, TimeEntryRepository, TxMode, UnitOfWork,
 };
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -126,6 +127,15 @@ impl UnitOfWork for SqliteTx {
         self
     }
     fn time_entries(&mut self) -> &mut dyn TimeEntryRepository {
+        self
+    }
+    fn sessions(&mut self) -> &mut dyn SessionRepository {
+        self
+    }
+    fn account_tokens(&mut self) -> &mut dyn AccountTokenRepository {
+        self
+    }
+    fn throttles(&mut self) -> &mut dyn ThrottleRepository {
         self
     }
     async fn commit(self: Box<Self>) -> Result<(), StoreError> {

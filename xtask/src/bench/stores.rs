@@ -24,7 +24,7 @@ use rota_app::domain::role::{EmployeeRoles, RoleSet};
 use rota_app::domain::time::TimeRange;
 use rota_app::domain::uuid::Uuid;
 use rota_app::ports::{BookingQuery, IdSource, Store, TxMode};
-use rota_app::testing::{InsecureHasher, ManualClock};
+use rota_app::testing::{CountingTokens, InsecureHasher, ManualClock, RecordingMailer};
 use rota_app::{Ports, Rota};
 
 /// Existing bookings before measuring.
@@ -318,6 +318,8 @@ pub(crate) async fn through_the_store(
         clock: Arc::new(ManualClock::at(t0())),
         ids: Arc::new(BenchIds(std::sync::atomic::AtomicU64::new(0))),
         hasher: Arc::new(InsecureHasher),
+        tokens: Arc::new(CountingTokens::default()),
+        mailer: Arc::new(RecordingMailer::default()),
     });
     let owner = Actor::of(&w.owner);
     let world = Arc::clone(&w);

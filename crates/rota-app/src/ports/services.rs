@@ -3,7 +3,9 @@
 use std::fmt;
 
 use async_trait::async_trait;
+use rota_domain::email::EmailAddress;
 use rota_domain::jiff::Timestamp;
+use rota_domain::notice::Notice;
 use rota_domain::uuid::Uuid;
 use secrecy::SecretString;
 
@@ -104,4 +106,23 @@ pub trait Tokens: Send + Sync {
 
     /// The digest a token is stored and looked up by.
     fn hash(&self, token: &SecretString) -> TokenHash;
+}
+
+/// A mailer could not seal or deliver a message. Delivery failures are
+/// retried by the outbox; the message is kept.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct MailError(pub String);
+
+/// Seals notices for the outbox and delivers them (SMTP, `.eml` files, or
+/// memory in `rota-email`).
+#[cfg_attr(feature = "mocks", mockall::automock)]
+#[async_trait]
+pub trait Mailer: Send + Sync {
+    /// The notice as the outbox stores it, with its secrets sealed so that
+    /// no plaintext token reaches the database.
+    fn seal(&self, notice: &Notice) -> Result<String, MailError>;
+
+    /// Renders and sends a sealed notice to `to`.
+    async fn deliver(&self, to: &EmailAddress, sealed: &str) -> Result<(), MailError>;
 }

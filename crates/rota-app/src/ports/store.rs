@@ -5,6 +5,7 @@ use async_trait::async_trait;
 
 use rota_domain::id::AccountId;
 
+use super::auth::{AccountTokenRepository, SessionRepository, ThrottleRepository};
 use super::repositories::{AccountRepository, AuditLog, BusinessRepository, Outbox};
 use super::scheduling::{
     BookingRepository, CalendarRepository, IdempotencyRepository, ServiceRepository,
@@ -83,6 +84,12 @@ pub trait UnitOfWork: Send {
     fn idempotency(&mut self) -> &mut dyn IdempotencyRepository;
     /// Time-tracking entries.
     fn time_entries(&mut self) -> &mut dyn TimeEntryRepository;
+    /// Sessions (A3).
+    fn sessions(&mut self) -> &mut dyn SessionRepository;
+    /// Emailed single-use tokens (A4, A6).
+    fn account_tokens(&mut self) -> &mut dyn AccountTokenRepository;
+    /// Sign-in throttling (A2).
+    fn throttles(&mut self) -> &mut dyn ThrottleRepository;
     /// Makes every write of the transaction durable, at once.
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
 }

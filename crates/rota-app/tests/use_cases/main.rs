@@ -2,6 +2,7 @@
 
 #![allow(missing_docs, unreachable_pub, dead_code)]
 
+mod auth;
 mod bookings;
 mod customers;
 mod properties;

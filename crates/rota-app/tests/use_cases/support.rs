@@ -16,7 +16,9 @@ use rota_app::employees::NewEmployee;
 use rota_app::ports::{Store, TxMode};
 use rota_app::secrecy::SecretString;
 use rota_app::signup::{SignUp, SignedUp};
-use rota_app::testing::{InsecureHasher, ManualClock, SequentialIds};
+use rota_app::testing::{
+    CountingTokens, InsecureHasher, ManualClock, RecordingMailer, SequentialIds,
+};
 use rota_app::{Ports, Rota};
 use rota_store_memory::MemoryStore;
 
@@ -24,6 +26,7 @@ pub struct World {
     pub rota: Rota,
     pub store: MemoryStore,
     pub clock: Arc<ManualClock>,
+    pub mailer: Arc<RecordingMailer>,
 }
 
 pub fn world() -> World {
@@ -31,13 +34,21 @@ pub fn world() -> World {
     let clock = Arc::new(ManualClock::at(
         "2026-03-02T09:00:00Z".parse::<Timestamp>().unwrap(),
     ));
+    let mailer = Arc::new(RecordingMailer::default());
     let rota = Rota::new(Ports {
         store: Arc::new(store.clone()),
         clock: clock.clone(),
         ids: Arc::new(SequentialIds::default()),
         hasher: Arc::new(InsecureHasher),
+        tokens: Arc::new(CountingTokens::default()),
+        mailer: mailer.clone(),
     });
-    World { rota, store, clock }
+    World {
+        rota,
+        store,
+        clock,
+        mailer,
+    }
 }
 
 pub fn sign_up_request(slug: &str, email: &str) -> SignUp {

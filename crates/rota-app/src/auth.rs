@@ -1,0 +1,337 @@
+//! Signing in and out, and finding who is behind a session token (A2, A3).
+//!
+//! Sign-in answers `invalid_credentials` alike for an unknown business or
+//! email, a wrong password, and a deactivated or only-invited account: each
+//! path verifies one argon2 hash (the hasher's dummy hash when there is no
+//! real one) and records one failure, so neither the answer nor its timing
+//! tells them apart. Failures are throttled per account and per client
+//! (`rota_domain::throttle`).
+
+use rota_domain::account::{Account, AccountStatus};
+use rota_domain::actor::Actor;
+use rota_domain::audit::AuditChange;
+use rota_domain::business::Business;
+use rota_domain::email;
+use rota_domain::id::SessionId;
+use rota_domain::jiff::{SignedDuration, Timestamp};
+use rota_domain::name::Slug;
+use rota_domain::session::Session;
+use rota_domain::throttle::{Attempts, PER_ACCOUNT, PER_CLIENT, ThrottlePolicy};
+use secrecy::SecretString;
+
+use crate::Rota;
+use crate::error::{Classify, ErrorKind};
+use crate::ports::{HashError, StoreError, TxMode, UnitOfWork};
+
+/// A sign-in request.
+#[derive(Debug)]
+pub struct SignIn {
+    /// The business's slug.
+    pub business: String,
+    /// The email, as typed.
+    pub email: String,
+    /// The password.
+    pub password: SecretString,
+    /// The client's address, for per-client throttling (A2).
+    pub client: Option<String>,
+}
+
+/// A new session and whose it is.
+#[derive(Debug)]
+pub struct SignedIn {
+    /// The session's secret token: shown once, to its holder, never stored.
+    pub token: SecretString,
+    /// The session.
+    pub session: Session,
+    /// The account signed in.
+    pub account: Account,
+    /// Its business.
+    pub business: Business,
+}
+
+/// Why sign-in failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SignInError {
+    /// A2: unknown business or email, wrong password, or an account that may
+    /// not sign in; deliberately not told apart.
+    #[error("the email or password is not right")]
+    InvalidCredentials,
+    /// A2: too many failures; try again after this long.
+    #[error("too many failed attempts; try again in {} s", retry_after.as_secs())]
+    TooManyAttempts {
+        /// How long to wait.
+        retry_after: SignedDuration,
+    },
+    /// Hashing failed.
+    #[error(transparent)]
+    Hash(#[from] HashError),
+    /// Storage failed.
+    #[error(transparent)]
+    Unexpected(#[from] StoreError),
+}
+
+impl Classify for SignInError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            Self::InvalidCredentials => ErrorKind::Unauthenticated,
+            Self::TooManyAttempts { .. } => ErrorKind::TooManyRequests,
+            Self::Hash(_) => ErrorKind::Unexpected,
+            Self::Unexpected(e) => e.kind(),
+        }
+    }
+    fn code(&self) -> &'static str {
+        match self {
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::TooManyAttempts { .. } => "too_many_attempts",
+            Self::Hash(_) => "internal",
+            Self::Unexpected(e) => e.code(),
+        }
+    }
+}
+
+/// Why a session token was not accepted.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthenticateError {
+    /// No such session, or it expired, or its account may no longer sign in.
+    #[error("not signed in")]
+    Unauthenticated,
+    /// Storage failed.
+    #[error(transparent)]
+    Unexpected(#[from] StoreError),
+}
+
+impl Classify for AuthenticateError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Unauthenticated => ErrorKind::Unauthenticated,
+            Self::Unexpected(e) => e.kind(),
+        }
+    }
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Unauthenticated => "unauthenticated",
+            Self::Unexpected(e) => e.code(),
+        }
+    }
+}
+
+/// Who is behind a session.
+#[derive(Clone, Debug)]
+pub struct Authenticated {
+    /// The actor, as of now.
+    pub actor: Actor,
+    /// The session.
+    pub session: Session,
+}
+
+/// The throttle key of an account: by business and email as typed, so that
+/// unknown emails are throttled exactly like known ones.
+pub(crate) fn account_key(business: &str, email_input: &str) -> String {
+    format!(
+        "account:{}:{}",
+        business.trim().to_lowercase(),
+        email::normalize(email_input)
+    )
+}
+
+fn client_key(client: &str) -> String {
+    format!("client:{client}")
+}
+
+/// `Err(retry_at)` if any of the keys is blocked at `now`.
+async fn check_throttles(
+    tx: &mut dyn UnitOfWork,
+    keys: &[&str],
+    now: Timestamp,
+) -> Result<Option<Timestamp>, StoreError> {
+    let mut blocked: Option<Timestamp> = None;
+    for key in keys {
+        if let Some(attempts) = tx.throttles().get(key).await?
+            && let Err(until) = attempts.check(now)
+        {
+            blocked = Some(blocked.map_or(until, |b| b.max(until)));
+        }
+    }
+    Ok(blocked)
+}
+
+/// Records a failure against a key; true if it started a burst.
+async fn record_failure(
+    tx: &mut dyn UnitOfWork,
+    key: &str,
+    policy: &ThrottlePolicy,
+    now: Timestamp,
+) -> Result<Attempts, StoreError> {
+    let previous = tx.throttles().get(key).await?;
+    let next = Attempts::after_failure(previous, policy, now);
+    tx.throttles().put(key, &next).await?;
+    Ok(next)
+}
+
+impl Rota {
+    /// Signs in with a business slug, email and password (A2, A3).
+    pub async fn sign_in(&self, request: SignIn) -> Result<SignedIn, SignInError> {
+        let now = self.now();
+        let account_key = account_key(&request.business, &request.email);
+        let client_key = request.client.as_deref().map(client_key);
+        let keys: Vec<&str> = std::iter::once(account_key.as_str())
+            .chain(client_key.as_deref())
+            .collect();
+
+        let mut tx = self.begin(TxMode::Read).await?;
+        if let Some(until) = check_throttles(tx.as_mut(), &keys, now).await? {
+            return Err(SignInError::TooManyAttempts {
+                retry_after: retry_after(now, until),
+            });
+        }
+        let found = find_account(tx.as_mut(), &request).await?;
+        drop(tx);
+
+        let (business, account, hash) = match found {
+            Some((b, a, Some(h))) => (Some(b), Some(a), h),
+            Some((b, a, None)) => (Some(b), Some(a), self.hasher().dummy_hash()),
+            None => (None, None, self.hasher().dummy_hash()),
+        };
+        let verified = self.hasher().verify(&request.password, &hash).await?;
+        let may_sign_in = account
+            .as_ref()
+            .is_some_and(|a| a.status == AccountStatus::Active && a.activated_at.is_some());
+
+        if let (true, true, Some(business), Some(account)) =
+            (verified, may_sign_in, business.clone(), account.clone())
+        {
+            let rehash = if self.hasher().needs_rehash(&hash) {
+                Some(self.hasher().hash(&request.password).await?)
+            } else {
+                None
+            };
+            let mut tx = self.begin(TxMode::Write).await?;
+            if let Some(new_hash) = rehash {
+                tx.accounts()
+                    .set_password_hash(business.id, account.id, &new_hash)
+                    .await?;
+            }
+            tx.throttles().clear(&account_key).await?;
+            let (token, session) = self.open_session(tx.as_mut(), &account).await?;
+            tx.commit().await?;
+            return Ok(SignedIn {
+                token,
+                session,
+                account,
+                business,
+            });
+        }
+
+        let mut tx = self.begin(TxMode::Write).await?;
+        let attempts = record_failure(tx.as_mut(), &account_key, &PER_ACCOUNT, now).await?;
+        if let Some(key) = &client_key {
+            record_failure(tx.as_mut(), key, &PER_CLIENT, now).await?;
+        }
+        if let (Some(account), true) = (&account, attempts.starts_burst(&PER_ACCOUNT)) {
+            let change = AuditChange::SignInFailures {
+                count: attempts.failures,
+            };
+            let event = self.audit_event(account.business_id, None, Some(account.id), change);
+            tx.audit().append(&event).await?;
+        }
+        tx.commit().await?;
+        Err(SignInError::InvalidCredentials)
+    }
+
+    /// Starts a session for `account` in `tx`; returns its token.
+    pub(crate) async fn open_session(
+        &self,
+        tx: &mut dyn UnitOfWork,
+        account: &Account,
+    ) -> Result<(SecretString, Session), StoreError> {
+        let now = self.now();
+        let token = self.tokens().issue();
+        let session = Session {
+            id: SessionId::from_uuid(self.new_uuid()),
+            business_id: account.business_id,
+            account_id: account.id,
+            created_at: now,
+            last_seen_at: now,
+        };
+        tx.sessions()
+            .insert(&session, &self.tokens().hash(&token))
+            .await?;
+        Ok((token, session))
+    }
+
+    /// The actor behind a session token (A3): the session must be live and
+    /// its account active. Refreshes the idle timer.
+    pub async fn authenticate(
+        &self,
+        token: &SecretString,
+    ) -> Result<Authenticated, AuthenticateError> {
+        let now = self.now();
+        let hash = self.tokens().hash(token);
+        let mut tx = self.begin(TxMode::Read).await?;
+        let session = tx
+            .sessions()
+            .by_token(&hash)
+            .await?
+            .filter(|s| s.is_live(now))
+            .ok_or(AuthenticateError::Unauthenticated)?;
+        let account = tx
+            .accounts()
+            .get(session.business_id, session.account_id)
+            .await?
+            .filter(|a| a.status == AccountStatus::Active)
+            .ok_or(AuthenticateError::Unauthenticated)?;
+        drop(tx);
+        let mut session = session;
+        if session.wants_touch(now) {
+            let mut tx = self.begin(TxMode::Write).await?;
+            tx.sessions().touch(session.id, now).await?;
+            tx.commit().await?;
+            session.last_seen_at = now;
+        }
+        Ok(Authenticated {
+            actor: Actor::of(&account),
+            session,
+        })
+    }
+
+    /// Ends a session (sign-out).
+    pub async fn sign_out(&self, session: SessionId) -> Result<(), StoreError> {
+        let mut tx = self.begin(TxMode::Write).await?;
+        tx.sessions().delete(session).await?;
+        tx.commit().await
+    }
+
+    /// Removes ended sessions (housekeeping; the server runs it now and then).
+    pub async fn purge_expired_sessions(&self) -> Result<u64, StoreError> {
+        let mut tx = self.begin(TxMode::Write).await?;
+        let n = tx.sessions().purge_expired(self.now()).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+}
+
+/// Whole seconds until `until`, rounded up, at least one (for `Retry-After`).
+fn retry_after(now: Timestamp, until: Timestamp) -> SignedDuration {
+    let wait = until.duration_since(now);
+    let secs = wait.as_secs() + i64::from(wait.subsec_nanos() > 0);
+    SignedDuration::from_secs(secs.max(1))
+}
+
+/// The business, account and stored hash the request names, if any.
+async fn find_account(
+    tx: &mut dyn UnitOfWork,
+    request: &SignIn,
+) -> Result<Option<(Business, Account, Option<crate::ports::PasswordHash>)>, StoreError> {
+    let Ok(slug) = Slug::parse(&request.business) else {
+        return Ok(None);
+    };
+    let Some(business) = tx.businesses().by_slug(&slug).await? else {
+        return Ok(None);
+    };
+    let normalized = email::normalize(&request.email);
+    let Some(account) = tx.accounts().by_email(business.id, &normalized).await? else {
+        return Ok(None);
+    };
+    let hash = tx.accounts().password_hash(business.id, account.id).await?;
+    Ok(Some((business, account, hash)))
+}

@@ -1,0 +1,63 @@
+//! The outbox's delivery worker (A8): takes due messages, hands them to the
+//! mailer outside any transaction, and records the outcome. A failed
+//! delivery is retried with backoff (`rota_domain::outbox`), never dropped.
+//!
+//! Delivery is at-least-once: a message is leased (its next attempt pushed
+//! [`LEASE`] ahead) in a short transaction before sending, so two workers —
+//! even in two server processes — do not take it at once; if the process
+//! dies between sending and recording, the message goes out again when the
+//! lease runs out.
+
+use rota_domain::jiff::SignedDuration;
+
+use crate::Rota;
+use crate::ports::{StoreError, TxMode};
+
+/// How long a taken message is left to its worker.
+pub const LEASE: SignedDuration = SignedDuration::from_mins(5);
+
+/// What one round of delivery did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DeliveryReport {
+    /// Messages delivered.
+    pub sent: usize,
+    /// Messages whose delivery failed (kept, retried later).
+    pub failed: usize,
+}
+
+impl Rota {
+    /// Delivers up to `limit` due messages.
+    pub async fn deliver_due_emails(&self, limit: u32) -> Result<DeliveryReport, StoreError> {
+        let now = self.now();
+        let mut tx = self.begin(TxMode::Write).await?;
+        let mut due = tx.outbox().due(now, limit).await?;
+        for message in &mut due {
+            message.next_attempt_at = now.saturating_add(LEASE).unwrap_or(now);
+            tx.outbox().update(message).await?;
+        }
+        tx.commit().await?;
+
+        let mut report = DeliveryReport::default();
+        for mut message in due {
+            let outcome = self
+                .mailer()
+                .deliver(&message.recipient, &message.payload)
+                .await;
+            let at = self.now();
+            match outcome {
+                Ok(()) => {
+                    message.sent(at);
+                    report.sent += 1;
+                }
+                Err(e) => {
+                    message.failed(at, &e.0);
+                    report.failed += 1;
+                }
+            }
+            let mut tx = self.begin(TxMode::Write).await?;
+            tx.outbox().update(&message).await?;
+            tx.commit().await?;
+        }
+        Ok(report)
+    }
+}

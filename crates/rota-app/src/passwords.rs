@@ -1,0 +1,530 @@
+//! Passwords and emailed links: change (A5), forgot/reset and the
+//! administrator-sent reset (A4), invitations and their acceptance (A6).
+//!
+//! Every emailed link carries a fresh single-use token of 256 bits that the
+//! store keeps only as a SHA-256 digest; the email itself is queued in the
+//! same transaction as the token (A8), sealed by the mailer.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use rota_domain::account::{Account, AccountStatus};
+use rota_domain::actor::Actor;
+use rota_domain::audit::AuditChange;
+use rota_domain::business::Business;
+use rota_domain::email;
+use rota_domain::id::{AccountId, SessionId};
+use rota_domain::name::Slug;
+use rota_domain::notice::{Notice, Secret};
+use rota_domain::password::{self, PasswordRejected};
+use rota_domain::policy::{Action, CustomerRef, Denied, EmployeeRef, authorize};
+use rota_domain::session::{AccountToken, TokenPurpose};
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::Rota;
+use crate::auth::{SignedIn, account_key};
+use crate::error::{Classify, ErrorKind};
+use crate::ports::{HashError, StoreError, TxMode, UnitOfWork};
+
+/// The shipped list of the most common passwords (A1).
+static COMMON_PASSWORDS: &str = include_str!("../data/common-passwords.txt");
+
+fn common_passwords() -> &'static HashSet<&'static str> {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| {
+        COMMON_PASSWORDS
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .collect()
+    })
+}
+
+/// How many passwords the shipped list refuses.
+#[must_use]
+pub fn common_password_count() -> usize {
+    common_passwords().len()
+}
+
+/// Checks a new password against the policy (A1): 12–128 characters and
+/// not among the most common passwords (compared case-insensitively).
+pub fn check_new_password(password: &SecretString) -> Result<(), PasswordRejected> {
+    let p = password.expose_secret();
+    password::check_length(p)?;
+    if common_passwords().contains(p.to_lowercase().as_str()) {
+        return Err(PasswordRejected::TooCommon);
+    }
+    Ok(())
+}
+
+/// Why a password change failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ChangePasswordError {
+    /// A1.
+    #[error(transparent)]
+    WeakPassword(#[from] PasswordRejected),
+    /// A5: the current password given is not right.
+    #[error("the current password is not right")]
+    WrongPassword,
+    /// Hashing failed.
+    #[error(transparent)]
+    Hash(#[from] HashError),
+    /// Storage failed.
+    #[error(transparent)]
+    Unexpected(#[from] StoreError),
+}
+
+impl Classify for ChangePasswordError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            Self::WeakPassword(_) | Self::WrongPassword => ErrorKind::Invalid,
+            Self::Hash(_) => ErrorKind::Unexpected,
+            Self::Unexpected(e) => e.kind(),
+        }
+    }
+    fn code(&self) -> &'static str {
+        match self {
+            Self::WeakPassword(p) => p.code(),
+            Self::WrongPassword => "wrong_password",
+            Self::Hash(_) => "internal",
+            Self::Unexpected(e) => e.code(),
+        }
+    }
+}
+
+/// Why redeeming an emailed token (reset or invitation) failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RedeemTokenError {
+    /// A1.
+    #[error(transparent)]
+    WeakPassword(#[from] PasswordRejected),
+    /// Unknown, used, voided or expired token, or one for an account that
+    /// may no longer use it.
+    #[error("this link is not valid any more; ask for a new one")]
+    InvalidToken,
+    /// Hashing failed.
+    #[error(transparent)]
+    Hash(#[from] HashError),
+    /// Storage failed.
+    #[error(transparent)]
+    Unexpected(#[from] StoreError),
+}
+
+impl Classify for RedeemTokenError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            Self::WeakPassword(_) | Self::InvalidToken => ErrorKind::Invalid,
+            Self::Hash(_) => ErrorKind::Unexpected,
+            Self::Unexpected(e) => e.kind(),
+        }
+    }
+    fn code(&self) -> &'static str {
+        match self {
+            Self::WeakPassword(p) => p.code(),
+            Self::InvalidToken => "invalid_token",
+            Self::Hash(_) => "internal",
+            Self::Unexpected(e) => e.code(),
+        }
+    }
+}
+
+/// Why an administrator's reset or an invitation could not be sent.
+#[derive(Debug, thiserror::Error)]
+pub enum SendLinkError {
+    /// The actor may not.
+    #[error(transparent)]
+    Denied(#[from] Denied),
+    /// The account is deactivated (or the customer archived).
+    #[error("the account is not active")]
+    AccountInactive,
+    /// The customer already set a password for the portal.
+    #[error("the customer already has portal access")]
+    AlreadyActive,
+    /// Storage failed.
+    #[error(transparent)]
+    Unexpected(#[from] StoreError),
+}
+
+impl Classify for SendLinkError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Denied(d) => d.kind(),
+            Self::AccountInactive | Self::AlreadyActive => ErrorKind::Conflict,
+            Self::Unexpected(e) => e.kind(),
+        }
+    }
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Denied(d) => d.code(),
+            Self::AccountInactive => "account_inactive",
+            Self::AlreadyActive => "already_active",
+            Self::Unexpected(e) => e.code(),
+        }
+    }
+}
+
+impl Rota {
+    /// Issues a single-use token of `purpose` for `account`, voiding older
+    /// ones, and queues the email that carries it.
+    pub(crate) async fn send_link(
+        &self,
+        tx: &mut dyn UnitOfWork,
+        business: &Business,
+        account: &Account,
+        purpose: TokenPurpose,
+    ) -> Result<(), StoreError> {
+        let now = self.now();
+        let secret = self.tokens().issue();
+        let token = AccountToken::issue(business.id, account.id, purpose, now);
+        tx.account_tokens()
+            .void(business.id, account.id, purpose)
+            .await?;
+        tx.account_tokens()
+            .insert(&token, &self.tokens().hash(&secret))
+            .await?;
+        let secret = Secret::new(secret.expose_secret().to_owned());
+        let notice = match purpose {
+            TokenPurpose::Invitation => Notice::Invitation {
+                business: business.name.to_string(),
+                name: account.display_name(),
+                token: secret,
+                expires_at: token.expires_at,
+                zone: business.time_zone.clone(),
+                portal: account.customer().is_some(),
+            },
+            TokenPurpose::PasswordReset => Notice::PasswordReset {
+                business: business.name.to_string(),
+                name: account.display_name(),
+                token: secret,
+                expires_at: token.expires_at,
+                zone: business.time_zone.clone(),
+            },
+        };
+        self.queue_notice(tx, business.id, &account.email, &notice)
+            .await?;
+        Ok(())
+    }
+
+    /// Changes the actor's own password (A5): needs the current one; ends the
+    /// actor's other sessions and emails a notice.
+    pub async fn change_password(
+        &self,
+        actor: &Actor,
+        current_session: Option<SessionId>,
+        current: &SecretString,
+        new: &SecretString,
+    ) -> Result<(), ChangePasswordError> {
+        check_new_password(new)?;
+        let mut tx = self.begin(TxMode::Read).await?;
+        let hash = tx
+            .accounts()
+            .password_hash(actor.business, actor.id)
+            .await?;
+        drop(tx);
+        let hash = hash.unwrap_or_else(|| self.hasher().dummy_hash());
+        if !self.hasher().verify(current, &hash).await? {
+            return Err(ChangePasswordError::WrongPassword);
+        }
+        let new_hash = self.hasher().hash(new).await?;
+        let mut tx = self.begin(TxMode::Write).await?;
+        let business = tx.businesses().get(actor.business).await?;
+        let account = tx.accounts().get(actor.business, actor.id).await?;
+        let (Some(business), Some(account)) = (business, account) else {
+            return Err(ChangePasswordError::WrongPassword);
+        };
+        tx.accounts()
+            .set_password_hash(business.id, account.id, &new_hash)
+            .await?;
+        tx.sessions()
+            .delete_for_account(business.id, account.id, current_session)
+            .await?;
+        let event = self.audit_event(
+            business.id,
+            Some(actor.id),
+            Some(actor.id),
+            AuditChange::PasswordChanged,
+        );
+        tx.audit().append(&event).await?;
+        self.queue_password_changed(tx.as_mut(), &business, &account)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn queue_password_changed(
+        &self,
+        tx: &mut dyn UnitOfWork,
+        business: &Business,
+        account: &Account,
+    ) -> Result<(), StoreError> {
+        let notice = Notice::PasswordChanged {
+            business: business.name.to_string(),
+            name: account.display_name(),
+            at: self.now(),
+            zone: business.time_zone.clone(),
+        };
+        self.queue_notice(tx, business.id, &account.email, &notice)
+            .await?;
+        Ok(())
+    }
+
+    /// "Forgot password" (A4): if the business has an active account with
+    /// this email and a password, emails it a reset link. Answers the same
+    /// whether or not it did, so it tells no one which emails exist.
+    pub async fn request_password_reset(
+        &self,
+        business: &str,
+        email_input: &str,
+    ) -> Result<(), StoreError> {
+        let Ok(slug) = Slug::parse(business) else {
+            return Ok(());
+        };
+        let mut tx = self.begin(TxMode::Write).await?;
+        let Some(business) = tx.businesses().by_slug(&slug).await? else {
+            return Ok(());
+        };
+        let normalized = email::normalize(email_input);
+        let Some(account) = tx.accounts().by_email(business.id, &normalized).await? else {
+            return Ok(());
+        };
+        if account.status != AccountStatus::Active || account.activated_at.is_none() {
+            return Ok(());
+        }
+        self.send_link(
+            tx.as_mut(),
+            &business,
+            &account,
+            TokenPurpose::PasswordReset,
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// An administrator sends an employee a reset link (A4), or a fresh
+    /// invitation if they never set a password. The administrator never
+    /// sees or sets the password.
+    pub async fn send_password_reset(
+        &self,
+        actor: &Actor,
+        id: AccountId,
+    ) -> Result<(), SendLinkError> {
+        let mut tx = self.begin(TxMode::Write).await?;
+        let business = tx
+            .businesses()
+            .get(actor.business)
+            .await?
+            .ok_or(Denied::NotFound)?;
+        let account = tx
+            .accounts()
+            .get(actor.business, id)
+            .await?
+            .ok_or(Denied::NotFound)?;
+        let Some(employee) = account.employee() else {
+            return Err(Denied::NotFound.into());
+        };
+        let target = EmployeeRef {
+            business: account.business_id,
+            id,
+            owner: employee.roles.is_owner(),
+        };
+        authorize(
+            actor,
+            &Action::SendPasswordReset(target),
+            &business.settings,
+        )?;
+        let purpose = match (account.status, account.activated_at) {
+            (AccountStatus::Deactivated, _) => return Err(SendLinkError::AccountInactive),
+            (_, None) => TokenPurpose::Invitation,
+            (_, Some(_)) => TokenPurpose::PasswordReset,
+        };
+        self.send_link(tx.as_mut(), &business, &account, purpose)
+            .await?;
+        let event = self.audit_event(
+            business.id,
+            Some(actor.id),
+            Some(id),
+            AuditChange::PasswordResetSent,
+        );
+        tx.audit().append(&event).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Gives a customer portal access (A6): emails an invitation to set a
+    /// password.
+    pub async fn invite_customer(&self, actor: &Actor, id: AccountId) -> Result<(), SendLinkError> {
+        let mut tx = self.begin(TxMode::Write).await?;
+        let business = tx
+            .businesses()
+            .get(actor.business)
+            .await?
+            .ok_or(Denied::NotFound)?;
+        let account = tx
+            .accounts()
+            .get(actor.business, id)
+            .await?
+            .ok_or(Denied::NotFound)?;
+        let Some(customer) = account.customer() else {
+            return Err(Denied::NotFound.into());
+        };
+        let target = CustomerRef {
+            business: account.business_id,
+            id,
+            on_actor_bookings: false,
+        };
+        authorize(actor, &Action::InviteCustomer(target), &business.settings)?;
+        if customer.archived_at.is_some() || account.status == AccountStatus::Deactivated {
+            return Err(SendLinkError::AccountInactive);
+        }
+        if account.activated_at.is_some() {
+            return Err(SendLinkError::AlreadyActive);
+        }
+        self.send_link(tx.as_mut(), &business, &account, TokenPurpose::Invitation)
+            .await?;
+        let event = self.audit_event(
+            business.id,
+            Some(actor.id),
+            Some(id),
+            AuditChange::CustomerInvited,
+        );
+        tx.audit().append(&event).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Sets a new password with an emailed reset token (A4): the token is
+    /// used up, every session of the account ends, its sign-in throttle is
+    /// forgotten, and a notice is emailed.
+    pub async fn reset_password(
+        &self,
+        token: &SecretString,
+        new: &SecretString,
+    ) -> Result<(), RedeemTokenError> {
+        check_new_password(new)?;
+        let new_hash = self.hasher().hash(new).await?;
+        let mut tx = self.begin(TxMode::Write).await?;
+        let (business, account) =
+            redeem(self, tx.as_mut(), token, TokenPurpose::PasswordReset).await?;
+        if account.status != AccountStatus::Active {
+            return Err(RedeemTokenError::InvalidToken);
+        }
+        tx.accounts()
+            .set_password_hash(business.id, account.id, &new_hash)
+            .await?;
+        tx.sessions()
+            .delete_for_account(business.id, account.id, None)
+            .await?;
+        let key = account_key(business.slug.as_str(), account.email.as_str());
+        tx.throttles().clear(&key).await?;
+        let event = self.audit_event(
+            business.id,
+            Some(account.id),
+            Some(account.id),
+            AuditChange::PasswordReset,
+        );
+        tx.audit().append(&event).await?;
+        self.queue_password_changed(tx.as_mut(), &business, &account)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Accepts an invitation (A6): sets the first password, makes the
+    /// account active and signs its holder in.
+    pub async fn accept_invitation(
+        &self,
+        token: &SecretString,
+        password: &SecretString,
+    ) -> Result<SignedIn, RedeemTokenError> {
+        check_new_password(password)?;
+        let hash = self.hasher().hash(password).await?;
+        let mut tx = self.begin(TxMode::Write).await?;
+        let (business, mut account) =
+            redeem(self, tx.as_mut(), token, TokenPurpose::Invitation).await?;
+        let archived = account.customer().is_some_and(|c| c.archived_at.is_some());
+        if account.status == AccountStatus::Deactivated || archived {
+            return Err(RedeemTokenError::InvalidToken);
+        }
+        let from = account.status;
+        account.status = AccountStatus::Active;
+        account.activated_at = Some(self.now());
+        tx.accounts().update(&account).await?;
+        tx.accounts()
+            .set_password_hash(business.id, account.id, &hash)
+            .await?;
+        let mut events = vec![AuditChange::InvitationAccepted];
+        if from != account.status {
+            events.push(AuditChange::StatusChanged {
+                from,
+                to: account.status,
+            });
+        }
+        for change in events {
+            let event = self.audit_event(business.id, Some(account.id), Some(account.id), change);
+            tx.audit().append(&event).await?;
+        }
+        let (token, session) = self.open_session(tx.as_mut(), &account).await?;
+        tx.commit().await?;
+        Ok(SignedIn {
+            token,
+            session,
+            account,
+            business,
+        })
+    }
+}
+
+/// Uses up a token of `purpose`; the business and account it is for.
+async fn redeem(
+    rota: &Rota,
+    tx: &mut dyn UnitOfWork,
+    token: &SecretString,
+    purpose: TokenPurpose,
+) -> Result<(Business, Account), RedeemTokenError> {
+    let hash = rota.tokens().hash(token);
+    let found = tx
+        .account_tokens()
+        .take(&hash)
+        .await?
+        .filter(|t| t.purpose == purpose && t.is_valid(rota.now()))
+        .ok_or(RedeemTokenError::InvalidToken)?;
+    let business = tx.businesses().get(found.business_id).await?;
+    let account = tx
+        .accounts()
+        .get(found.business_id, found.account_id)
+        .await?;
+    match (business, account) {
+        (Some(b), Some(a)) => Ok((b, a)),
+        _ => Err(RedeemTokenError::InvalidToken),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a1_the_shipped_list_holds_at_least_ten_thousand_passwords() {
+        assert!(
+            common_password_count() >= 10_000,
+            "{}",
+            common_password_count()
+        );
+        for common in ["1qaz2wsx3edc", "qwertyuiopasdfgh", "PASSWORD1234"] {
+            let lower = common.to_lowercase();
+            if common_passwords().contains(lower.as_str()) {
+                assert_eq!(
+                    check_new_password(&SecretString::from(common)),
+                    Err(PasswordRejected::TooCommon)
+                );
+            }
+        }
+        assert_eq!(
+            check_new_password(&SecretString::from("1qaz2wsx3edc")),
+            Err(PasswordRejected::TooCommon)
+        );
+        assert_eq!(
+            check_new_password(&SecretString::from("tangerine orbit 42")),
+            Ok(())
+        );
+    }
+}

@@ -1,0 +1,161 @@
+//! Sign-in throttling (A2): repeated failures slow the next attempts down,
+//! per account and per client address, without ever locking anyone out for
+//! good.
+//!
+//! The schedule (also in `docs/DECISIONS.md`):
+//!
+//! | scope | free failures | then each further failure blocks for | at most |
+//! |---|---|---|---|
+//! | account (business + email, known or not) | 5 | 1 s, 2 s, 4 s, … | 5 min |
+//! | client address | 20 | 1 s, 2 s, 4 s, … | 15 min |
+//!
+//! Failures are forgotten an hour after the last one; a successful sign-in
+//! and a password reset forget the account's. An attacker can therefore slow
+//! a victim's sign-in to one try per five minutes while the attack lasts, but
+//! never block it, and the emailed reset always lets the holder back in.
+
+use jiff::{SignedDuration, Timestamp};
+
+/// How one scope is throttled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ThrottlePolicy {
+    /// Failures allowed before any delay.
+    pub free: u32,
+    /// The first delay; each further failure doubles it…
+    pub first_delay: SignedDuration,
+    /// …up to this.
+    pub max_delay: SignedDuration,
+    /// Failures older than this (since the last one) are forgotten.
+    pub forget_after: SignedDuration,
+}
+
+/// Per account (A2).
+pub const PER_ACCOUNT: ThrottlePolicy = ThrottlePolicy {
+    free: 5,
+    first_delay: SignedDuration::from_secs(1),
+    max_delay: SignedDuration::from_mins(5),
+    forget_after: SignedDuration::from_hours(1),
+};
+
+/// Per client address (A2).
+pub const PER_CLIENT: ThrottlePolicy = ThrottlePolicy {
+    free: 20,
+    first_delay: SignedDuration::from_secs(1),
+    max_delay: SignedDuration::from_mins(15),
+    forget_after: SignedDuration::from_hours(1),
+};
+
+/// The failures counted against one key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Attempts {
+    /// Failures since they were last forgotten.
+    pub failures: u32,
+    /// When the last one happened.
+    pub last_failure_at: Timestamp,
+    /// No attempt is heard before this.
+    pub blocked_until: Option<Timestamp>,
+}
+
+impl Attempts {
+    /// `Err(retry_at)` while blocked at `now`.
+    pub fn check(&self, now: Timestamp) -> Result<(), Timestamp> {
+        match self.blocked_until {
+            Some(until) if now < until => Err(until),
+            _ => Ok(()),
+        }
+    }
+
+    /// The record after one more failure at `now`.
+    #[must_use]
+    pub fn after_failure(previous: Option<Self>, policy: &ThrottlePolicy, now: Timestamp) -> Self {
+        let failures = match previous {
+            Some(p) if now.duration_since(p.last_failure_at) < policy.forget_after => {
+                p.failures.saturating_add(1)
+            }
+            _ => 1,
+        };
+        let blocked_until = (failures > policy.free).then(|| {
+            let doublings = (failures - policy.free - 1).min(20);
+            let delay = policy
+                .first_delay
+                .checked_mul(1 << doublings)
+                .unwrap_or(policy.max_delay)
+                .min(policy.max_delay);
+            now.saturating_add(delay).unwrap_or(Timestamp::MAX)
+        });
+        Self {
+            failures,
+            last_failure_at: now,
+            blocked_until,
+        }
+    }
+
+    /// Whether this failure is the one that started throttling (the audit
+    /// log records each such burst once, A7).
+    #[must_use]
+    pub fn starts_burst(&self, policy: &ThrottlePolicy) -> bool {
+        self.failures == policy.free + 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(secs: i64) -> Timestamp {
+        Timestamp::from_second(1_800_000_000 + secs).unwrap()
+    }
+
+    #[test]
+    fn a2_five_free_failures_then_doubling_delays_capped_at_five_minutes() {
+        let mut a: Option<Attempts> = None;
+        let mut delays = Vec::new();
+        for i in 0..20 {
+            let now = at(i * 1000);
+            let next = Attempts::after_failure(a, &PER_ACCOUNT, now);
+            delays.push(next.blocked_until.map(|u| u.duration_since(now).as_secs()));
+            a = Some(next);
+        }
+        // Failures 1000 s apart are within the hour, so they add up.
+        assert_eq!(&delays[..5], &[None; 5]);
+        assert_eq!(
+            &delays[5..10],
+            &[Some(1), Some(2), Some(4), Some(8), Some(16)]
+        );
+        assert_eq!(delays[19], Some(300), "never more than five minutes");
+    }
+
+    #[test]
+    fn a2_a_blocked_key_is_heard_again_when_the_delay_is_over() {
+        let mut a = None;
+        for _ in 0..7 {
+            a = Some(Attempts::after_failure(a, &PER_ACCOUNT, at(0)));
+        }
+        let a = a.unwrap();
+        assert_eq!(a.check(at(1)), Err(at(2)));
+        assert_eq!(a.check(at(2)), Ok(()));
+    }
+
+    #[test]
+    fn a2_failures_are_forgotten_after_an_hour_of_quiet() {
+        let mut a = None;
+        for _ in 0..10 {
+            a = Some(Attempts::after_failure(a, &PER_ACCOUNT, at(0)));
+        }
+        let later = Attempts::after_failure(a, &PER_ACCOUNT, at(3600));
+        assert_eq!(later.failures, 1);
+        assert_eq!(later.blocked_until, None);
+    }
+
+    #[test]
+    fn a7_a_burst_is_reported_once_when_throttling_starts() {
+        let mut a = None;
+        let mut bursts = 0;
+        for _ in 0..30 {
+            let next = Attempts::after_failure(a, &PER_CLIENT, at(0));
+            bursts += u32::from(next.starts_burst(&PER_CLIENT));
+            a = Some(next);
+        }
+        assert_eq!(bursts, 1);
+    }
+}
