@@ -1,0 +1,230 @@
+//! The message templates (minijinja; HTML auto-escaped): one plain-text and
+//! one HTML body per notice, times shown in the recipient's zone.
+
+use std::sync::OnceLock;
+
+use minijinja::{Environment, Value, context};
+use rota_app::domain::business::Zone;
+use rota_app::domain::jiff::Timestamp;
+use rota_app::domain::notice::{BookingChange, Notice};
+
+/// A rendered email.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rendered {
+    /// The subject line.
+    pub subject: String,
+    /// The plain-text body.
+    pub text: String,
+    /// The HTML body.
+    pub html: String,
+}
+
+fn environment() -> &'static Environment<'static> {
+    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = Environment::new();
+        for (name, source) in [
+            ("layout.html", include_str!("templates/layout.html")),
+            ("invitation.txt", include_str!("templates/invitation.txt")),
+            ("invitation.html", include_str!("templates/invitation.html")),
+            (
+                "password_reset.txt",
+                include_str!("templates/password_reset.txt"),
+            ),
+            (
+                "password_reset.html",
+                include_str!("templates/password_reset.html"),
+            ),
+            (
+                "password_changed.txt",
+                include_str!("templates/password_changed.txt"),
+            ),
+            (
+                "password_changed.html",
+                include_str!("templates/password_changed.html"),
+            ),
+            ("booking.txt", include_str!("templates/booking.txt")),
+            ("booking.html", include_str!("templates/booking.html")),
+        ] {
+            env.add_template(name, source)
+                .expect("the shipped templates parse");
+        }
+        env
+    })
+}
+
+/// "Monday 9 March 2026, 14:00 GMT": an instant in the recipient's zone.
+fn local(at: Timestamp, zone: &Zone) -> String {
+    at.to_zoned(zone.tz().clone())
+        .strftime("%A %-d %B %Y, %H:%M %Z")
+        .to_string()
+}
+
+/// A link to the front end's page `path` carrying `token` (A4: from the
+/// configured base URL only).
+fn link(base_url: &str, path: &str, token: &str) -> String {
+    format!("{}/{path}?token={token}", base_url.trim_end_matches('/'))
+}
+
+/// Renders a notice; links start with `base_url`.
+pub fn render(notice: &Notice, base_url: &str) -> Result<Rendered, minijinja::Error> {
+    let (template, subject, ctx): (&str, String, Value) = match notice {
+        Notice::Invitation {
+            business,
+            name,
+            token,
+            expires_at,
+            zone,
+            portal,
+        } => (
+            "invitation",
+            if *portal {
+                format!("Your {business} customer portal")
+            } else {
+                format!("You're invited to join {business} on Rota")
+            },
+            context! {
+                business, name, portal,
+                link => link(base_url, "accept-invitation", token.reveal()),
+                expires => local(*expires_at, zone),
+            },
+        ),
+        Notice::PasswordReset {
+            business,
+            name,
+            token,
+            expires_at,
+            zone,
+        } => (
+            "password_reset",
+            format!("Reset your {business} password"),
+            context! {
+                business, name,
+                link => link(base_url, "reset-password", token.reveal()),
+                expires => local(*expires_at, zone),
+            },
+        ),
+        Notice::PasswordChanged {
+            business,
+            name,
+            at,
+            zone,
+        } => (
+            "password_changed",
+            format!("Your {business} password was changed"),
+            context! { business, name, at => local(*at, zone) },
+        ),
+        Notice::Booking {
+            change,
+            business,
+            customer,
+            service,
+            providers,
+            starts_at,
+            ends_at,
+            zone,
+        } => {
+            let (subject, headline) = match change {
+                BookingChange::Confirmed => (
+                    format!("Booked: {service} with {business}"),
+                    "Your booking is confirmed:",
+                ),
+                BookingChange::Changed => (
+                    format!("Changed: {service} with {business}"),
+                    "Your booking has changed. It is now:",
+                ),
+                BookingChange::Cancelled => (
+                    format!("Cancelled: {service} with {business}"),
+                    "This booking has been cancelled:",
+                ),
+            };
+            (
+                "booking",
+                subject,
+                context! {
+                    business, customer, service, headline,
+                    providers => providers.join(", "),
+                    starts => local(*starts_at, zone),
+                    ends => local(*ends_at, zone),
+                },
+            )
+        }
+    };
+    let env = environment();
+    let with_subject = context! { subject => &subject, ..ctx };
+    let text = env
+        .get_template(&format!("{template}.txt"))?
+        .render(&with_subject)?;
+    let html = env
+        .get_template(&format!("{template}.html"))?
+        .render(&with_subject)?;
+    Ok(Rendered {
+        subject,
+        text,
+        html,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use rota_app::domain::notice::Secret;
+
+    use super::*;
+
+    #[test]
+    fn a4_a_reset_email_links_to_the_base_url_with_its_token() {
+        let n = Notice::PasswordReset {
+            business: "Sparkle & Shine".into(),
+            name: "<Ana>".into(),
+            token: Secret::new("abc123".into()),
+            expires_at: "2026-07-01T12:30:00Z".parse().unwrap(),
+            zone: Zone::parse("Europe/London").unwrap(),
+        };
+        let r = render(&n, "https://rota.example/").unwrap();
+        assert_eq!(r.subject, "Reset your Sparkle & Shine password");
+        assert!(
+            r.text
+                .contains("https://rota.example/reset-password?token=abc123")
+        );
+        assert!(
+            r.text.contains("Wednesday 1 July 2026, 13:30 BST"),
+            "{}",
+            r.text
+        );
+        assert!(
+            r.html.contains("&lt;Ana&gt;"),
+            "HTML is escaped: {}",
+            r.html
+        );
+        assert!(r.html.contains("Sparkle &amp; Shine"));
+    }
+
+    #[test]
+    fn booking_times_are_shown_in_the_recipients_zone() {
+        let n = Notice::Booking {
+            change: BookingChange::Confirmed,
+            business: "Sparkle".into(),
+            customer: "Ana Smith".into(),
+            service: "Deep clean".into(),
+            providers: vec!["Pat".into()],
+            starts_at: "2026-03-08T14:00:00Z".parse().unwrap(),
+            ends_at: "2026-03-08T15:00:00Z".parse().unwrap(),
+            zone: Zone::parse("America/New_York").unwrap(),
+        };
+        let r = render(&n, "https://rota.example").unwrap();
+        // 2026-03-08 is the day New York moves to daylight time.
+        assert!(
+            r.text.contains("Sunday 8 March 2026, 10:00 EDT"),
+            "{}",
+            r.text
+        );
+        assert!(r.text.contains("with Pat"));
+        for kind in [BookingChange::Changed, BookingChange::Cancelled] {
+            let mut other = n.clone();
+            if let Notice::Booking { change, .. } = &mut other {
+                *change = kind;
+            }
+            assert_ne!(render(&other, "x").unwrap().subject, r.subject);
+        }
+    }
+}
