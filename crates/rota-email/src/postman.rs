@@ -150,6 +150,7 @@ impl Mailer for Postman {
                 text: rendered.text,
                 html: rendered.html,
             });
+            tracing::info!(kind, "email kept in memory");
             return Ok(());
         }
         let recipient: Mailbox = to
