@@ -52,6 +52,12 @@ impl Rota {
         }
     }
 
+    /// Whether the store answers (opens and ends a transaction).
+    pub async fn store_ready(&self, mode: TxMode) -> Result<(), StoreError> {
+        drop(self.ports.store.begin(mode).await?);
+        Ok(())
+    }
+
     pub(crate) async fn begin(&self, mode: TxMode) -> Result<Box<dyn UnitOfWork>, StoreError> {
         self.ports.store.begin(mode).await
     }

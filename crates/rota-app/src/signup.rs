@@ -9,6 +9,7 @@ use rota_domain::name::{BusinessName, PersonName, Slug};
 use rota_domain::password::PasswordRejected;
 use rota_domain::plan::Subscription;
 use rota_domain::role::{EmployeeRoles, RoleSet};
+use rota_domain::session::Session;
 use secrecy::SecretString;
 
 use crate::Rota;
@@ -36,12 +37,16 @@ pub struct SignUp {
 }
 
 /// What sign-up made.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct SignedUp {
     /// The business.
     pub business: Business,
     /// Its owner.
     pub owner: Account,
+    /// The owner's first session's secret token (A3).
+    pub token: SecretString,
+    /// That session.
+    pub session: Session,
 }
 
 /// Why sign-up failed.
@@ -129,7 +134,13 @@ impl Rota {
             AuditChange::BusinessCreated,
         );
         tx.audit().append(&event).await?;
+        let (token, session) = self.open_session(tx.as_mut(), &owner).await?;
         tx.commit().await?;
-        Ok(SignedUp { business, owner })
+        Ok(SignedUp {
+            business,
+            owner,
+            token,
+            session,
+        })
     }
 }

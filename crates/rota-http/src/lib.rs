@@ -1,0 +1,186 @@
+//! Rota's HTTP API v1 (SPEC §7) on axum: thin handlers (DTO → domain →
+//! use case → DTO), `application/problem+json` errors mapped in one place
+//! ([`problem`]), deny-by-default authentication ([`session`]), and an
+//! OpenAPI 3.1 document generated from the handlers (utoipa) at
+//! `/v1/openapi.json`.
+
+#![allow(
+    unreachable_pub,
+    reason = "wire types are `pub` for the OpenAPI derives; their modules stay private"
+)]
+#![allow(
+    clippy::option_option,
+    reason = "PATCH semantics: absent (keep), null or empty (clear), value (set), as the use cases take them"
+)]
+#![allow(
+    clippy::result_large_err,
+    reason = "a Problem is built once per failed request; boxing it buys nothing measurable"
+)]
+
+mod dto;
+mod extract;
+pub mod problem;
+mod routes;
+pub mod session;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use rota_app::Rota;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::openapi::OpenApi;
+
+use crate::problem::Problem;
+
+/// How the API is served.
+#[derive(Clone, Debug)]
+pub struct HttpConfig {
+    /// The public origin (`https://rota.example`): cookie-authenticated
+    /// changes must come from it (CSRF), and cookies are `Secure` when it
+    /// is HTTPS.
+    pub origin: String,
+    /// A request taking longer is answered 408 (the default is 30 s).
+    pub request_timeout: Duration,
+    /// Largest request body in bytes (the default is 1 MiB; imports have
+    /// their own limit).
+    pub body_limit: usize,
+}
+
+impl HttpConfig {
+    /// Defaults for a server reached at `base_url`.
+    #[must_use]
+    pub fn new(base_url: &str) -> Self {
+        Self {
+            origin: origin_of(base_url),
+            request_timeout: Duration::from_secs(30),
+            body_limit: 1024 * 1024,
+        }
+    }
+
+    pub(crate) fn secure(&self) -> bool {
+        self.origin.starts_with("https://")
+    }
+}
+
+/// `scheme://host[:port]` of a URL.
+fn origin_of(url: &str) -> String {
+    let url = url.trim_end_matches('/');
+    match url.find("://") {
+        Some(i) => match url[i + 3..].find('/') {
+            Some(j) => url[..i + 3 + j].to_owned(),
+            None => url.to_owned(),
+        },
+        None => url.to_owned(),
+    }
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// The use cases.
+    pub rota: Rota,
+    /// The configuration.
+    pub config: Arc<HttpConfig>,
+}
+
+/// The API's router and its OpenAPI document.
+pub fn api(rota: Rota, config: HttpConfig) -> (Router, OpenApi) {
+    let body_limit = config.body_limit;
+    let request_timeout = config.request_timeout;
+    let state = AppState {
+        rota,
+        config: Arc::new(config),
+    };
+    let (router, openapi) = routes::router().split_for_parts();
+    let document = serde_json::to_value(&openapi).unwrap_or_default();
+    let router = router
+        .route(
+            "/v1/openapi.json",
+            axum::routing::get(move || {
+                let document = document.clone();
+                async move { axum::Json(document) }
+            }),
+        )
+        .fallback(|| async { Problem::not_found() })
+        .method_not_allowed_fallback(|| async {
+            Problem::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "this route does not answer to that method",
+            )
+        })
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            session::gate,
+        ))
+        .with_state(state);
+    let request_id = HeaderName::from_static("x-request-id");
+    let router = router
+        .layer(RequestBodyLimitLayer::new(body_limit))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            request_timeout,
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            let id = req
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid));
+    (router, openapi)
+}
+
+/// The API's router.
+pub fn router(rota: Rota, config: HttpConfig) -> Router {
+    api(rota, config).0
+}
+
+/// The OpenAPI document, without serving anything.
+#[must_use]
+pub fn openapi() -> OpenApi {
+    routes::router().split_for_parts().1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_drop_the_path() {
+        assert_eq!(
+            origin_of("https://rota.example/app/"),
+            "https://rota.example"
+        );
+        assert_eq!(origin_of("http://127.0.0.1:8080"), "http://127.0.0.1:8080");
+    }
+}

@@ -1,0 +1,53 @@
+//! The routes of API v1, grouped as SPEC §7 lists them.
+
+mod account;
+mod business;
+mod customers;
+mod employees;
+mod health;
+mod scheduling;
+
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Rota API",
+        description = "The operations core of a service business: team, customers, calendars and bookings. \
+                       Errors are application/problem+json with a stable `code`.",
+        version = "1"
+    ),
+    modifiers(&Security),
+    security(("bearer" = []), ("cookie" = []))
+)]
+struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::session::COOKIE))),
+        );
+    }
+}
+
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(health::routes())
+        .merge(account::routes())
+        .merge(business::routes())
+        .merge(employees::routes())
+        .merge(customers::routes())
+        .merge(scheduling::routes())
+}
