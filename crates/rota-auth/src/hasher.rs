@@ -1,59 +1,101 @@
 //! argon2id password hashing (A1), bounded (A2).
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, mpsc};
 
-use argon2::{Algorithm, Argon2, Params, PasswordHasher as _, PasswordVerifier as _, Version};
+use argon2::password_hash::phc::{Output, ParamsString, PasswordHash as Phc, Salt};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use async_trait::async_trait;
 use rota_app::ports::{HashError, PasswordHash, PasswordHasher};
 use rota_app::secrecy::{ExposeSecret, SecretString};
-use tokio::sync::Semaphore;
+use tokio::sync::oneshot;
 
 /// OWASP's minimum for argon2id: 19 MiB, 2 passes, 1 lane.
 const MEMORY_KIB: u32 = 19_456;
 const PASSES: u32 = 2;
 const LANES: u32 = 1;
 
-/// argon2id hashing. Each hash takes ~25 ms of CPU and 19 MiB of memory, so
-/// at most `max_concurrent` run at once (each on a blocking thread); further
-/// requests wait their turn instead of exhausting memory or starving the
-/// async threads.
+/// A job for the hashing threads: it gets the thread's argon2 memory.
+type Job = Box<dyn FnOnce(&mut Vec<Block>) + Send>;
+
+/// argon2id hashing. Each hash takes tens of milliseconds of CPU and 19 MiB
+/// of memory, so hashing runs on a fixed pool of `threads` dedicated
+/// threads, never on the async threads, and further requests queue for a
+/// free one instead of exhausting memory or starving other requests (A2).
+///
+/// Each thread allocates its 19 MiB of argon2 memory once and reuses it for
+/// every hash, so memory stays at `threads × 19 MiB` however many sign-ins
+/// arrive: allocating it per hash (as `argon2`'s convenience methods do)
+/// fragments the C allocator's heap until a few dozen sign-ins hold
+/// hundreds of MiB.
 #[derive(Clone)]
 pub struct Argon2Hasher {
     params: Params,
-    permits: Arc<Semaphore>,
+    jobs: Arc<Mutex<mpsc::Sender<Job>>>,
     dummy: PasswordHash,
 }
 
 impl Argon2Hasher {
-    /// The hasher, `max_concurrent` hashes at a time (at least one).
+    /// The hasher with `threads` hashing threads (at least one).
     ///
     /// # Panics
-    /// Never: the parameters are constants argon2 accepts.
+    /// If the operating system refuses to start a thread, or (never) if
+    /// argon2 refused its constant parameters.
     #[must_use]
-    pub fn new(max_concurrent: usize) -> Self {
+    pub fn new(threads: usize) -> Self {
         let params = Params::new(MEMORY_KIB, PASSES, LANES, None).expect("valid argon2 parameters");
-        let dummy = hash_blocking(&params, b"a password no account has, only compared against")
-            .expect("argon2 hashes a constant");
+        let (tx, rx) = mpsc::channel::<Job>();
+        let rx = Arc::new(Mutex::new(rx));
+        for i in 0..threads.max(1) {
+            let rx = Arc::clone(&rx);
+            std::thread::Builder::new()
+                .name(format!("argon2-{i}"))
+                .spawn(move || {
+                    let mut memory = vec![Block::new(); MEMORY_KIB as usize];
+                    loop {
+                        // The lock is held only to take the next job.
+                        let job = match rx.lock() {
+                            Ok(rx) => rx.recv(),
+                            Err(_) => return,
+                        };
+                        match job {
+                            Ok(job) => job(&mut memory),
+                            Err(_) => return, // every hasher was dropped
+                        }
+                    }
+                })
+                .expect("a hashing thread starts");
+        }
+        let mut memory = vec![Block::new(); MEMORY_KIB as usize];
+        let dummy = hash_with(
+            &params,
+            b"a password no account has, only compared against",
+            &mut memory,
+        )
+        .expect("argon2 hashes a constant");
         Self {
             params,
-            permits: Arc::new(Semaphore::new(max_concurrent.max(1))),
+            jobs: Arc::new(Mutex::new(tx)),
             dummy,
         }
     }
 
     async fn run<T: Send + 'static>(
         &self,
-        work: impl FnOnce(Params) -> T + Send + 'static,
+        work: impl FnOnce(&Params, &mut Vec<Block>) -> T + Send + 'static,
     ) -> Result<T, HashError> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|e| HashError(e.to_string()))?;
         let params = self.params.clone();
-        tokio::task::spawn_blocking(move || work(params))
+        let (done, result) = oneshot::channel();
+        let job: Job = Box::new(move |memory| {
+            let _ = done.send(work(&params, memory));
+        });
+        self.jobs
+            .lock()
+            .map_err(|_| HashError("hashing pool poisoned".into()))?
+            .send(job)
+            .map_err(|_| HashError("hashing threads stopped".into()))?;
+        result
             .await
-            .map_err(|e| HashError(e.to_string()))
+            .map_err(|_| HashError("a hashing thread stopped".into()))
     }
 }
 
@@ -61,18 +103,71 @@ fn argon2(params: Params) -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
-fn hash_blocking(params: &Params, password: &[u8]) -> Result<PasswordHash, HashError> {
+fn failed(e: impl std::fmt::Display) -> HashError {
+    HashError(e.to_string())
+}
+
+/// Makes sure `memory` holds enough blocks for `params`.
+fn memory_for<'m>(params: &Params, memory: &'m mut Vec<Block>) -> &'m mut [Block] {
+    let needed = params.block_count();
+    if memory.len() < needed {
+        memory.resize(needed, Block::new());
+    }
+    &mut memory[..needed]
+}
+
+/// A new PHC hash of `password` with a random 128-bit salt.
+fn hash_with(
+    params: &Params,
+    password: &[u8],
+    memory: &mut Vec<Block>,
+) -> Result<PasswordHash, HashError> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(failed)?;
+    let mut out = [0u8; 32];
     argon2(params.clone())
-        .hash_password(password)
-        .map(|h| PasswordHash::new(h.to_string()))
-        .map_err(|e| HashError(e.to_string()))
+        .hash_password_into_with_memory(password, &salt, &mut out, memory_for(params, memory))
+        .map_err(failed)?;
+    let phc = Phc {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(params).map_err(failed)?,
+        salt: Some(Salt::new(&salt).map_err(failed)?),
+        hash: Some(Output::new(&out).map_err(failed)?),
+    };
+    Ok(PasswordHash::new(phc.to_string()))
+}
+
+/// Whether `password` matches the PHC `hash` (any argon2 variant and
+/// parameters it names), compared in constant time.
+fn verify_with(password: &[u8], hash: &str, memory: &mut Vec<Block>) -> Result<bool, HashError> {
+    let parsed = Phc::new(hash).map_err(failed)?;
+    let algorithm = Algorithm::try_from(parsed.algorithm.as_str()).map_err(failed)?;
+    let version = match parsed.version {
+        Some(v) => Version::try_from(v).map_err(failed)?,
+        None => Version::V0x10,
+    };
+    let params = Params::try_from(&parsed).map_err(failed)?;
+    let (Some(salt), Some(expected)) = (&parsed.salt, &parsed.hash) else {
+        return Err(HashError("the stored hash has no salt or output".into()));
+    };
+    let mut out = vec![0u8; expected.len()];
+    Argon2::new(algorithm, version, params.clone())
+        .hash_password_into_with_memory(
+            password,
+            salt.as_ref(),
+            &mut out,
+            memory_for(&params, memory),
+        )
+        .map_err(failed)?;
+    Ok(Output::new(&out).map_err(failed)? == *expected)
 }
 
 #[async_trait]
 impl PasswordHasher for Argon2Hasher {
     async fn hash(&self, password: &SecretString) -> Result<PasswordHash, HashError> {
         let password = password.expose_secret().as_bytes().to_vec();
-        self.run(move |params| hash_blocking(&params, &password))
+        self.run(move |params, memory| hash_with(params, &password, memory))
             .await?
     }
 
@@ -83,18 +178,12 @@ impl PasswordHasher for Argon2Hasher {
     ) -> Result<bool, HashError> {
         let password = password.expose_secret().as_bytes().to_vec();
         let hash = hash.as_str().to_owned();
-        self.run(
-            move |params| match argon2(params).verify_password(&password, hash.as_str()) {
-                Ok(()) => Ok(true),
-                Err(argon2::password_hash::Error::PasswordInvalid) => Ok(false),
-                Err(e) => Err(HashError(e.to_string())),
-            },
-        )
-        .await?
+        self.run(move |_, memory| verify_with(&password, &hash, memory))
+            .await?
     }
 
     fn needs_rehash(&self, hash: &PasswordHash) -> bool {
-        let Ok(parsed) = argon2::password_hash::phc::PasswordHash::new(hash.as_str()) else {
+        let Ok(parsed) = Phc::new(hash.as_str()) else {
             return true;
         };
         let Ok(stored) = Params::try_from(&parsed) else {
@@ -113,6 +202,8 @@ impl PasswordHasher for Argon2Hasher {
 
 #[cfg(test)]
 mod tests {
+    use argon2::PasswordHasher as _;
+
     use super::*;
 
     #[tokio::test]
@@ -143,8 +234,30 @@ mod tests {
             .hash_password(b"pw")
             .unwrap()
             .to_string();
-        assert!(hasher.needs_rehash(&PasswordHash::new(weak)));
+        assert!(hasher.needs_rehash(&PasswordHash::new(weak.clone())));
         assert!(hasher.needs_rehash(&PasswordHash::new("not a hash".into())));
+    }
+
+    #[tokio::test]
+    async fn a1_hashes_made_elsewhere_with_other_parameters_still_verify() {
+        let hasher = Argon2Hasher::new(1);
+        let weak = argon2(Params::new(4096, 1, 1, None).unwrap())
+            .hash_password(b"an older passphrase")
+            .unwrap()
+            .to_string();
+        let weak = PasswordHash::new(weak);
+        assert!(
+            hasher
+                .verify(&SecretString::from("an older passphrase"), &weak)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !hasher
+                .verify(&SecretString::from("an older passphrasE"), &weak)
+                .await
+                .unwrap()
+        );
     }
 
     #[tokio::test]

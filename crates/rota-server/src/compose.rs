@@ -1,0 +1,254 @@
+//! The composition root: which adapter serves each port, and the running
+//! server with its background work.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use rota_app::domain::jiff::Timestamp;
+use rota_app::ports::{Clock, Store};
+use rota_app::{Ports, Rota};
+use rota_auth::{Argon2Hasher, RandomTokens, TimeOrderedIds};
+use rota_email::{Postman, SealKey, Transport};
+use rota_http::HttpConfig;
+use rota_store_postgres::PostgresStore as PgStore;
+use rota_store_sqlite::SqliteStore;
+use tokio::sync::watch;
+
+use crate::Config;
+
+/// The wall clock.
+struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Timestamp {
+        Timestamp::now()
+    }
+}
+
+/// Logs to stderr; `RUST_LOG` filters (default `info`).
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// Rota on its adapters.
+pub struct Runtime {
+    /// The use cases.
+    pub rota: Rota,
+    /// The mailer.
+    pub postman: Arc<Postman>,
+    /// The store.
+    pub store: Arc<dyn Store>,
+    /// The public base URL.
+    pub base_url: String,
+}
+
+/// The sealing key: `ROTA_SECRET_KEY`, else `<data-dir>/secret.key`
+/// (created on first start, readable by its owner only).
+fn seal_key(config: &Config) -> anyhow::Result<SealKey> {
+    if let Ok(hex) = std::env::var("ROTA_SECRET_KEY") {
+        return SealKey::from_hex(&hex).context("ROTA_SECRET_KEY");
+    }
+    if config.database_url.is_some() {
+        tracing::warn!(
+            "ROTA_SECRET_KEY is not set: queued emails are sealed with a key in the data directory, \
+             which other servers sharing this database cannot open"
+        );
+    }
+    let path = config.data_dir.join("secret.key");
+    match std::fs::read_to_string(&path) {
+        Ok(hex) => SealKey::from_hex(&hex).with_context(|| format!("{}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let key = SealKey::generate()?;
+            write_private(&path, &key.to_hex())?;
+            Ok(key)
+        }
+        Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
+    }
+}
+
+#[cfg(unix)]
+fn write_private(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    file.write_all(text.as_bytes())?;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    std::fs::write(path, text).with_context(|| format!("creating {}", path.display()))
+}
+
+impl Runtime {
+    /// Opens the database (applying migrations) and wires the adapters.
+    pub async fn open(config: &Config) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("creating {}", config.data_dir.display()))?;
+        let store: Arc<dyn Store> = match &config.database_url {
+            Some(url) if url.starts_with("postgres") => Arc::new(
+                PgStore::connect(url, 32)
+                    .await
+                    .context("connecting to DATABASE_URL")?,
+            ),
+            Some(url) if url.starts_with("sqlite:") => Arc::new(
+                SqliteStore::open_url(url, 8)
+                    .await
+                    .context("opening DATABASE_URL")?,
+            ),
+            Some(other) => anyhow::bail!(
+                "DATABASE_URL must start with postgres:// or sqlite: (got {:?})",
+                other.split(':').next().unwrap_or_default()
+            ),
+            None => Arc::new(
+                SqliteStore::open(&config.data_dir.join("rota.db"), 8)
+                    .await
+                    .context("opening the SQLite database")?,
+            ),
+        };
+        let base_url = config
+            .base_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", config.listen));
+        let transport = match &config.smtp_url {
+            Some(url) => Transport::smtp(url)?,
+            None => Transport::files(&config.data_dir.join("outbox"))?,
+        };
+        let postman = Arc::new(Postman::new(
+            seal_key(config)?,
+            &base_url,
+            &config.mail_from,
+            transport,
+        )?);
+        let hashers = std::thread::available_parallelism().map_or(2, |n| n.get().max(2));
+        let rota = Rota::new(Ports {
+            store: store.clone(),
+            clock: Arc::new(SystemClock),
+            ids: Arc::new(TimeOrderedIds),
+            hasher: Arc::new(Argon2Hasher::new(hashers)),
+            tokens: Arc::new(RandomTokens),
+            mailer: postman.clone(),
+        });
+        Ok(Self {
+            rota,
+            postman,
+            store,
+            base_url,
+        })
+    }
+}
+
+/// Delivers queued emails every couple of seconds until told to stop; a
+/// round in progress finishes first.
+async fn outbox_worker(rota: Rota, mut stop: watch::Receiver<bool>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(2));
+    let mut rounds: u64 = 0;
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = stop.changed() => break,
+        }
+        loop {
+            match rota.deliver_due_emails(50).await {
+                Ok(r) if r.sent + r.failed == 50 => {}
+                Ok(r) => {
+                    if r.failed > 0 {
+                        tracing::warn!(
+                            failed = r.failed,
+                            "some emails could not be delivered; they will be retried"
+                        );
+                    }
+                    break;
+                }
+                Err(e) => {
+                    tracing::error!(error = ?e, "the outbox could not be read");
+                    break;
+                }
+            }
+        }
+        rounds += 1;
+        if rounds.is_multiple_of(1800) {
+            match rota.purge_expired_sessions().await {
+                Ok(n) => tracing::debug!(purged = n, "expired sessions removed"),
+                Err(e) => tracing::warn!(error = ?e, "expired sessions could not be removed"),
+            }
+        }
+    }
+    tracing::info!("outbox worker stopped");
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// `rota serve`.
+pub(crate) async fn serve(config: &Config) -> anyhow::Result<()> {
+    let runtime = Runtime::open(config).await?;
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("listening on {}", config.listen))?;
+    let database = if config.database_url.is_some() {
+        "DATABASE_URL".to_owned()
+    } else {
+        config.data_dir.join("rota.db").display().to_string()
+    };
+    let email = match &config.smtp_url {
+        Some(_) => "SMTP_URL".to_owned(),
+        None => config.data_dir.join("outbox").display().to_string(),
+    };
+    let local = listener.local_addr()?;
+    tracing::info!(%local, database, email, "Rota is listening");
+    println!("Rota listening on http://{local} (database: {database}; emails: {email})");
+    serve_on(runtime, listener, shutdown_signal()).await
+}
+
+/// Serves the API on `listener` until `shutdown` completes; then requests
+/// in flight finish and the outbox worker stops.
+pub async fn serve_on(
+    runtime: Runtime,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let router = rota_http::router(runtime.rota.clone(), HttpConfig::new(&runtime.base_url));
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let worker = tokio::spawn(outbox_worker(runtime.rota.clone(), stop_rx));
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+    .context("serving")?;
+    let _ = stop_tx.send(true);
+    let _ = worker.await;
+    Ok(())
+}

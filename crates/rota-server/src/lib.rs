@@ -1,0 +1,150 @@
+//! `rota`: the Rota server and its administrative commands, as a library
+//! (so end-to-end tests can start the real server in-process) and the binary.
+//!
+//! ```text
+//! rota serve                 # HTTP API on 127.0.0.1:8080, SQLite under ./rota-data
+//! rota migrate               # apply the database migrations and exit
+//! rota create-business …     # a business and its owner, from the command line
+//! rota demo                  # a demo business to try the API with
+//! ```
+//!
+//! Configuration (flags or environment): `--data-dir`/`ROTA_DATA_DIR`,
+//! `--listen`/`ROTA_LISTEN`, `DATABASE_URL` (PostgreSQL instead of SQLite),
+//! `SMTP_URL` (SMTP instead of `.eml` files), `ROTA_BASE_URL` (links in
+//! emails), `ROTA_SECRET_KEY` (the key sealing queued emails), `ROTA_MAIL_FROM`.
+
+pub mod compose;
+mod demo;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+pub use compose::{Runtime, serve_on};
+use rota_app::domain::business::{Currency, Zone};
+use rota_app::domain::email::EmailAddress;
+use rota_app::domain::name::{BusinessName, PersonName, Slug};
+use rota_app::secrecy::SecretString;
+use rota_app::signup::SignUp;
+
+/// Rota: the operations core of a service business.
+#[derive(Parser)]
+#[command(name = "rota", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    config: Config,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where Rota keeps its data and how it is reached.
+#[derive(Args, Clone, Debug)]
+pub struct Config {
+    /// Where the SQLite database, the email outbox folder and the key live.
+    #[arg(
+        long,
+        env = "ROTA_DATA_DIR",
+        default_value = "./rota-data",
+        global = true
+    )]
+    pub data_dir: PathBuf,
+    /// PostgreSQL instead of the embedded SQLite (`postgres://…`).
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// SMTP instead of `.eml` files (`smtp://host:587?tls=required`, `smtps://…`).
+    #[arg(long, env = "SMTP_URL", global = true, hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// The public address emailed links start with (default: `http://<listen>`).
+    #[arg(long, env = "ROTA_BASE_URL", global = true)]
+    pub base_url: Option<String>,
+    /// The sender of emails.
+    #[arg(
+        long,
+        env = "ROTA_MAIL_FROM",
+        default_value = "Rota <no-reply@rota.localhost>",
+        global = true
+    )]
+    pub mail_from: String,
+    /// Where to listen.
+    #[arg(
+        long,
+        env = "ROTA_LISTEN",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
+    pub listen: SocketAddr,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the HTTP API (and deliver queued emails).
+    Serve,
+    /// Apply the database migrations and exit.
+    Migrate,
+    /// Create a business and its owner.
+    CreateBusiness(NewBusiness),
+    /// Seed a demo business (owner, two providers, customers, a week of
+    /// bookings) and print how to sign in.
+    Demo,
+}
+
+#[derive(Args)]
+struct NewBusiness {
+    /// The business's name.
+    #[arg(long)]
+    name: String,
+    /// Its unique handle (used to sign in).
+    #[arg(long)]
+    slug: String,
+    /// IANA time zone.
+    #[arg(long, default_value = "UTC")]
+    time_zone: String,
+    /// ISO 4217 currency.
+    #[arg(long, default_value = "USD")]
+    currency: String,
+    /// The owner's name.
+    #[arg(long)]
+    owner_name: String,
+    /// The owner's email.
+    #[arg(long)]
+    email: String,
+    /// The owner's password.
+    #[arg(long, env = "ROTA_OWNER_PASSWORD", hide_env_values = true)]
+    password: String,
+}
+
+/// Runs the command line.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve => compose::serve(&cli.config).await,
+        Command::Migrate => {
+            Runtime::open(&cli.config).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::CreateBusiness(b) => create_business(&cli.config, b).await,
+        Command::Demo => demo::seed(&cli.config).await,
+    }
+}
+
+async fn create_business(config: &Config, b: NewBusiness) -> anyhow::Result<()> {
+    let runtime = Runtime::open(config).await?;
+    let request = SignUp {
+        business_name: BusinessName::parse(&b.name).context("--name")?,
+        slug: Slug::parse(&b.slug).context("--slug")?,
+        time_zone: Zone::parse(&b.time_zone).context("--time-zone")?,
+        currency: Currency::parse(&b.currency).context("--currency")?,
+        owner_name: PersonName::parse(&b.owner_name).context("--owner-name")?,
+        email: EmailAddress::parse(&b.email).context("--email")?,
+        password: SecretString::from(b.password),
+    };
+    let done = runtime.rota.sign_up(request).await?;
+    println!(
+        "created business {} ({}) with owner {}",
+        done.business.name,
+        done.business.slug,
+        done.owner.email.as_str()
+    );
+    Ok(())
+}

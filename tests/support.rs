@@ -1,0 +1,190 @@
+//! Support for the end-to-end tests: the real server (`rota_server`) on an
+//! ephemeral port with its own data directory, and a small HTTP client.
+
+#![allow(
+    clippy::missing_panics_doc,
+    reason = "test support reports a broken expectation by panicking"
+)]
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rota_server::{Config, Runtime, serve_on};
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+
+/// A running server.
+pub struct Server {
+    /// `http://127.0.0.1:<port>`.
+    pub base: String,
+    /// Its data directory (SQLite file, `.eml` outbox).
+    pub data_dir: PathBuf,
+    /// The HTTP client.
+    pub http: reqwest::Client,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<Result<(), String>>>,
+}
+
+impl Server {
+    /// Starts the server on SQLite in a fresh directory.
+    pub async fn start(name: &str) -> Self {
+        let data_dir = std::env::temp_dir().join(format!(
+            "rota-e2e-{name}-{}-{}",
+            std::process::id(),
+            Instant::now().elapsed().as_nanos()
+        ));
+        let _ = std::fs::remove_dir_all(&data_dir);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let base = format!("http://{addr}");
+        let config = Config {
+            data_dir: data_dir.clone(),
+            database_url: None,
+            smtp_url: None,
+            base_url: Some(base.clone()),
+            mail_from: "Rota <no-reply@rota.localhost>".into(),
+            listen: addr,
+        };
+        let runtime = Runtime::open(&config).await.unwrap();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            serve_on(runtime, listener, async {
+                let _ = stopped.await;
+            })
+            .await
+            .map_err(|e| format!("{e:#}"))
+        });
+        Self {
+            base,
+            data_dir,
+            http: reqwest::Client::new(),
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
+    /// Stops the server gracefully and removes its directory.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.unwrap().unwrap();
+        }
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+    }
+
+    /// Sends a request; returns the status and the JSON body (`Null` when empty).
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status().as_u16();
+        let text = res.text().await.unwrap();
+        let value = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        (status, value)
+    }
+
+    /// Sends a request that must answer `expected`; returns the body.
+    pub async fn expect(
+        &self,
+        expected: u16,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Value {
+        let (status, value) = self.call(method, path, token, body).await;
+        assert_eq!(
+            status, expected,
+            "{method} {path} answered {status}: {value}"
+        );
+        value
+    }
+
+    /// Waits for an email to `to` whose link has `path?token=`, and returns
+    /// the token (quoted-printable undone).
+    pub async fn emailed_token(&self, to: &str, path: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(t) = find_token(&self.data_dir.join("outbox"), to, path) {
+                return t;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no email to {to} with a {path} link"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Signs a business up; returns the owner's token.
+    pub async fn sign_up(&self, slug: &str, email: &str, password: &str) -> String {
+        let v = self
+            .expect(
+                201,
+                "POST",
+                "/v1/businesses",
+                None,
+                Some(json!({
+                    "business_name": "Sparkle Cleaning",
+                    "slug": slug,
+                    "time_zone": "Europe/London",
+                    "currency": "GBP",
+                    "owner_name": "Olive Owner",
+                    "email": email,
+                    "password": password,
+                })),
+            )
+            .await;
+        v["session"]["token"].as_str().unwrap().to_owned()
+    }
+}
+
+fn find_token(outbox: &Path, to: &str, path: &str) -> Option<String> {
+    let needle = format!("{path}?token=");
+    for entry in std::fs::read_dir(outbox).ok()? {
+        let text = std::fs::read_to_string(entry.ok()?.path()).ok()?;
+        let unfolded = text
+            .replace("=\r\n", "")
+            .replace("=\n", "")
+            .replace("=3D", "=");
+        if !unfolded.contains(&format!("To: {to}")) {
+            continue;
+        }
+        if let Some(i) = unfolded.find(&needle) {
+            let token: String = unfolded[i + needle.len()..]
+                .chars()
+                .take_while(char::is_ascii_alphanumeric)
+                .collect();
+            return Some(token);
+        }
+    }
+    None
+}
+
+/// The peak resident memory of this process, in KiB (Linux).
+#[must_use]
+pub fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
