@@ -3,6 +3,8 @@
 //! - `cargo xtask ci`: formatting, lints and every test — what CI runs.
 //! - `cargo xtask bench`: the benchmarks, printed as a table beside their
 //!   targets and the raw limits measured in the same run.
+//! - `cargo xtask openapi`: writes the API's OpenAPI document to
+//!   `docs/openapi.json`.
 
 use std::env;
 use std::process::{Command, ExitCode};
@@ -15,8 +17,9 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
         Some("bench") => bench::run(args.get(1).map(String::as_str)),
+        Some("openapi") => openapi(),
         _ => {
-            eprintln!("usage: cargo xtask <ci|bench [availability|stores]>");
+            eprintln!("usage: cargo xtask <ci|bench [availability|stores]|openapi>");
             return ExitCode::from(2);
         }
     };
@@ -65,5 +68,14 @@ fn ci() -> Result<(), String> {
         Err(_) => eprintln!("ROTA_TEST_DATABASE_URL is not set: the PostgreSQL suite is skipped."),
     }
     run(&cargo, &["test", "--workspace", "--locked"])?;
+    Ok(())
+}
+
+/// Writes `docs/openapi.json` (a test in `rota-http` fails when it is stale).
+fn openapi() -> Result<(), String> {
+    let document = rota_http::openapi_json();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/openapi.json");
+    std::fs::write(&path, document).map_err(|e| format!("writing {}: {e}", path.display()))?;
+    eprintln!("wrote {}", path.display());
     Ok(())
 }

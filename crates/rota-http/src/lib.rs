@@ -165,6 +165,15 @@ pub fn router(rota: Rota, config: HttpConfig) -> Router {
     api(rota, config).0
 }
 
+/// The OpenAPI document as `docs/openapi.json` holds it (pretty JSON, with
+/// a final newline).
+#[must_use]
+pub fn openapi_json() -> String {
+    let mut text = serde_json::to_string_pretty(&openapi()).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
 /// The OpenAPI document, without serving anything.
 #[must_use]
 pub fn openapi() -> OpenApi {
