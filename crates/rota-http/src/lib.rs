@@ -98,7 +98,7 @@ pub fn api(rota: Rota, config: HttpConfig) -> (Router, OpenApi) {
         config: Arc::new(config),
     };
     let (router, openapi) = routes::router().split_for_parts();
-    let document = serde_json::to_value(&openapi).unwrap_or_default();
+    let document = document(&openapi);
     let router = router
         .route(
             "/v1/openapi.json",
@@ -165,11 +165,64 @@ pub fn router(rota: Rota, config: HttpConfig) -> Router {
     api(rota, config).0
 }
 
+/// The served document: errors are declared as `application/problem+json`,
+/// as they are sent (utoipa declares every body `application/json`).
+fn document(openapi: &OpenApi) -> serde_json::Value {
+    let mut doc = serde_json::to_value(openapi).unwrap_or_default();
+    let problem = serde_json::json!({"$ref": "#/components/schemas/Problem"});
+    let unauthenticated = serde_json::json!({
+        "description": "Not signed in (`unauthenticated`), or the session ended",
+        "content": {"application/problem+json": {"schema": problem.clone()}}
+    });
+    let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) else {
+        return doc;
+    };
+    for operation in paths
+        .values_mut()
+        .filter_map(|p| p.as_object_mut())
+        .flat_map(|p| p.values_mut())
+    {
+        // Every route behind the gate can answer 401.
+        let public = operation
+            .get("security")
+            .and_then(|s| s.as_array())
+            .is_some_and(|s| {
+                s.iter()
+                    .all(|r| r.as_object().is_some_and(serde_json::Map::is_empty))
+            });
+        let Some(responses) = operation
+            .get_mut("responses")
+            .and_then(|r| r.as_object_mut())
+        else {
+            continue;
+        };
+        if !public {
+            responses
+                .entry("401")
+                .or_insert_with(|| unauthenticated.clone());
+        }
+        for response in responses.values_mut() {
+            let Some(content) = response.get_mut("content").and_then(|c| c.as_object_mut()) else {
+                continue;
+            };
+            if content
+                .get("application/json")
+                .and_then(|c| c.get("schema"))
+                == Some(&problem)
+                && let Some(body) = content.remove("application/json")
+            {
+                content.insert("application/problem+json".to_owned(), body);
+            }
+        }
+    }
+    doc
+}
+
 /// The OpenAPI document as `docs/openapi.json` holds it (pretty JSON, with
 /// a final newline).
 #[must_use]
 pub fn openapi_json() -> String {
-    let mut text = serde_json::to_string_pretty(&openapi()).unwrap_or_default();
+    let mut text = serde_json::to_string_pretty(&document(&openapi())).unwrap_or_default();
     text.push('\n');
     text
 }
