@@ -131,6 +131,7 @@ struct Found {
     business: Business,
     account: Account,
     target: CustomerRef,
+    latest_own_booking_end: Option<rota_domain::jiff::Timestamp>,
 }
 
 async fn find(
@@ -149,17 +150,23 @@ async fn find(
         .await?
         .filter(|a| a.customer().is_some())
         .ok_or(Denied::NotFound)?;
-    // Bookings do not exist yet in this version of the model, so no customer
-    // is on an actor's bookings; the scheduling core fills this fact in.
+    // R8: a provider who is not an administrator sees the customers of
+    // their own bookings; the end of the latest one also drives privacy.
+    let latest_own_booking_end = if actor.is_administrator() || actor.id == id {
+        None
+    } else {
+        tx.bookings().latest_with(business.id, id, actor.id).await?
+    };
     let target = CustomerRef {
         business: account.business_id,
         id,
-        on_actor_bookings: false,
+        on_actor_bookings: latest_own_booking_end.is_some(),
     };
     Ok(Found {
         business,
         account,
         target,
+        latest_own_booking_end,
     })
 }
 
@@ -213,7 +220,12 @@ impl Rota {
             &Action::ViewCustomer(found.target),
             &found.business.settings,
         )?;
-        Ok(self.as_seen_by(actor, &found.business, found.account))
+        Ok(self.as_seen_by(
+            actor,
+            &found.business,
+            found.account,
+            found.latest_own_booking_end,
+        ))
     }
 
     /// Edits a customer (administrators; providers with `edit_customers` for
@@ -239,7 +251,12 @@ impl Rota {
         }
         tx.accounts().update(&found.account).await?;
         tx.commit().await?;
-        Ok(self.as_seen_by(actor, &found.business, found.account))
+        Ok(self.as_seen_by(
+            actor,
+            &found.business,
+            found.account,
+            found.latest_own_booking_end,
+        ))
     }
 
     /// Archives a customer (administrators): kept with their history, never
@@ -302,16 +319,28 @@ impl Rota {
         let found = tx.accounts().customers(business.id, &query).await?;
         let seen = found
             .into_iter()
-            .map(|a| self.as_seen_by(actor, &business, a))
+            .map(|a| self.as_seen_by(actor, &business, a, None))
             .collect();
         Ok(Page::from_overfetch(seen, limit, |a: &Account| {
             a.id.to_string()
         }))
     }
 
-    fn as_seen_by(&self, actor: &Actor, business: &Business, mut account: Account) -> Account {
+    fn as_seen_by(
+        &self,
+        actor: &Actor,
+        business: &Business,
+        mut account: Account,
+        latest_own_booking_end: Option<rota_domain::jiff::Timestamp>,
+    ) -> Account {
         if let Profile::Customer(c) = &account.profile {
-            let seen = customer_as_seen_by(actor, &business.settings, c, None, self.now());
+            let seen = customer_as_seen_by(
+                actor,
+                &business.settings,
+                c,
+                latest_own_booking_end,
+                self.now(),
+            );
             account.profile = Profile::Customer(seen);
         }
         account
