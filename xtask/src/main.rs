@@ -3,6 +3,8 @@
 //! - `cargo xtask ci`: formatting, lints and every test — what CI runs.
 //! - `cargo xtask bench`: the benchmarks, printed as a table beside their
 //!   targets and the raw limits measured in the same run.
+//! - `cargo xtask loadtest`: the server under 64 connections, beside the
+//!   limits of plain axum measured in the same run (release build).
 //! - `cargo xtask openapi`: writes the API's OpenAPI document to
 //!   `docs/openapi.json`.
 
@@ -10,6 +12,7 @@ use std::env;
 use std::process::{Command, ExitCode};
 
 mod bench;
+mod loadtest;
 mod tidy;
 
 fn main() -> ExitCode {
@@ -18,8 +21,9 @@ fn main() -> ExitCode {
         Some("ci") => ci(),
         Some("bench") => bench::run(args.get(1).map(String::as_str)),
         Some("openapi") => openapi(),
+        Some("loadtest") => loadtest(),
         _ => {
-            eprintln!("usage: cargo xtask <ci|bench [availability|stores]|openapi>");
+            eprintln!("usage: cargo xtask <ci|bench [availability|stores]|loadtest|openapi>");
             return ExitCode::from(2);
         }
     };
@@ -78,4 +82,24 @@ fn openapi() -> Result<(), String> {
     std::fs::write(&path, document).map_err(|e| format!("writing {}: {e}", path.display()))?;
     eprintln!("wrote {}", path.display());
     Ok(())
+}
+
+/// Runs the load test in a release build (a debug server says little).
+fn loadtest() -> Result<(), String> {
+    if cfg!(debug_assertions) {
+        let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        return run(
+            &cargo,
+            &[
+                "run",
+                "--release",
+                "--quiet",
+                "--package",
+                "xtask",
+                "--",
+                "loadtest",
+            ],
+        );
+    }
+    loadtest::run()
 }

@@ -1,0 +1,537 @@
+//! `cargo xtask loadtest`: the real server (release build, real adapters) on
+//! SQLite and on PostgreSQL, driven at 64 connections for 10 s per endpoint:
+//! `GET /v1/bookings` (a provider's week) and `POST /v1/bookings`, each
+//! printed beside two axum endpoints measured in the same run on the same
+//! database — one returning a fixed JSON body, one doing a single indexed
+//! select. `ROTA_LOADTEST_SECONDS` shortens the runs.
+
+use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use rota_app::bookings::NewBooking;
+use rota_app::customers::NewCustomer;
+use rota_app::domain::account::CustomerDetails;
+use rota_app::domain::actor::Actor;
+use rota_app::domain::business::{Currency, Zone};
+use rota_app::domain::calendar::{LocalInterval, WeeklyHours, WorkCalendar};
+use rota_app::domain::email::EmailAddress;
+use rota_app::domain::id::AccountId;
+use rota_app::domain::jiff::{SignedDuration, Timestamp};
+use rota_app::domain::name::{BusinessName, PersonName, Slug};
+use rota_app::domain::plan::Plan;
+use rota_app::domain::role::{EmployeeRoles, RoleSet};
+use rota_app::employees::NewEmployee;
+use rota_app::ports::{Clock, Store};
+use rota_app::secrecy::{ExposeSecret, SecretString};
+use rota_app::signup::SignUp;
+use rota_app::testing::RecordingMailer;
+use rota_app::{Ports, Rota};
+use rota_auth::{Argon2Hasher, RandomTokens, TimeOrderedIds};
+use rota_email::{Postman, SealKey, Transport};
+use rota_server::Runtime;
+use rota_store_postgres::PostgresStore;
+use rota_store_sqlite::SqliteStore;
+use serde_json::json;
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{Connection, PgConnection};
+
+const CONNECTIONS: usize = 64;
+const PROVIDERS: usize = 4;
+const CUSTOMERS: usize = 50;
+/// Bookings seeded outside the week that is read.
+const BACKGROUND: usize = 2000;
+const PASSWORD: &str = "load test passphrase";
+/// Monday of the week that is read.
+const WEEK: &str = "2030-03-04T00:00:00Z";
+
+struct Clockwork;
+
+impl Clock for Clockwork {
+    fn now(&self) -> Timestamp {
+        Timestamp::now()
+    }
+}
+
+/// What a store-specific database gives the baselines.
+#[derive(Clone)]
+enum Db {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+/// The business under load.
+struct Seeded {
+    owner_token: String,
+    provider_token: String,
+    provider: AccountId,
+    providers: Vec<AccountId>,
+    customers: Vec<AccountId>,
+    business: String,
+}
+
+fn ts(s: &str) -> Timestamp {
+    s.parse().expect("a valid instant")
+}
+
+async fn seed(rota: &Rota, mailer: &RecordingMailer) -> Result<Seeded, String> {
+    let e = |e: &dyn std::fmt::Debug| format!("{e:?}");
+    let up = rota
+        .sign_up(SignUp {
+            business_name: BusinessName::parse("Load Co").map_err(|x| e(&x))?,
+            slug: Slug::parse("loadco").map_err(|x| e(&x))?,
+            time_zone: Zone::parse("UTC").map_err(|x| e(&x))?,
+            currency: Currency::parse("GBP").map_err(|x| e(&x))?,
+            owner_name: PersonName::parse("Olive Owner").map_err(|x| e(&x))?,
+            email: EmailAddress::parse("owner@loadco.example").map_err(|x| e(&x))?,
+            password: SecretString::from(PASSWORD),
+        })
+        .await
+        .map_err(|x| e(&x))?;
+    let owner = Actor::of(&up.owner);
+    rota.change_plan(&owner, Plan::Grow)
+        .await
+        .map_err(|x| e(&x))?;
+    let all_day = vec![LocalInterval::parse("00:00", "24:00").map_err(|x| e(&x))?];
+    let hours = WeeklyHours::new(std::array::from_fn(|_| all_day.clone())).map_err(|x| e(&x))?;
+    let mut providers = Vec::new();
+    let mut provider_token = String::new();
+    for i in 0..PROVIDERS {
+        let email = format!("p{i}@loadco.example");
+        let account = rota
+            .add_employee(
+                &owner,
+                NewEmployee {
+                    name: PersonName::parse(&format!("Provider {i}")).map_err(|x| e(&x))?,
+                    email: EmailAddress::parse(&email).map_err(|x| e(&x))?,
+                    phone: None,
+                    roles: EmployeeRoles::new(RoleSet::ServiceProvider, false)
+                        .map_err(|x| e(&x))?,
+                },
+            )
+            .await
+            .map_err(|x| e(&x))?;
+        rota.deliver_due_emails(100).await.map_err(|x| e(&x))?;
+        let token = mailer.last_token_for(&email).ok_or("no invitation")?;
+        let signed = rota
+            .accept_invitation(&token, &SecretString::from(PASSWORD))
+            .await
+            .map_err(|x| e(&x))?;
+        if i == 0 {
+            provider_token = signed.token.expose_secret().to_owned();
+        }
+        rota.set_work_calendar(
+            &owner,
+            account.id,
+            WorkCalendar {
+                zone: None,
+                hours: hours.clone(),
+            },
+        )
+        .await
+        .map_err(|x| e(&x))?;
+        providers.push(account.id);
+    }
+    let mut customers = Vec::new();
+    for i in 0..CUSTOMERS {
+        let c = rota
+            .create_customer(
+                &owner,
+                NewCustomer {
+                    first_name: PersonName::parse("Cus").map_err(|x| e(&x))?,
+                    last_name: PersonName::parse(&format!("Tomer{i}")).map_err(|x| e(&x))?,
+                    email: EmailAddress::parse(&format!("c{i}@x.example")).map_err(|x| e(&x))?,
+                    details: CustomerDetails::default(),
+                },
+            )
+            .await
+            .map_err(|x| e(&x))?;
+        customers.push(c.id);
+    }
+    // The week that is read: four one-hour bookings a day for provider 0,
+    // Monday to Friday; and background bookings for everyone, other weeks.
+    let book = |at: Timestamp, provider: AccountId, customer: AccountId| NewBooking {
+        customer,
+        service: None,
+        starts_at: at,
+        ends_at: at.checked_add(SignedDuration::from_hours(1)).ok(),
+        providers: vec![provider],
+        price: None,
+        notes: None,
+        allow_outside_work_hours: false,
+    };
+    let week = ts(WEEK);
+    for day in 0..5_i64 {
+        for hour in [9_i64, 11, 13, 15] {
+            let at = week
+                .checked_add(SignedDuration::from_hours(day * 24 + hour))
+                .map_err(|x| e(&x))?;
+            let customer = customers[usize::try_from(day * 4 + hour).unwrap_or(0) % CUSTOMERS];
+            rota.create_booking(&owner, book(at, providers[0], customer), None)
+                .await
+                .map_err(|x| e(&x))?;
+        }
+    }
+    let start = ts("2030-04-01T00:00:00Z");
+    for i in 0..BACKGROUND {
+        let n = i64::try_from(i).unwrap_or(0);
+        let at = start
+            .checked_add(SignedDuration::from_hours(n))
+            .map_err(|x| e(&x))?;
+        rota.create_booking(
+            &owner,
+            book(at, providers[i % PROVIDERS], customers[i % CUSTOMERS]),
+            None,
+        )
+        .await
+        .map_err(|x| e(&x))?;
+    }
+    Ok(Seeded {
+        owner_token: up.token.expose_secret().to_owned(),
+        provider_token,
+        provider: providers[0],
+        providers,
+        customers,
+        business: up.business.id.to_string(),
+    })
+}
+
+/// The baselines: a fixed JSON body, and one indexed select.
+fn baseline(db: Db, business: String) -> axum::Router {
+    use axum::routing::get;
+    let fixed =
+        get(|| async { axum::Json(json!({"status": "ok", "items": [], "next_cursor": null})) });
+    let select = get(move || {
+        let (db, business) = (db.clone(), business.clone());
+        async move {
+            let uuid = rota_app::domain::uuid::Uuid::from_str(&business).unwrap_or_default();
+            let found: Option<(rota_app::domain::uuid::Uuid,)> = match &db {
+                Db::Sqlite(pool) => sqlx::query_as(
+                    "SELECT id FROM bookings WHERE business_id = ? AND starts_at >= ? ORDER BY starts_at, id LIMIT 1",
+                )
+                .bind(uuid)
+                .bind(1_893_456_000_000_000_i64)
+                .fetch_optional(pool)
+                .await
+                .ok()
+                .flatten(),
+                Db::Postgres(pool) => sqlx::query_as(
+                    "SELECT id FROM bookings WHERE business_id = $1 AND starts_at >= '2030-01-01' ORDER BY starts_at, id LIMIT 1",
+                )
+                .bind(uuid)
+                .fetch_optional(pool)
+                .await
+                .ok()
+                .flatten(),
+            };
+            match found {
+                Some((id,)) => Ok(axum::Json(json!({"id": id.to_string()}))),
+                None => Err(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
+            }
+        }
+    });
+    axum::Router::new()
+        .route("/fixed", fixed)
+        .route("/select", select)
+}
+
+/// One endpoint's figures.
+struct Figures {
+    what: String,
+    rps: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    ok: u64,
+    expected_refusals: u64,
+    errors: u64,
+    first_error: Option<String>,
+}
+
+/// Drives `make_request` from `CONNECTIONS` tasks for `seconds`.
+async fn drive<F>(what: &str, seconds: u64, make_request: F) -> Figures
+where
+    F: Fn(&reqwest::Client, u64) -> reqwest::RequestBuilder + Send + Sync + 'static,
+{
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(CONNECTIONS)
+        .build()
+        .expect("a client");
+    let make_request = Arc::new(make_request);
+    let counter = Arc::new(AtomicU64::new(0));
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..CONNECTIONS {
+        let (client, make_request, counter) = (
+            client.clone(),
+            Arc::clone(&make_request),
+            Arc::clone(&counter),
+        );
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let (mut ok, mut refused, mut errors, mut first_error) = (0_u64, 0_u64, 0_u64, None);
+            while Instant::now() < deadline {
+                let n = counter.fetch_add(1, Ordering::Relaxed);
+                let t = Instant::now();
+                let result = make_request(&client, n).send().await;
+                let body = match result {
+                    Ok(r) => {
+                        let status = r.status().as_u16();
+                        let text = r.text().await.unwrap_or_default();
+                        Some((status, text))
+                    }
+                    Err(e) => {
+                        first_error.get_or_insert(e.to_string());
+                        None
+                    }
+                };
+                latencies.push(t.elapsed());
+                match body {
+                    Some((200..=299, _)) => ok += 1,
+                    Some((409, text)) if text.contains("\"double_booking\"") => refused += 1,
+                    Some((status, text)) => {
+                        errors += 1;
+                        first_error.get_or_insert(format!(
+                            "{status}: {}",
+                            text.chars().take(200).collect::<String>()
+                        ));
+                    }
+                    None => errors += 1,
+                }
+            }
+            (latencies, ok, refused, errors, first_error)
+        }));
+    }
+    let mut latencies = Vec::new();
+    let (mut ok, mut refused, mut errors, mut first_error) = (0, 0, 0, None);
+    for t in tasks {
+        let (l, o, r, e, f) = t.await.expect("a load task");
+        latencies.extend(l);
+        ok += o;
+        refused += r;
+        errors += e;
+        if first_error.is_none() {
+            first_error = f;
+        }
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    latencies.sort_unstable();
+    let pct = |p: f64| {
+        let i = ((latencies.len() as f64 * p) as usize).min(latencies.len().saturating_sub(1));
+        latencies.get(i).map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+    };
+    Figures {
+        what: what.to_owned(),
+        rps: latencies.len() as f64 / elapsed,
+        p50_ms: pct(0.50),
+        p99_ms: pct(0.99),
+        ok,
+        expected_refusals: refused,
+        errors,
+        first_error,
+    }
+}
+
+async fn run_store(
+    name: &str,
+    store: Arc<dyn Store>,
+    db: Db,
+    seconds: u64,
+) -> Result<Vec<Figures>, String> {
+    let mailer = Arc::new(RecordingMailer::default());
+    let rota = Rota::new(Ports {
+        store: store.clone(),
+        clock: Arc::new(Clockwork),
+        ids: Arc::new(TimeOrderedIds),
+        hasher: Arc::new(Argon2Hasher::new(2)),
+        tokens: Arc::new(RandomTokens),
+        mailer: mailer.clone(),
+    });
+    let started = Instant::now();
+    let seeded = seed(&rota, &mailer).await?;
+    eprintln!("{name}: seeded in {:.1} s", started.elapsed().as_secs_f64());
+
+    // The real server (the same `serve_on` as `rota serve`), on port 0.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|e| e.to_string())?;
+    let base = format!(
+        "http://{}",
+        listener.local_addr().map_err(|e| e.to_string())?
+    );
+    let runtime = Runtime {
+        rota,
+        postman: Arc::new(
+            Postman::new(
+                SealKey::generate().map_err(|e| e.to_string())?,
+                &base,
+                "Rota <x@y.example>",
+                Transport::memory(),
+            )
+            .map_err(|e| e.to_string())?,
+        ),
+        store,
+        base_url: base.clone(),
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(rota_server::serve_on(runtime, listener, async {
+        let _ = stopped.await;
+    }));
+    let baseline_listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|e| e.to_string())?;
+    let baseline_base = format!(
+        "http://{}",
+        baseline_listener.local_addr().map_err(|e| e.to_string())?
+    );
+    let baseline_server = tokio::spawn(async move {
+        let _ = axum::serve(baseline_listener, baseline(db, seeded.business.clone())).await;
+    });
+
+    let mut figures = Vec::new();
+    let url = format!("{baseline_base}/fixed");
+    figures.push(drive("axum, fixed JSON body", seconds, move |c, _| c.get(&url)).await);
+    let url = format!("{baseline_base}/select");
+    figures.push(drive("axum, one indexed select", seconds, move |c, _| c.get(&url)).await);
+    let url = format!(
+        "{base}/v1/bookings?provider_id={}&from=2030-03-04T00:00:00Z&to=2030-03-11T00:00:00Z",
+        seeded.provider
+    );
+    let token = seeded.provider_token.clone();
+    figures.push(
+        drive(
+            "GET /v1/bookings (a provider's week)",
+            seconds,
+            move |c, _| c.get(&url).bearer_auth(&token),
+        )
+        .await,
+    );
+    let url = format!("{base}/v1/bookings");
+    let (token, providers, customers) = (
+        seeded.owner_token.clone(),
+        seeded.providers.clone(),
+        seeded.customers.clone(),
+    );
+    figures.push(
+        drive("POST /v1/bookings", seconds, move |c, n| {
+            // Spread over 2031 in 30-minute steps (a little collision is expected).
+            let slot = i64::try_from(n.wrapping_mul(7919) % 17_520).unwrap_or(0);
+            let at = ts("2031-01-01T00:00:00Z")
+                .checked_add(SignedDuration::from_mins(slot * 30))
+                .unwrap_or_else(|_| ts("2031-01-01T00:00:00Z"));
+            let i = usize::try_from(n).unwrap_or(0);
+            c.post(&url).bearer_auth(&token).json(&json!({
+                "customer_id": customers[i % customers.len()].to_string(),
+                "starts_at": at.to_string(),
+                "ends_at": at.checked_add(SignedDuration::from_mins(45)).unwrap_or(at).to_string(),
+                "provider_ids": [providers[i % providers.len()].to_string()],
+            }))
+        })
+        .await,
+    );
+    let _ = stop.send(());
+    let _ = server.await;
+    baseline_server.abort();
+    Ok(figures)
+}
+
+fn print(name: &str, figures: &[Figures]) -> usize {
+    let select = figures
+        .iter()
+        .find(|f| f.what.contains("select"))
+        .map_or(0.0, |f| f.rps);
+    println!();
+    println!(
+        "{name}: {CONNECTIONS} connections; the first two rows are the limits measured in the same run"
+    );
+    println!(
+        "| endpoint | requests/s | p50 | p99 | ok | double_booking | other errors | reads vs select |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
+    let mut missed = 0;
+    for f in figures {
+        let ratio = if f.what.starts_with("GET /v1/bookings") {
+            let r = f.rps / select;
+            missed += usize::from(r < 0.5);
+            format!("{r:.2} (target ≥ 0.5)")
+        } else {
+            String::new()
+        };
+        if f.what.starts_with("GET /v1") || f.what.starts_with("POST /v1") {
+            missed += usize::from(f.p99_ms >= 50.0) + usize::from(f.errors > 0);
+        }
+        println!(
+            "| {} | {:.0} | {:.1} ms | {:.1} ms | {} | {} | {} | {} |",
+            f.what, f.rps, f.p50_ms, f.p99_ms, f.ok, f.expected_refusals, f.errors, ratio
+        );
+        if let Some(e) = &f.first_error {
+            println!("|   first error: {} | | | | | | | |", e.replace('|', "/"));
+        }
+    }
+    missed
+}
+
+pub(crate) fn run() -> Result<(), String> {
+    let seconds = std::env::var("ROTA_LOADTEST_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime.block_on(async {
+        let mut missed = 0;
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let sqlite = SqliteStore::open(&dir.path().join("load.db"), 8)
+            .await
+            .map_err(|e| e.to_string())?;
+        let db = Db::Sqlite(sqlite.pool().clone());
+        let figures = run_store("SQLite", Arc::new(sqlite), db, seconds).await?;
+        missed += print("SQLite", &figures);
+
+        match std::env::var("ROTA_BENCH_DATABASE_URL")
+            .ok()
+            .or_else(|| std::env::var("ROTA_TEST_DATABASE_URL").ok())
+        {
+            None => eprintln!(
+                "PostgreSQL skipped: set ROTA_BENCH_DATABASE_URL or ROTA_TEST_DATABASE_URL"
+            ),
+            Some(url) => {
+                let schema = format!("rota_load_{}", std::process::id());
+                let mut admin = PgConnection::connect(&url)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                for sql in [
+                    format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"),
+                    format!("CREATE SCHEMA \"{schema}\""),
+                ] {
+                    sqlx::query(sqlx::AssertSqlSafe(sql))
+                        .execute(&mut admin)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                }
+                let options = PgConnectOptions::from_str(&url)
+                    .map_err(|e| e.to_string())?
+                    .options([("search_path", format!("{schema},public"))]);
+                let pg = PostgresStore::connect_with(options, 32)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let db = Db::Postgres(pg.pool().clone());
+                let result = run_store("PostgreSQL", Arc::new(pg), db, seconds).await;
+                let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"
+                )))
+                .execute(&mut admin)
+                .await;
+                missed += print("PostgreSQL", &result?);
+            }
+        }
+        if missed > 0 {
+            println!();
+            println!("{missed} figure(s) missed their target");
+        }
+        Ok(())
+    })
+}
