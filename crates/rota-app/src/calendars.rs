@@ -45,7 +45,7 @@ impl Classify for CalendarError {
 }
 
 /// The business and one of its employees, as a policy target.
-async fn employee_target(
+pub(crate) async fn employee_target(
     tx: &mut dyn UnitOfWork,
     actor: &Actor,
     id: AccountId,

@@ -9,12 +9,12 @@ use rota_domain::id::AccountId;
 use rota_domain::name::PersonName;
 use rota_domain::policy::{Action, Denied, EmployeeRef, authorize};
 use rota_domain::role::{EmployeeRoles, RoleSet};
-use rota_domain::session::TokenPurpose;
 use rota_domain::team::{self, ChangeRolesError};
 
 use crate::Rota;
 use crate::app::LockedTeam;
 use crate::error::{Classify, ErrorKind, classify_by_variant};
+use crate::passwords::EmailedLink;
 use crate::ports::{Conflict, StoreError, TxMode, UnitOfWork};
 
 /// A new employee.
@@ -217,7 +217,7 @@ impl Rota {
             tx.as_mut(),
             &locked.business,
             &account,
-            TokenPurpose::Invitation,
+            EmailedLink::Invitation,
         )
         .await?;
         let change = AuditChange::EmployeeAdded {

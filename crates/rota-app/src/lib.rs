@@ -16,6 +16,7 @@ pub mod customers;
 pub mod delivery;
 pub mod employees;
 pub mod error;
+pub mod feeds;
 pub mod page;
 pub mod passwords;
 pub mod ports;

@@ -162,6 +162,24 @@ impl Classify for SendLinkError {
     }
 }
 
+/// The emailed links: each carries a single-use token of its purpose.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum EmailedLink {
+    /// A6.
+    Invitation,
+    /// A4.
+    PasswordReset,
+}
+
+impl EmailedLink {
+    fn purpose(self) -> TokenPurpose {
+        match self {
+            Self::Invitation => TokenPurpose::Invitation,
+            Self::PasswordReset => TokenPurpose::PasswordReset,
+        }
+    }
+}
+
 impl Rota {
     /// Issues a single-use token of `purpose` for `account`, voiding older
     /// ones, and queues the email that carries it.
@@ -170,8 +188,9 @@ impl Rota {
         tx: &mut dyn UnitOfWork,
         business: &Business,
         account: &Account,
-        purpose: TokenPurpose,
+        link: EmailedLink,
     ) -> Result<(), StoreError> {
+        let purpose = link.purpose();
         let now = self.now();
         let secret = self.tokens().issue();
         let token = AccountToken::issue(business.id, account.id, purpose, now);
@@ -182,8 +201,8 @@ impl Rota {
             .insert(&token, &self.tokens().hash(&secret))
             .await?;
         let secret = Secret::new(secret.expose_secret().to_owned());
-        let notice = match purpose {
-            TokenPurpose::Invitation => Notice::Invitation {
+        let notice = match link {
+            EmailedLink::Invitation => Notice::Invitation {
                 business: business.name.to_string(),
                 name: account.display_name(),
                 token: secret,
@@ -191,7 +210,7 @@ impl Rota {
                 zone: business.time_zone.clone(),
                 portal: account.customer().is_some(),
             },
-            TokenPurpose::PasswordReset => Notice::PasswordReset {
+            EmailedLink::PasswordReset => Notice::PasswordReset {
                 business: business.name.to_string(),
                 name: account.display_name(),
                 token: secret,
@@ -289,13 +308,8 @@ impl Rota {
         if account.status != AccountStatus::Active || account.activated_at.is_none() {
             return Ok(());
         }
-        self.send_link(
-            tx.as_mut(),
-            &business,
-            &account,
-            TokenPurpose::PasswordReset,
-        )
-        .await?;
+        self.send_link(tx.as_mut(), &business, &account, EmailedLink::PasswordReset)
+            .await?;
         tx.commit().await
     }
 
@@ -331,12 +345,12 @@ impl Rota {
             &Action::SendPasswordReset(target),
             &business.settings,
         )?;
-        let purpose = match (account.status, account.activated_at) {
+        let link = match (account.status, account.activated_at) {
             (AccountStatus::Deactivated, _) => return Err(SendLinkError::AccountInactive),
-            (_, None) => TokenPurpose::Invitation,
-            (_, Some(_)) => TokenPurpose::PasswordReset,
+            (_, None) => EmailedLink::Invitation,
+            (_, Some(_)) => EmailedLink::PasswordReset,
         };
-        self.send_link(tx.as_mut(), &business, &account, purpose)
+        self.send_link(tx.as_mut(), &business, &account, link)
             .await?;
         let event = self.audit_event(
             business.id,
@@ -378,7 +392,7 @@ impl Rota {
         if account.activated_at.is_some() {
             return Err(SendLinkError::AlreadyActive);
         }
-        self.send_link(tx.as_mut(), &business, &account, TokenPurpose::Invitation)
+        self.send_link(tx.as_mut(), &business, &account, EmailedLink::Invitation)
             .await?;
         let event = self.audit_event(
             business.id,

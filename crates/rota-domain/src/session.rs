@@ -72,6 +72,8 @@ pub enum TokenPurpose {
     PasswordReset,
     /// Accept an invitation and set a first password (A6): good for 7 days.
     Invitation,
+    /// Read an employee's calendar feed (W4): good until rotated.
+    CalendarFeed,
 }
 
 impl TokenPurpose {
@@ -81,6 +83,8 @@ impl TokenPurpose {
         match self {
             Self::PasswordReset => SignedDuration::from_mins(30),
             Self::Invitation => SignedDuration::from_hours(7 * 24),
+            // Until rotated; a century stands in for "forever".
+            Self::CalendarFeed => SignedDuration::from_hours(100 * 366 * 24),
         }
     }
 
@@ -90,6 +94,7 @@ impl TokenPurpose {
         match self {
             Self::PasswordReset => "password_reset",
             Self::Invitation => "invitation",
+            Self::CalendarFeed => "calendar_feed",
         }
     }
 
@@ -99,6 +104,7 @@ impl TokenPurpose {
         match s {
             "password_reset" => Some(Self::PasswordReset),
             "invitation" => Some(Self::Invitation),
+            "calendar_feed" => Some(Self::CalendarFeed),
             _ => None,
         }
     }
@@ -196,7 +202,11 @@ mod tests {
         let invite = AccountToken::issue(nil, a, TokenPurpose::Invitation, now);
         assert!(invite.is_valid(t("2026-03-08T08:59:59Z")));
         assert!(!invite.is_valid(t("2026-03-08T09:00:00Z")));
-        for p in [TokenPurpose::PasswordReset, TokenPurpose::Invitation] {
+        for p in [
+            TokenPurpose::PasswordReset,
+            TokenPurpose::Invitation,
+            TokenPurpose::CalendarFeed,
+        ] {
             assert_eq!(TokenPurpose::parse(p.as_str()), Some(p));
         }
     }

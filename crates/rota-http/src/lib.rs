@@ -41,6 +41,9 @@ use crate::problem::Problem;
 /// How the API is served.
 #[derive(Clone, Debug)]
 pub struct HttpConfig {
+    /// The public base URL (`https://rota.example/app`), for links the API
+    /// hands out (calendar feeds).
+    pub base_url: String,
     /// The public origin (`https://rota.example`): cookie-authenticated
     /// changes must come from it (CSRF), and cookies are `Secure` when it
     /// is HTTPS.
@@ -57,6 +60,7 @@ impl HttpConfig {
     #[must_use]
     pub fn new(base_url: &str) -> Self {
         Self {
+            base_url: base_url.trim_end_matches('/').to_owned(),
             origin: origin_of(base_url),
             request_timeout: Duration::from_secs(30),
             body_limit: 1024 * 1024,

@@ -4,6 +4,7 @@ mod account;
 mod business;
 mod customers;
 mod employees;
+mod feeds;
 mod health;
 mod scheduling;
 
@@ -50,4 +51,5 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .merge(employees::routes())
         .merge(customers::routes())
         .merge(scheduling::routes())
+        .merge(feeds::routes())
 }

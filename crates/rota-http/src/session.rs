@@ -28,6 +28,7 @@ pub const PUBLIC: &[(Method, &str)] = &[
     (Method::POST, "/v1/password-resets/confirm"),
     (Method::POST, "/v1/invitations/accept"),
     (Method::GET, "/v1/openapi.json"),
+    (Method::GET, "/v1/calendar-feeds/{file}"),
     (Method::GET, "/healthz"),
     (Method::GET, "/readyz"),
 ];

@@ -73,6 +73,10 @@ impl AccountTokenRepository for MemoryTx {
         Ok(())
     }
 
+    async fn find(&mut self, hash: &TokenHash) -> Result<Option<AccountToken>, StoreError> {
+        Ok(self.work.account_tokens.get(hash.as_str()).cloned())
+    }
+
     async fn take(&mut self, hash: &TokenHash) -> Result<Option<AccountToken>, StoreError> {
         Ok(self.work.account_tokens.remove(hash.as_str()))
     }

@@ -16,7 +16,7 @@ CREATE TABLE account_tokens (
     token_hash  text NOT NULL PRIMARY KEY,
     business_id uuid NOT NULL,
     account_id  uuid NOT NULL,
-    purpose     text NOT NULL CHECK (purpose IN ('password_reset', 'invitation')),
+    purpose     text NOT NULL CHECK (purpose IN ('password_reset', 'invitation', 'calendar_feed')),
     created_at  timestamptz NOT NULL,
     expires_at  timestamptz NOT NULL,
     FOREIGN KEY (business_id, account_id) REFERENCES accounts (business_id, id)

@@ -116,6 +116,23 @@ impl AccountTokenRepository for PgTx {
         Ok(())
     }
 
+    async fn find(&mut self, hash: &TokenHash) -> Result<Option<AccountToken>, StoreError> {
+        let row = sqlx::query("SELECT * FROM account_tokens WHERE token_hash = $1")
+            .bind(hash.as_str())
+            .fetch_optional(&mut *self.tx)
+            .await
+            .map_err(db_error)?;
+        let Some(r) = row else { return Ok(None) };
+        let purpose: String = r.try_get("purpose").map_err(db_error)?;
+        Ok(Some(AccountToken {
+            business_id: BusinessId::from_uuid(r.try_get("business_id").map_err(db_error)?),
+            account_id: AccountId::from_uuid(r.try_get("account_id").map_err(db_error)?),
+            purpose: TokenPurpose::parse(&purpose).ok_or_else(|| corrupt(purpose))?,
+            created_at: instant(r.try_get("created_at").map_err(db_error)?)?,
+            expires_at: instant(r.try_get("expires_at").map_err(db_error)?)?,
+        }))
+    }
+
     async fn take(&mut self, hash: &TokenHash) -> Result<Option<AccountToken>, StoreError> {
         let row = sqlx::query("DELETE FROM account_tokens WHERE token_hash = $1 RETURNING *")
             .bind(hash.as_str())

@@ -16,7 +16,7 @@ CREATE TABLE account_tokens (
     token_hash  TEXT NOT NULL PRIMARY KEY,
     business_id BLOB NOT NULL,
     account_id  BLOB NOT NULL,
-    purpose     TEXT NOT NULL CHECK (purpose IN ('password_reset', 'invitation')),
+    purpose     TEXT NOT NULL CHECK (purpose IN ('password_reset', 'invitation', 'calendar_feed')),
     created_at  INTEGER NOT NULL,
     expires_at  INTEGER NOT NULL,
     FOREIGN KEY (business_id, account_id) REFERENCES accounts (business_id, id)

@@ -45,6 +45,9 @@ pub trait AccountTokenRepository: Send {
     /// Stores a new token.
     async fn insert(&mut self, token: &AccountToken, hash: &TokenHash) -> Result<(), StoreError>;
 
+    /// The token with this hash, left in place (calendar feeds, W4).
+    async fn find(&mut self, hash: &TokenHash) -> Result<Option<AccountToken>, StoreError>;
+
     /// Removes and returns the token with this hash (single use).
     async fn take(&mut self, hash: &TokenHash) -> Result<Option<AccountToken>, StoreError>;
 

@@ -5,6 +5,7 @@
 mod auth;
 mod bookings;
 mod customers;
+mod feeds;
 mod properties;
 mod scheduling;
 mod signup;

@@ -110,6 +110,11 @@ pub async fn a4_account_tokens_are_single_use_and_voidable(fresh: Fresh) {
 
     let mut tx = store.begin(TxMode::Write).await.unwrap();
     assert_eq!(
+        tx.account_tokens().find(&hash("r1")).await.unwrap(),
+        Some(reset.clone()),
+        "find leaves the token in place"
+    );
+    assert_eq!(
         tx.account_tokens().take(&hash("r1")).await.unwrap(),
         Some(reset.clone())
     );

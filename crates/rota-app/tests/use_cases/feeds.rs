@@ -1,0 +1,95 @@
+//! W4: calendar feeds.
+
+use rota_app::bookings::BookingChanges;
+use rota_app::domain::booking::BookingStatus;
+use rota_app::domain::time_off::Absence;
+use rota_app::feeds::FeedError;
+
+use crate::support::{at, salon};
+
+#[tokio::test]
+async fn w4_a_feed_shows_bookings_with_least_customer_data_and_time_off_as_busy() {
+    let s = salon().await;
+    let rota = &s.w.rota;
+    let kept = s.book(&s.owner, "2026-03-03T10:00:00Z").await.unwrap();
+    let moved = s.book(&s.owner, "2026-03-04T10:00:00Z").await.unwrap();
+    let dropped = s.book(&s.owner, "2026-03-05T10:00:00Z").await.unwrap();
+    rota.update_booking(
+        &s.owner,
+        moved.booking.id,
+        BookingChanges {
+            starts_at: Some(at("2026-03-04T13:00:00Z")),
+            ends_at: Some(at("2026-03-04T14:00:00Z")),
+            providers: None,
+            notes: None,
+            allow_outside_work_hours: false,
+        },
+    )
+    .await
+    .unwrap();
+    rota.cancel_booking(&s.owner, dropped.booking.id)
+        .await
+        .unwrap();
+    let day = "2026-03-10".parse().unwrap();
+    let off = Absence::Days {
+        first: day,
+        last: day,
+    };
+    rota.add_time_off(&s.owner, s.provider.id, off, None)
+        .await
+        .unwrap();
+
+    // The provider makes their own feed URL.
+    let token = rota
+        .rotate_calendar_feed(&s.provider, s.provider.id)
+        .await
+        .unwrap();
+    let feed = rota.calendar_feed(&token).await.unwrap();
+    assert_eq!(feed.employee.id, s.provider.id);
+    let find = |id| feed.bookings.iter().find(|b| b.booking.id == id).unwrap();
+    assert_eq!(
+        find(kept.booking.id).title,
+        "Haircut — Ana S.",
+        "least customer data"
+    );
+    assert!(
+        find(moved.booking.id).booking.sequence > find(kept.booking.id).booking.sequence,
+        "SEQUENCE bumps on change"
+    );
+    assert_eq!(
+        find(dropped.booking.id).booking.status,
+        BookingStatus::Cancelled
+    );
+    assert_eq!(
+        feed.busy.len(),
+        1,
+        "the day off is one busy block: {:?}",
+        feed.busy
+    );
+    assert_eq!(feed.busy[0].start(), at("2026-03-10T00:00:00Z"));
+
+    // Rotating voids the old URL; a customer may not make one.
+    let again = rota
+        .rotate_calendar_feed(&s.owner, s.provider.id)
+        .await
+        .unwrap();
+    assert!(matches!(
+        rota.calendar_feed(&token).await,
+        Err(FeedError::NotFound)
+    ));
+    rota.calendar_feed(&again).await.unwrap();
+    let customer = rota_app::domain::actor::Actor::of(&s.customer);
+    assert!(
+        rota.rotate_calendar_feed(&customer, s.provider.id)
+            .await
+            .is_err()
+    );
+    // A deactivated employee's feed goes dark.
+    rota.deactivate_employee(&s.owner, s.provider.id)
+        .await
+        .unwrap();
+    assert!(matches!(
+        rota.calendar_feed(&again).await,
+        Err(FeedError::NotFound)
+    ));
+}
