@@ -136,6 +136,10 @@ fn table() -> Vec<(&'static str, Option<Value>, [u16; 16])> {
             t("401 200 200 200 200 200 200 200 200 200 200 200 200 403 401 404")),
         ("GET /v1/calendar-feeds/not-a-feed-token.ics", None,
             t("404 404 404 404 404 404 404 404 404 404 404 404 404 404 404 404")),
+        ("POST /v1/customers/import?mode=dry_run", Some(Value::String("email,first_name,last_name\ncy@x.example,Cy,New\n".into())),
+            t("401 200 200 200 403 403 403 403 403 403 403 403 403 403 401 200")),
+        ("GET /v1/customers/export", None,
+            t("401 200 200 200 403 403 403 403 403 403 403 403 403 403 401 200")),
         ("GET /v1/customers", None,
             t("401 200 200 200 403 403 200 403 403 403 403 403 403 403 401 200")),
         ("POST /v1/customers", Some(json!({"first_name": "Cy", "last_name": "New", "email": "cy@x.example"})),
@@ -402,6 +406,10 @@ async fn cell(route: &str, body: Option<&Value>, column: usize) -> (u16, String)
         req = req.header(header::AUTHORIZATION, format!("Bearer {token}"));
     }
     let req = match body {
+        Some(Value::String(csv)) => req
+            .header(header::CONTENT_TYPE, "text/csv")
+            .body(Body::from(csv.clone()))
+            .unwrap(),
         Some(b) => req
             .header(header::CONTENT_TYPE, "application/json")
             .body(Body::from(fill(&b.to_string())))

@@ -45,6 +45,10 @@ pub enum AuditChange {
     PasswordResetSent,
     InvitationAccepted,
     CustomerCreated,
+    CustomersImported {
+        created: u64,
+        updated: u64,
+    },
     CustomerArchived,
     CustomerInvited,
     SignInFailures {
@@ -70,6 +74,7 @@ impl AuditChange {
             Self::PasswordResetSent => "password_reset_sent",
             Self::InvitationAccepted => "invitation_accepted",
             Self::CustomerCreated => "customer_created",
+            Self::CustomersImported { .. } => "customers_imported",
             Self::CustomerArchived => "customer_archived",
             Self::CustomerInvited => "customer_invited",
             Self::SignInFailures { .. } => "sign_in_failures",

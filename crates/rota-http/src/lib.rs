@@ -29,7 +29,6 @@ use std::time::Duration;
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use rota_app::Rota;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -50,8 +49,8 @@ pub struct HttpConfig {
     pub origin: String,
     /// A request taking longer is answered 408 (the default is 30 s).
     pub request_timeout: Duration,
-    /// Largest request body in bytes (the default is 1 MiB; imports have
-    /// their own limit).
+    /// Largest JSON body in bytes (the default is 1 MiB); CSV imports have
+    /// their own limit (20 MiB).
     pub body_limit: usize,
 }
 
@@ -126,7 +125,7 @@ pub fn api(rota: Rota, config: HttpConfig) -> (Router, OpenApi) {
         .with_state(state);
     let request_id = HeaderName::from_static("x-request-id");
     let router = router
-        .layer(RequestBodyLimitLayer::new(body_limit))
+        .layer(axum::extract::DefaultBodyLimit::max(body_limit))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             request_timeout,

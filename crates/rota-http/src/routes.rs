@@ -1,6 +1,7 @@
 //! The routes of API v1, grouped as SPEC §7 lists them.
 
 mod account;
+mod bulk;
 mod business;
 mod customers;
 mod employees;
@@ -49,6 +50,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .merge(account::routes())
         .merge(business::routes())
         .merge(employees::routes())
+        .merge(bulk::routes())
         .merge(customers::routes())
         .merge(scheduling::routes())
         .merge(feeds::routes())

@@ -87,6 +87,37 @@ enum Command {
     /// Seed a demo business (owner, two providers, customers, a week of
     /// bookings) and print how to sign in.
     Demo,
+    /// Import customers from a CSV file (C1), as the business's owner; no
+    /// size limit, with a progress bar.
+    ImportCustomers(ImportArgs),
+}
+
+#[derive(Args)]
+struct ImportArgs {
+    /// The CSV file.
+    file: PathBuf,
+    /// The business's slug.
+    #[arg(long)]
+    business: String,
+    /// `dry-run` reports only; `commit` writes every row or none.
+    #[arg(long, value_enum, default_value = "dry-run")]
+    mode: Mode,
+    /// What to do with emails that are already customers'.
+    #[arg(long, value_enum, default_value = "error")]
+    on_duplicate: Duplicates,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Mode {
+    DryRun,
+    Commit,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Duplicates {
+    Skip,
+    Update,
+    Error,
 }
 
 #[derive(Args)]
@@ -125,6 +156,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::CreateBusiness(b) => create_business(&cli.config, b).await,
         Command::Demo => demo::seed(&cli.config).await,
+        Command::ImportCustomers(args) => import_customers(&cli.config, args).await,
     }
 }
 
@@ -146,5 +178,93 @@ async fn create_business(config: &Config, b: NewBusiness) -> anyhow::Result<()> 
         done.business.slug,
         done.owner.email.as_str()
     );
+    Ok(())
+}
+
+async fn import_customers(config: &Config, args: ImportArgs) -> anyhow::Result<()> {
+    use rota_app::bulk::{ImportMode, ImportOptions, OnDuplicate};
+    use rota_app::domain::account::AccountStatus;
+    use rota_app::domain::actor::Actor;
+    use rota_app::ports::TxMode;
+
+    let runtime = Runtime::open(config).await?;
+    let slug = Slug::parse(&args.business).context("--business")?;
+    let owner = {
+        let mut tx = runtime.store.begin(TxMode::Read).await?;
+        let business = tx
+            .businesses()
+            .by_slug(&slug)
+            .await?
+            .with_context(|| format!("no business {slug}"))?;
+        tx.accounts()
+            .employees(business.id)
+            .await?
+            .into_iter()
+            .find(|a| {
+                a.status == AccountStatus::Active
+                    && a.employee().is_some_and(|e| e.roles.is_owner())
+            })
+            .context("the business has no active owner")?
+    };
+    let file = std::fs::File::open(&args.file)
+        .with_context(|| format!("opening {}", args.file.display()))?;
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} {human_pos} rows read ({per_sec}) {elapsed}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    let progress = |rows: u64| bar.set_position(rows);
+    let options = ImportOptions {
+        mode: match args.mode {
+            Mode::DryRun => ImportMode::DryRun,
+            Mode::Commit => ImportMode::Commit,
+        },
+        on_duplicate: match args.on_duplicate {
+            Duplicates::Skip => OnDuplicate::Skip,
+            Duplicates::Update => OnDuplicate::Update,
+            Duplicates::Error => OnDuplicate::Error,
+        },
+        max_rows: None,
+    };
+    let report = runtime
+        .rota
+        .import_customers(
+            &Actor::of(&owner),
+            std::io::BufReader::new(file),
+            options,
+            Some(&progress),
+        )
+        .await?;
+    bar.finish_and_clear();
+    println!(
+        "{} rows: {} created, {} updated, {} skipped, {} errors{}",
+        report.rows,
+        report.created,
+        report.updated,
+        report.skipped,
+        report.error_count,
+        if report.committed {
+            " — committed"
+        } else {
+            " — nothing written"
+        }
+    );
+    for e in &report.errors {
+        println!(
+            "  line {}{}: {} ({})",
+            e.line,
+            e.column
+                .as_deref()
+                .map(|c| format!(", {c}"))
+                .unwrap_or_default(),
+            e.message,
+            e.code
+        );
+    }
+    if report.error_count > 0 {
+        std::process::exit(1);
+    }
     Ok(())
 }

@@ -4,6 +4,7 @@
 
 mod auth;
 mod bookings;
+mod bulk;
 mod customers;
 mod feeds;
 mod properties;

@@ -1,0 +1,750 @@
+//! Customers in bulk: CSV import (C1) and export (C2).
+//!
+//! Import streams the file: one record in memory at a time, plus an 8-byte
+//! hash per email seen (to tell duplicates within the file apart from
+//! existing customers). `commit` writes every row in one unit of work and
+//! keeps it only if no row failed, so a file with one bad row among
+//! thousands changes nothing and names that row's line and column.
+//! `dry_run` reports the same without writing.
+//!
+//! Export writes RFC 4180 CSV page by page (so a caller can stream it),
+//! with the import's canonical header. A cell that a spreadsheet would run
+//! as a formula (starting with `=`, `+`, `-`, `@`, tab or CR) is prefixed
+//! with `'`, and so is a cell already starting with `'`; import strips that
+//! one prefix again, so export → import round-trips exactly.
+
+#![allow(
+    clippy::option_option,
+    reason = "a column absent from the file (keep) differs from an empty cell (clear)"
+)]
+
+use std::collections::HashSet;
+use std::hash::{BuildHasher, Hasher};
+use std::io::{BufRead, BufReader, Read};
+
+use rota_domain::account::{
+    Account, AccountStatus, CustomerDetails, CustomerProfile, Profile, Text,
+};
+use rota_domain::actor::Actor;
+use rota_domain::audit::AuditChange;
+use rota_domain::email::EmailAddress;
+use rota_domain::id::AccountId;
+use rota_domain::policy::{Action, Denied, authorize};
+
+use crate::Rota;
+use crate::error::{Classify, ErrorKind};
+use crate::ports::{CustomerQuery, StoreError, TxMode};
+
+/// Report only, or write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImportMode {
+    /// Validate and report; write nothing.
+    DryRun,
+    /// Write every row, or (if any row fails) nothing.
+    Commit,
+}
+
+/// What to do with a row whose email is already a customer's (in the
+/// business or earlier in the file).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OnDuplicate {
+    /// Leave the existing customer as it is.
+    Skip,
+    /// Overwrite the existing customer with the row's filled columns.
+    Update,
+    /// Count it as an error.
+    Error,
+}
+
+/// How to import.
+#[derive(Clone, Copy, Debug)]
+pub struct ImportOptions {
+    /// Dry run or commit.
+    pub mode: ImportMode,
+    /// Duplicates.
+    pub on_duplicate: OnDuplicate,
+    /// Refuse files with more data rows than this (`None`: no limit).
+    pub max_rows: Option<u64>,
+}
+
+/// One problem with one row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowError {
+    /// The line of the file (1 is the header).
+    pub line: u64,
+    /// The column, as the file names it (`None` for the whole row).
+    pub column: Option<String>,
+    /// A stable code (`invalid`, `required`, `duplicate`, `email_taken`…).
+    pub code: &'static str,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// At most this many row errors are listed (all are counted).
+pub const MAX_LISTED_ERRORS: usize = 100;
+
+/// What an import did, or would do.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    /// Data rows read.
+    pub rows: u64,
+    /// Customers created (or that would be).
+    pub created: u64,
+    /// Customers updated (or that would be).
+    pub updated: u64,
+    /// Rows skipped as duplicates.
+    pub skipped: u64,
+    /// The first [`MAX_LISTED_ERRORS`] row errors.
+    pub errors: Vec<RowError>,
+    /// Every row error.
+    pub error_count: u64,
+    /// Columns of the file that Rota does not know, ignored.
+    pub ignored_columns: Vec<String>,
+    /// Whether the rows were written.
+    pub committed: bool,
+}
+
+/// Why an import could not run at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The actor may not import.
+    #[error(transparent)]
+    Denied(#[from] Denied),
+    /// Required columns are missing from the header.
+    #[error("the header lacks {}", .0.join(", "))]
+    MissingColumns(Vec<&'static str>),
+    /// The file is not CSV this reader can read.
+    #[error("line {line}: {message}")]
+    Malformed {
+        /// Where.
+        line: u64,
+        /// What.
+        message: String,
+    },
+    /// More rows than allowed.
+    #[error("the file has more than {max} rows")]
+    TooManyRows {
+        /// The limit.
+        max: u64,
+    },
+    /// Storage failed.
+    #[error(transparent)]
+    Unexpected(#[from] StoreError),
+}
+
+impl Classify for ImportError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Denied(d) => d.kind(),
+            Self::MissingColumns(_) | Self::Malformed { .. } | Self::TooManyRows { .. } => {
+                ErrorKind::Invalid
+            }
+            Self::Unexpected(e) => e.kind(),
+        }
+    }
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Denied(d) => d.code(),
+            Self::MissingColumns(_) => "missing_columns",
+            Self::Malformed { .. } => "malformed_csv",
+            Self::TooManyRows { .. } => "too_many_rows",
+            Self::Unexpected(e) => e.code(),
+        }
+    }
+}
+
+/// The columns Rota reads, in export order.
+pub const COLUMNS: [&str; 14] = [
+    "email",
+    "first_name",
+    "last_name",
+    "customer_number",
+    "phone",
+    "mobile",
+    "address1",
+    "address2",
+    "unit",
+    "city",
+    "region",
+    "country",
+    "postal_code",
+    "notes",
+];
+
+/// Header names other tools export, normalized (lower case, `_` and `-`
+/// as spaces), and the column each means.
+const ALIASES: &[(&str, usize)] = &[
+    ("email", 0),
+    ("email address", 0),
+    ("e mail", 0),
+    ("e mail address", 0),
+    ("first name", 1),
+    ("firstname", 1),
+    ("given name", 1),
+    ("last name", 2),
+    ("lastname", 2),
+    ("surname", 2),
+    ("family name", 2),
+    ("customer number", 3),
+    ("customer no", 3),
+    ("customer id", 3),
+    ("reference id", 3),
+    ("client number", 3),
+    ("phone", 4),
+    ("phone number", 4),
+    ("telephone", 4),
+    ("home phone", 4),
+    ("work phone", 4),
+    ("mobile", 5),
+    ("mobile phone", 5),
+    ("mobile number", 5),
+    ("cell", 5),
+    ("cell phone", 5),
+    ("address1", 6),
+    ("address 1", 6),
+    ("address", 6),
+    ("address line 1", 6),
+    ("street", 6),
+    ("street address", 6),
+    ("street address 1", 6),
+    ("address2", 7),
+    ("address 2", 7),
+    ("address line 2", 7),
+    ("street address 2", 7),
+    ("unit", 8),
+    ("apartment", 8),
+    ("suite", 8),
+    ("city", 9),
+    ("town", 9),
+    ("region", 10),
+    ("province/state", 10),
+    ("state/province", 10),
+    ("state", 10),
+    ("province", 10),
+    ("county", 10),
+    ("country", 11),
+    ("postal code", 12),
+    ("postcode", 12),
+    ("post code", 12),
+    ("zip", 12),
+    ("zip code", 12),
+    ("zip/postal code", 12),
+    ("notes", 13),
+    ("note", 13),
+    ("comments", 13),
+    ("memo", 13),
+];
+
+fn normalize_header(h: &str) -> String {
+    h.trim_start_matches('\u{feff}')
+        .trim()
+        .to_lowercase()
+        .replace(['_', '-'], " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Which of [`COLUMNS`] a header names.
+fn column_of(header: &str) -> Option<usize> {
+    let h = normalize_header(header);
+    ALIASES
+        .iter()
+        .find(|(alias, _)| *alias == h)
+        .map(|(_, i)| *i)
+}
+
+/// Whether a spreadsheet would treat a cell starting with `c` as a formula.
+fn is_formula_start(c: char) -> bool {
+    matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r')
+}
+
+/// C2: a cell as exported.
+#[must_use]
+pub fn neutralize(cell: &str) -> String {
+    match cell.chars().next() {
+        Some(c) if is_formula_start(c) || c == '\'' => format!("'{cell}"),
+        _ => cell.to_owned(),
+    }
+}
+
+/// C1: a cell as imported (undoing [`neutralize`]).
+#[must_use]
+pub fn unneutralize(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(|c: char| is_formula_start(c) || c == '\'') => rest,
+        _ => cell,
+    }
+}
+
+/// Skips a UTF-8 byte-order mark.
+fn without_bom<R: Read>(input: R) -> Result<BufReader<R>, ImportError> {
+    let mut reader = BufReader::new(input);
+    let starts_with_bom = reader
+        .fill_buf()
+        .map_err(|e| ImportError::Malformed {
+            line: 1,
+            message: e.to_string(),
+        })?
+        .starts_with(b"\xEF\xBB\xBF");
+    if starts_with_bom {
+        reader.consume(3);
+    }
+    Ok(reader)
+}
+
+/// One row, checked.
+struct Row {
+    email: EmailAddress,
+    first_name: Option<rota_domain::name::PersonName>,
+    last_name: Option<rota_domain::name::PersonName>,
+    /// The optional columns that are in the file: `Some(None)` clears.
+    details: [Option<Option<Text>>; 11],
+}
+
+fn email_hash(state: &std::hash::RandomState, email: &str) -> u64 {
+    let mut h = state.build_hasher();
+    h.write(email.as_bytes());
+    h.finish()
+}
+
+impl Rota {
+    /// Imports customers from CSV (C1) into the actor's business
+    /// (administrators). `progress` hears the number of rows read every
+    /// thousand rows.
+    #[allow(
+        clippy::too_many_lines,
+        reason = "one pass over the file reads best as one loop; its steps are commented"
+    )]
+    pub async fn import_customers<R: Read + Send>(
+        &self,
+        actor: &Actor,
+        input: R,
+        options: ImportOptions,
+        progress: Option<&(dyn Fn(u64) + Sync)>,
+    ) -> Result<ImportReport, ImportError> {
+        let commit = options.mode == ImportMode::Commit;
+        let mut tx = self
+            .begin(if commit { TxMode::Write } else { TxMode::Read })
+            .await?;
+        let business = tx
+            .businesses()
+            .get(actor.business)
+            .await?
+            .ok_or(Denied::NotFound)?;
+        authorize(actor, &Action::ImportCustomers, &business.settings)?;
+
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(without_bom(input)?);
+        let headers = reader
+            .headers()
+            .map_err(|e| ImportError::Malformed {
+                line: 1,
+                message: e.to_string(),
+            })?
+            .clone();
+        let mut report = ImportReport::default();
+        // For each file column, which Rota column it fills.
+        let mut map: Vec<Option<usize>> = Vec::with_capacity(headers.len());
+        let mut seen_columns = [false; COLUMNS.len()];
+        for h in &headers {
+            match column_of(h) {
+                Some(i) if !seen_columns[i] => {
+                    seen_columns[i] = true;
+                    map.push(Some(i));
+                }
+                _ => {
+                    report.ignored_columns.push(h.to_owned());
+                    map.push(None);
+                }
+            }
+        }
+        let missing: Vec<&'static str> = (0..3)
+            .filter(|i| !seen_columns[*i])
+            .map(|i| COLUMNS[i])
+            .collect();
+        if !missing.is_empty() {
+            return Err(ImportError::MissingColumns(missing));
+        }
+        let header_name = |i: usize| -> String {
+            map.iter()
+                .position(|m| *m == Some(i))
+                .and_then(|p| headers.get(p))
+                .unwrap_or(COLUMNS[i])
+                .to_owned()
+        };
+
+        let hasher = std::hash::RandomState::new();
+        let mut seen: HashSet<u64> = HashSet::new();
+        let mut record = csv::StringRecord::new();
+        let fail = |report: &mut ImportReport, e: RowError| {
+            report.error_count += 1;
+            if report.errors.len() < MAX_LISTED_ERRORS {
+                report.errors.push(e);
+            }
+        };
+        loop {
+            match reader.read_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => {
+                    let line = e.position().map_or(report.rows + 2, csv::Position::line);
+                    return Err(ImportError::Malformed {
+                        line,
+                        message: e.to_string(),
+                    });
+                }
+            }
+            report.rows += 1;
+            if let Some(max) = options.max_rows
+                && report.rows > max
+            {
+                return Err(ImportError::TooManyRows { max });
+            }
+            if let Some(p) = progress
+                && report.rows.is_multiple_of(1000)
+            {
+                p(report.rows);
+            }
+            let line = record
+                .position()
+                .map_or(report.rows + 1, csv::Position::line);
+            if record.iter().all(|c| c.trim().is_empty()) {
+                report.rows -= 1;
+                continue; // a blank line
+            }
+
+            // Check the row.
+            let mut cells: [Option<&str>; COLUMNS.len()] = [None; COLUMNS.len()];
+            for (value, target) in record.iter().zip(&map) {
+                if let Some(i) = target {
+                    cells[*i] = Some(unneutralize(value));
+                }
+            }
+            let mut errors = Vec::new();
+            let mut cell_error = |i: usize, code: &'static str, message: String| {
+                errors.push(RowError {
+                    line,
+                    column: Some(header_name(i)),
+                    code,
+                    message,
+                });
+            };
+            let email = match cells[0].map(str::trim).filter(|s| !s.is_empty()) {
+                None => {
+                    cell_error(0, "required", "an email is required".into());
+                    None
+                }
+                Some(e) => EmailAddress::parse(e)
+                    .map_err(|err| cell_error(0, "invalid", err.to_string()))
+                    .ok(),
+            };
+            let mut name = |i: usize| match cells[i].map(str::trim).filter(|s| !s.is_empty()) {
+                None => None,
+                Some(n) => rota_domain::name::PersonName::parse(n)
+                    .map_err(|err| cell_error(i, "invalid", err.to_string()))
+                    .ok(),
+            };
+            let first_name = name(1);
+            let last_name = name(2);
+            let mut details: [Option<Option<Text>>; 11] = Default::default();
+            for (slot, i) in details.iter_mut().zip(3..COLUMNS.len()) {
+                if let Some(v) = cells[i] {
+                    match Text::parse(v) {
+                        Ok(t) => *slot = Some(t),
+                        Err(err) => cell_error(i, "invalid", err.to_string()),
+                    }
+                }
+            }
+            let Some(email) = email.filter(|_| errors.is_empty()) else {
+                for e in errors {
+                    fail(&mut report, e);
+                }
+                continue;
+            };
+            let row = Row {
+                email,
+                first_name,
+                last_name,
+                details,
+            };
+
+            // Duplicates, in the file and in the business.
+            let key = email_hash(&hasher, row.email.normalized());
+            let in_file = !seen.insert(key);
+            let existing = tx
+                .accounts()
+                .by_email(business.id, row.email.normalized())
+                .await?;
+            let duplicate = match &existing {
+                Some(a) if a.customer().is_none() => {
+                    fail(
+                        &mut report,
+                        RowError {
+                            line,
+                            column: Some(header_name(0)),
+                            code: "email_taken",
+                            message: "this email belongs to an employee".into(),
+                        },
+                    );
+                    continue;
+                }
+                Some(a) => Some(a.clone()),
+                None if in_file && !commit => None, // decided below
+                None => None,
+            };
+            if (commit || !in_file) && duplicate.is_none() {
+                // A new customer: both names are needed.
+                let (Some(first_name), Some(last_name)) =
+                    (row.first_name.clone(), row.last_name.clone())
+                else {
+                    for (i, n) in [(1, &row.first_name), (2, &row.last_name)] {
+                        if n.is_none() && cells[i].is_none_or(|c| c.trim().is_empty()) {
+                            fail(
+                                &mut report,
+                                RowError {
+                                    line,
+                                    column: Some(header_name(i)),
+                                    code: "required",
+                                    message: format!(
+                                        "{} is required for a new customer",
+                                        COLUMNS[i]
+                                    ),
+                                },
+                            );
+                        }
+                    }
+                    continue;
+                };
+                report.created += 1;
+                if commit && report.error_count == 0 {
+                    let account = Account {
+                        id: self.new_account_id(),
+                        business_id: business.id,
+                        email: row.email,
+                        status: AccountStatus::Active,
+                        profile: Profile::Customer(CustomerProfile {
+                            first_name,
+                            last_name,
+                            details: details_of(row.details, &CustomerDetails::default()),
+                            archived_at: None,
+                        }),
+                        created_at: self.now(),
+                        activated_at: None,
+                    };
+                    tx.accounts().insert(&account).await?;
+                }
+                continue;
+            }
+            // A duplicate (of an existing customer, or of an earlier row).
+            match options.on_duplicate {
+                OnDuplicate::Skip => report.skipped += 1,
+                OnDuplicate::Error => fail(
+                    &mut report,
+                    RowError {
+                        line,
+                        column: Some(header_name(0)),
+                        code: "duplicate",
+                        message: if in_file {
+                            "this email appears earlier in the file".into()
+                        } else {
+                            "a customer with this email exists".into()
+                        },
+                    },
+                ),
+                OnDuplicate::Update => {
+                    report.updated += 1;
+                    if let (true, 0, Some(mut account)) = (commit, report.error_count, duplicate) {
+                        if let Profile::Customer(c) = &mut account.profile {
+                            if let Some(n) = row.first_name {
+                                c.first_name = n;
+                            }
+                            if let Some(n) = row.last_name {
+                                c.last_name = n;
+                            }
+                            c.details = details_of(row.details, &c.details);
+                        }
+                        account.email = row.email;
+                        tx.accounts().update(&account).await?;
+                    }
+                }
+            }
+        }
+        if let Some(p) = progress {
+            p(report.rows);
+        }
+        if commit && report.error_count == 0 {
+            let change = AuditChange::CustomersImported {
+                created: report.created,
+                updated: report.updated,
+            };
+            let event = self.audit_event(business.id, Some(actor.id), None, change);
+            tx.audit().append(&event).await?;
+            tx.commit().await?;
+            report.committed = true;
+        }
+        Ok(report)
+    }
+
+    /// One page of the customer export (C2): CSV text (with the header on
+    /// the first page), and the cursor of the next page (`None` at the end).
+    /// Administrators only: an export is every customer at once.
+    pub async fn export_customers_page(
+        &self,
+        actor: &Actor,
+        after: Option<AccountId>,
+        page_size: u32,
+    ) -> Result<(Vec<u8>, Option<AccountId>), ExportError> {
+        let mut tx = self.begin(TxMode::Read).await?;
+        let business = tx
+            .businesses()
+            .get(actor.business)
+            .await?
+            .ok_or(Denied::NotFound)?;
+        authorize(actor, &Action::ExportCustomers, &business.settings)?;
+        let page = tx
+            .accounts()
+            .customers(
+                business.id,
+                &CustomerQuery {
+                    text: None,
+                    after,
+                    limit: page_size.max(1),
+                },
+            )
+            .await?;
+        let mut out = csv::WriterBuilder::new().from_writer(Vec::new());
+        let io = |e: csv::Error| ExportError::Write(e.to_string());
+        if after.is_none() {
+            out.write_record(COLUMNS).map_err(io)?;
+        }
+        for account in &page {
+            let Some(c) = account.customer() else {
+                continue;
+            };
+            let d = &c.details;
+            let text =
+                |t: &Option<Text>| t.as_ref().map_or(String::new(), |t| neutralize(t.as_str()));
+            out.write_record([
+                neutralize(account.email.as_str()),
+                neutralize(c.first_name.as_str()),
+                neutralize(c.last_name.as_str()),
+                text(&d.customer_number),
+                text(&d.phone),
+                text(&d.mobile),
+                text(&d.address1),
+                text(&d.address2),
+                text(&d.unit),
+                text(&d.city),
+                text(&d.region),
+                text(&d.country),
+                text(&d.postal_code),
+                text(&d.notes),
+            ])
+            .map_err(io)?;
+        }
+        let bytes = out
+            .into_inner()
+            .map_err(|e| ExportError::Write(e.to_string()))?;
+        let next = (page.len() == page_size.max(1) as usize)
+            .then(|| page.last().map(|a| a.id))
+            .flatten();
+        Ok((bytes, next))
+    }
+}
+
+/// The details after applying a row's filled columns to `base`.
+fn details_of(row: [Option<Option<Text>>; 11], base: &CustomerDetails) -> CustomerDetails {
+    let [
+        customer_number,
+        phone,
+        mobile,
+        address1,
+        address2,
+        unit,
+        city,
+        region,
+        country,
+        postal_code,
+        notes,
+    ] = row;
+    let pick = |v: Option<Option<Text>>, old: &Option<Text>| v.unwrap_or_else(|| old.clone());
+    CustomerDetails {
+        customer_number: pick(customer_number, &base.customer_number),
+        phone: pick(phone, &base.phone),
+        mobile: pick(mobile, &base.mobile),
+        address1: pick(address1, &base.address1),
+        address2: pick(address2, &base.address2),
+        unit: pick(unit, &base.unit),
+        city: pick(city, &base.city),
+        region: pick(region, &base.region),
+        country: pick(country, &base.country),
+        postal_code: pick(postal_code, &base.postal_code),
+        notes: pick(notes, &base.notes),
+    }
+}
+
+/// Why an export failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// The actor may not.
+    #[error(transparent)]
+    Denied(#[from] Denied),
+    /// Writing CSV failed.
+    #[error("writing CSV failed: {0}")]
+    Write(String),
+    /// Storage failed.
+    #[error(transparent)]
+    Unexpected(#[from] StoreError),
+}
+
+impl Classify for ExportError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Denied(d) => d.kind(),
+            Self::Write(_) => ErrorKind::Unexpected,
+            Self::Unexpected(e) => e.kind(),
+        }
+    }
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Denied(d) => d.code(),
+            Self::Write(_) => "internal",
+            Self::Unexpected(e) => e.code(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn c1_headers_match_case_insensitively_and_through_aliases() {
+        assert_eq!(column_of("Email Address"), Some(0));
+        assert_eq!(column_of("\u{feff}EMAIL"), Some(0));
+        assert_eq!(column_of("First Name"), Some(1));
+        assert_eq!(column_of("last_name"), Some(2));
+        assert_eq!(column_of("Province/State"), Some(10));
+        assert_eq!(column_of("Postal Code"), Some(12));
+        assert_eq!(column_of("Mobile"), Some(5));
+        assert_eq!(column_of("Favourite colour"), None);
+    }
+
+    #[test]
+    fn c2_formulas_are_neutralised_and_restored() {
+        for cell in [
+            "=1+1", "+44 20", "-5", "@SUM(A1)", "'quoted", "''", "'=x", "plain", "",
+        ] {
+            let out = neutralize(cell);
+            assert!(!out.starts_with(['=', '+', '-', '@']), "{out}");
+            assert_eq!(unneutralize(&out), cell);
+        }
+        assert_eq!(
+            unneutralize("'hello"),
+            "'hello",
+            "a foreign apostrophe stays"
+        );
+    }
+}
