@@ -1,5 +1,6 @@
 //! `cargo xtask bench`: runs the criterion benchmarks and prints one table.
 
+mod import;
 mod postgres;
 mod sqlite;
 mod stores;
@@ -58,11 +59,14 @@ fn human(ns: f64) -> String {
 
 pub(crate) fn run(only: Option<&str>) -> Result<(), String> {
     let mut missed = 0;
-    if only != Some("stores") {
+    if only.is_none() || only == Some("availability") {
         missed += availability()?;
     }
-    if only != Some("availability") {
+    if only.is_none() || only == Some("stores") {
         missed += stores()?;
+    }
+    if only.is_none() || only == Some("import") {
+        missed += import::run()?;
     }
     if missed > 0 {
         eprintln!("{missed} figure(s) missed their target");
