@@ -23,7 +23,9 @@ fn main() -> ExitCode {
         Some("openapi") => openapi(),
         Some("loadtest") => loadtest(),
         _ => {
-            eprintln!("usage: cargo xtask <ci|bench [availability|stores|import]|loadtest|openapi>");
+            eprintln!(
+                "usage: cargo xtask <ci|bench [availability|stores|import]|loadtest|openapi>"
+            );
             return ExitCode::from(2);
         }
     };

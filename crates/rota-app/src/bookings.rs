@@ -221,3 +221,50 @@ pub(crate) async fn views(
         })
         .collect())
 }
+
+impl crate::Rota {
+    /// Queues the customer's email about a booking (A8): times in the
+    /// business's zone, the customer's full name, the service and who serves.
+    pub(crate) async fn notify_customer(
+        &self,
+        tx: &mut dyn UnitOfWork,
+        business: &Business,
+        booking: &rota_domain::booking::Booking,
+        change: rota_domain::notice::BookingChange,
+    ) -> Result<(), StoreError> {
+        let Some(customer) = tx.accounts().get(business.id, booking.customer_id).await? else {
+            return Ok(());
+        };
+        let Some(profile) = customer.customer() else {
+            return Ok(());
+        };
+        let providers = tx
+            .accounts()
+            .get_many(business.id, &booking.providers)
+            .await?
+            .iter()
+            .map(Account::display_name)
+            .collect();
+        let service = match booking.service_id {
+            Some(id) => tx
+                .services()
+                .get(business.id, id)
+                .await?
+                .map_or_else(|| "Appointment".to_owned(), |s| s.name.to_string()),
+            None => "Appointment".to_owned(),
+        };
+        let notice = rota_domain::notice::Notice::Booking {
+            change,
+            business: business.name.to_string(),
+            customer: profile.full_name(),
+            service,
+            providers,
+            starts_at: booking.range.start(),
+            ends_at: booking.range.end(),
+            zone: business.time_zone.clone(),
+        };
+        self.queue_notice(tx, business.id, &customer.email, &notice)
+            .await?;
+        Ok(())
+    }
+}

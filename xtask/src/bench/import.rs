@@ -32,7 +32,10 @@ const CLI_ROWS: usize = 1_000_000;
 fn csv(rows: usize) -> String {
     let mut out = String::from("Email Address,First Name,Last Name,City,Postal Code\n");
     for i in 0..rows {
-        out.push_str(&format!("c{i}@x.example,First{i},Last{i},Leeds,LS{} 1AA\n", i % 99));
+        out.push_str(&format!(
+            "c{i}@x.example,First{i},Last{i},Leeds,LS{} 1AA\n",
+            i % 99
+        ));
     }
     out
 }
@@ -40,7 +43,9 @@ fn csv(rows: usize) -> String {
 fn rota_on(store: Arc<dyn Store>) -> Rota {
     Rota::new(Ports {
         store,
-        clock: Arc::new(ManualClock::at("2026-01-01T00:00:00Z".parse().expect("an instant"))),
+        clock: Arc::new(ManualClock::at(
+            "2026-01-01T00:00:00Z".parse().expect("an instant"),
+        )),
         ids: Arc::new(TimeOrderedIds),
         hasher: Arc::new(InsecureHasher),
         tokens: Arc::new(CountingTokens::default()),
@@ -56,7 +61,8 @@ async fn business(rota: &Rota, slug: &str) -> Result<(BusinessId, Actor), String
             time_zone: Zone::parse("UTC").map_err(|e| e.to_string())?,
             currency: Currency::parse("GBP").map_err(|e| e.to_string())?,
             owner_name: PersonName::parse("Olive Owner").map_err(|e| e.to_string())?,
-            email: EmailAddress::parse(&format!("owner@{slug}.example")).map_err(|e| e.to_string())?,
+            email: EmailAddress::parse(&format!("owner@{slug}.example"))
+                .map_err(|e| e.to_string())?,
             password: SecretString::from("a long enough passphrase"),
         })
         .await
@@ -92,7 +98,10 @@ fn details_json(i: usize) -> String {
 
 async fn raw_sqlite(pool: &sqlx::SqlitePool, business: BusinessId) -> Result<f64, String> {
     let started = Instant::now();
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(|e| e.to_string())?;
+    let mut tx = pool
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .map_err(|e| e.to_string())?;
     for i in 0..ROWS {
         let email = format!("r{i}@x.example");
         sqlx::query(
@@ -162,7 +171,9 @@ async fn measure() -> Result<Vec<(&'static str, f64, f64)>, String> {
         .or_else(|| std::env::var("ROTA_TEST_DATABASE_URL").ok())
     {
         let schema = format!("rota_import_{}", std::process::id());
-        let mut admin = PgConnection::connect(&url).await.map_err(|e| e.to_string())?;
+        let mut admin = PgConnection::connect(&url)
+            .await
+            .map_err(|e| e.to_string())?;
         for sql in [
             format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"),
             format!("CREATE SCHEMA \"{schema}\""),
@@ -223,18 +234,33 @@ fn peak_rss_kib(child: &mut std::process::Child) -> Result<u64, String> {
 /// Imports 1,000,000 rows with the release `rota` binary; its peak RSS.
 fn cli_peak_rss() -> Result<(u64, f64), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    crate::run(&cargo, &["build", "--release", "--quiet", "-p", "rota-server"])?;
+    crate::run(
+        &cargo,
+        &["build", "--release", "--quiet", "-p", "rota-server"],
+    )?;
     let rota = super::target_dir().join("release/rota");
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let file = dir.path().join("customers.csv");
     let mut f = std::io::BufWriter::new(std::fs::File::create(&file).map_err(|e| e.to_string())?);
-    f.write_all(csv(CLI_ROWS).as_bytes()).map_err(|e| e.to_string())?;
+    f.write_all(csv(CLI_ROWS).as_bytes())
+        .map_err(|e| e.to_string())?;
     f.flush().map_err(|e| e.to_string())?;
     drop(f);
     let data = dir.path().join("data");
     let status = std::process::Command::new(&rota)
-        .args(["create-business", "--name", "Import Co", "--slug", "importco"])
-        .args(["--owner-name", "Olive Owner", "--email", "owner@importco.example"])
+        .args([
+            "create-business",
+            "--name",
+            "Import Co",
+            "--slug",
+            "importco",
+        ])
+        .args([
+            "--owner-name",
+            "Olive Owner",
+            "--email",
+            "owner@importco.example",
+        ])
         .arg("--data-dir")
         .arg(&data)
         .env("ROTA_OWNER_PASSWORD", "a long enough passphrase")
@@ -272,7 +298,9 @@ pub(crate) fn run() -> Result<usize, String> {
     let figures = runtime.block_on(measure())?;
     let mut missed = 0;
     println!();
-    println!("Import of {ROWS} customers (commit, one transaction); raw = the same rows inserted by sqlx in one transaction, same database, same run:");
+    println!(
+        "Import of {ROWS} customers (commit, one transaction); raw = the same rows inserted by sqlx in one transaction, same database, same run:"
+    );
     println!();
     println!("| store | through Rota rows/s | raw sqlx rows/s | ratio | target ≥ 0.25 |");
     println!("|---|---|---|---|---|");

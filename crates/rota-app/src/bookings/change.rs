@@ -12,6 +12,7 @@ use rota_domain::time::TimeRange;
 use super::{BookingError, BookingView, NewPayment, views};
 use crate::Rota;
 use crate::ports::{TxMode, UnitOfWork};
+use rota_domain::notice::BookingChange;
 
 /// Changes to a booking; `None` leaves a field as it is.
 #[derive(Clone, Debug, Default)]
@@ -28,6 +29,7 @@ pub struct BookingChanges {
     pub allow_outside_work_hours: bool,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Move {
     Start,
     Complete,
@@ -120,8 +122,13 @@ impl Rota {
             .await?;
         }
         let notes = changes.notes.unwrap_or_else(|| booking.notes.clone());
+        let moved = range != booking.range || providers != booking.providers;
         booking.amend(range, providers, notes, self.now())?;
         tx.bookings().update(&booking).await?;
+        if moved {
+            self.notify_customer(tx.as_mut(), &business, &booking, BookingChange::Changed)
+                .await?;
+        }
         let mut seen = views(tx.as_mut(), actor, &business, vec![booking], self.now()).await?;
         tx.commit().await?;
         Ok(seen.remove(0))
@@ -189,6 +196,10 @@ impl Rota {
             Move::Cancel => booking.transition(BookingStatus::Cancelled, now)?,
         }
         tx.bookings().update(&booking).await?;
+        if to == Move::Cancel {
+            self.notify_customer(tx.as_mut(), &business, &booking, BookingChange::Cancelled)
+                .await?;
+        }
         let mut seen = views(tx.as_mut(), actor, &business, vec![booking], now).await?;
         tx.commit().await?;
         Ok(seen.remove(0))

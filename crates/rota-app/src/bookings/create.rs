@@ -15,6 +15,7 @@ use super::{BookingError, BookingView, NewBooking, views};
 use crate::Rota;
 use crate::ports::{IdempotencyRecord, StoredResponse, TxMode, UnitOfWork};
 use crate::schedule::Schedules;
+use rota_domain::notice::BookingChange;
 
 /// Renders an outcome as the response to remember; `None` = do not
 /// remember it (an unexpected failure, which a retry should retry).
@@ -220,6 +221,8 @@ impl Rota {
             sequence: 0,
         };
         tx.bookings().insert(&booking).await?;
+        self.notify_customer(tx, &business, &booking, BookingChange::Confirmed)
+            .await?;
         let mut seen = views(tx, actor, &business, vec![booking], now).await?;
         Ok(seen.remove(0))
     }

@@ -93,3 +93,52 @@ async fn w4_a_feed_shows_bookings_with_least_customer_data_and_time_off_as_busy(
         Err(FeedError::NotFound)
     ));
 }
+
+#[tokio::test]
+async fn a8_the_customer_is_emailed_on_booking_change_and_cancellation_but_not_on_a_refusal() {
+    use rota_app::domain::notice::{BookingChange, Notice};
+    let s = salon().await;
+    let rota = &s.w.rota;
+    let b = s.book(&s.owner, "2026-03-03T10:00:00Z").await.unwrap();
+    assert!(
+        s.book(&s.owner, "2026-03-03T10:30:00Z").await.is_err(),
+        "a double booking"
+    );
+    rota.update_booking(
+        &s.owner,
+        b.booking.id,
+        BookingChanges {
+            starts_at: Some(at("2026-03-03T14:00:00Z")),
+            ends_at: None,
+            providers: None,
+            notes: None,
+            allow_outside_work_hours: false,
+        },
+    )
+    .await
+    .unwrap();
+    rota.cancel_booking(&s.owner, b.booking.id).await.unwrap();
+    rota.deliver_due_emails(50).await.unwrap();
+    let changes: Vec<(BookingChange, String)> =
+        s.w.mailer
+            .delivered()
+            .into_iter()
+            .filter_map(|(to, n)| match n {
+                Notice::Booking {
+                    change, customer, ..
+                } => {
+                    assert_eq!(to.as_str(), "ana@x.example");
+                    Some((change, customer))
+                }
+                _ => None,
+            })
+            .collect();
+    assert_eq!(
+        changes,
+        vec![
+            (BookingChange::Confirmed, "Ana Smith".to_owned()),
+            (BookingChange::Changed, "Ana Smith".to_owned()),
+            (BookingChange::Cancelled, "Ana Smith".to_owned()),
+        ]
+    );
+}
