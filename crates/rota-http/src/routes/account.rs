@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 
 use axum::Json;
 use axum::extract::{ConnectInfo, FromRequest, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use rota_app::auth::{SignIn, SignInError, SignedIn};
 use rota_app::domain::account::Account;
@@ -174,8 +174,7 @@ pub struct SignInBody {
 
 /// The client's address, for throttling (A2). Behind a proxy every client
 /// shares the proxy's address; forwarded headers are not trusted.
-fn client(headers: &HeaderMap, connect: Option<&ConnectInfo<SocketAddr>>) -> Option<String> {
-    let _ = headers;
+fn client(connect: Option<&ConnectInfo<SocketAddr>>) -> Option<String> {
     connect.map(|c| c.0.ip().to_string())
 }
 
@@ -188,7 +187,6 @@ fn client(headers: &HeaderMap, connect: Option<&ConnectInfo<SocketAddr>>) -> Opt
         (status = UNPROCESSABLE_ENTITY, body = Problem)))]
 async fn sign_in(
     State(state): State<AppState>,
-    headers: HeaderMap,
     request: axum::extract::Request,
 ) -> Result<Response, Problem> {
     let connect = request
@@ -202,7 +200,7 @@ async fn sign_in(
             business: b.business,
             email: b.email,
             password: b.password,
-            client: client(&headers, connect.as_ref()),
+            client: client(connect.as_ref()),
         })
         .await;
     match result {
