@@ -193,9 +193,7 @@ impl Rota {
             None => (None, None, self.hasher().dummy_hash()),
         };
         let verified = self.hasher().verify(&request.password, &hash).await?;
-        let may_sign_in = account
-            .as_ref()
-            .is_some_and(|a| a.status == AccountStatus::Active && a.activated_at.is_some());
+        let may_sign_in = account.as_ref().is_some_and(Account::may_sign_in);
 
         if let (true, true, Some(business), Some(account)) =
             (verified, may_sign_in, business.clone(), account.clone())

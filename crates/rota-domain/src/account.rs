@@ -234,6 +234,13 @@ impl Account {
         }
     }
 
+    /// Whether its holder may sign in (R11, A2, A6): active, with a password
+    /// set (an invited employee or a customer without portal access may not).
+    #[must_use]
+    pub fn may_sign_in(&self) -> bool {
+        self.status == AccountStatus::Active && self.activated_at.is_some()
+    }
+
     /// The status a reactivated account returns to: active if its holder
     /// ever set a password, invited otherwise.
     #[must_use]
@@ -259,6 +266,31 @@ mod tests {
         );
         assert!(Text::parse("a\u{0}b").is_err());
         assert!(Text::parse("line one\nline two").unwrap().is_some());
+    }
+
+    #[test]
+    fn a2_only_active_accounts_with_a_password_may_sign_in() {
+        let mut a = Account {
+            id: AccountId::from_uuid(uuid::Uuid::nil()),
+            business_id: BusinessId::from_uuid(uuid::Uuid::nil()),
+            email: EmailAddress::parse("a@x.example").unwrap(),
+            status: AccountStatus::Invited,
+            profile: Profile::Customer(CustomerProfile {
+                first_name: PersonName::parse("Ana").unwrap(),
+                last_name: PersonName::parse("Smith").unwrap(),
+                details: CustomerDetails::default(),
+                archived_at: None,
+            }),
+            created_at: Timestamp::UNIX_EPOCH,
+            activated_at: None,
+        };
+        assert!(!a.may_sign_in(), "invited");
+        a.status = AccountStatus::Active;
+        assert!(!a.may_sign_in(), "a customer without portal access");
+        a.activated_at = Some(Timestamp::UNIX_EPOCH);
+        assert!(a.may_sign_in());
+        a.status = AccountStatus::Deactivated;
+        assert!(!a.may_sign_in(), "deactivated");
     }
 
     #[test]
