@@ -32,6 +32,7 @@ use rota_domain::id::AccountId;
 use rota_domain::policy::{Action, Denied, authorize};
 
 use crate::Rota;
+use crate::customers::CustomerChanges;
 use crate::error::{Classify, ErrorKind};
 use crate::ports::{CustomerQuery, StoreError, TxMode};
 
@@ -302,6 +303,42 @@ struct Row {
     details: [Option<Option<Text>>; 11],
 }
 
+impl Row {
+    /// The row as changes to a customer: filled columns set, absent ones
+    /// keep (the same rules as `PATCH`).
+    fn changes(self) -> CustomerChanges {
+        let [
+            customer_number,
+            phone,
+            mobile,
+            address1,
+            address2,
+            unit,
+            city,
+            region,
+            country,
+            postal_code,
+            notes,
+        ] = self.details;
+        CustomerChanges {
+            first_name: self.first_name,
+            last_name: self.last_name,
+            email: None,
+            customer_number,
+            phone,
+            mobile,
+            address1,
+            address2,
+            unit,
+            city,
+            region,
+            country,
+            postal_code,
+            notes,
+        }
+    }
+}
+
 fn email_hash(state: &std::hash::RandomState, email: &str) -> u64 {
     let mut h = state.build_hasher();
     h.write(email.as_bytes());
@@ -522,13 +559,17 @@ impl Rota {
                     let account = Account {
                         id: self.new_account_id(),
                         business_id: business.id,
-                        email: row.email,
+                        email: row.email.clone(),
                         status: AccountStatus::Active,
-                        profile: Profile::Customer(CustomerProfile {
-                            first_name,
-                            last_name,
-                            details: details_of(row.details, &CustomerDetails::default()),
-                            archived_at: None,
+                        profile: Profile::Customer({
+                            let mut c = CustomerProfile {
+                                first_name,
+                                last_name,
+                                details: CustomerDetails::default(),
+                                archived_at: None,
+                            };
+                            row.changes().apply(&mut c);
+                            c
                         }),
                         created_at: self.now(),
                         activated_at: None,
@@ -556,16 +597,10 @@ impl Rota {
                 OnDuplicate::Update => {
                     report.updated += 1;
                     if let (true, 0, Some(mut account)) = (commit, report.error_count, duplicate) {
+                        account.email = row.email.clone();
                         if let Profile::Customer(c) = &mut account.profile {
-                            if let Some(n) = row.first_name {
-                                c.first_name = n;
-                            }
-                            if let Some(n) = row.last_name {
-                                c.last_name = n;
-                            }
-                            c.details = details_of(row.details, &c.details);
+                            row.changes().apply(c);
                         }
-                        account.email = row.email;
                         tx.accounts().update(&account).await?;
                     }
                 }
@@ -651,37 +686,6 @@ impl Rota {
             .then(|| page.last().map(|a| a.id))
             .flatten();
         Ok((bytes, next))
-    }
-}
-
-/// The details after applying a row's filled columns to `base`.
-fn details_of(row: [Option<Option<Text>>; 11], base: &CustomerDetails) -> CustomerDetails {
-    let [
-        customer_number,
-        phone,
-        mobile,
-        address1,
-        address2,
-        unit,
-        city,
-        region,
-        country,
-        postal_code,
-        notes,
-    ] = row;
-    let pick = |v: Option<Option<Text>>, old: &Option<Text>| v.unwrap_or_else(|| old.clone());
-    CustomerDetails {
-        customer_number: pick(customer_number, &base.customer_number),
-        phone: pick(phone, &base.phone),
-        mobile: pick(mobile, &base.mobile),
-        address1: pick(address1, &base.address1),
-        address2: pick(address2, &base.address2),
-        unit: pick(unit, &base.unit),
-        city: pick(city, &base.city),
-        region: pick(region, &base.region),
-        country: pick(country, &base.country),
-        postal_code: pick(postal_code, &base.postal_code),
-        notes: pick(notes, &base.notes),
     }
 }
 

@@ -54,7 +54,7 @@ pub struct CustomerChanges {
 }
 
 impl CustomerChanges {
-    fn apply(self, c: &mut CustomerProfile) {
+    pub(crate) fn apply(self, c: &mut CustomerProfile) {
         fn set(field: &mut Option<Text>, change: FieldChange) {
             if let Some(value) = change {
                 *field = value;
