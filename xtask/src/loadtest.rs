@@ -200,6 +200,7 @@ async fn seed(rota: &Rota, mailer: &RecordingMailer) -> Result<Seeded, String> {
 /// The baselines: a fixed JSON body, and one indexed select.
 fn baseline(db: Db, business: String) -> axum::Router {
     use axum::routing::get;
+    let (db_week, business_week) = (db.clone(), business.clone());
     let fixed =
         get(|| async { axum::Json(json!({"status": "ok", "items": [], "next_cursor": null})) });
     let select = get(move || {
@@ -231,9 +232,44 @@ fn baseline(db: Db, business: String) -> axum::Router {
             }
         }
     });
+    let week = get(
+        move |axum::extract::State((db, business)): axum::extract::State<(Db, String)>| async move {
+            let uuid = rota_app::domain::uuid::Uuid::from_str(&business).unwrap_or_default();
+            let rows = match &db {
+            Db::Sqlite(pool) => sqlx::query(
+                "SELECT * FROM bookings WHERE business_id = ? AND starts_at >= ? AND starts_at < ? ORDER BY starts_at, id LIMIT 51",
+            )
+            .bind(uuid)
+            .bind(week_micros(0))
+            .bind(week_micros(7))
+            .fetch_all(pool)
+            .await
+            .map(|r| r.len()),
+            Db::Postgres(pool) => sqlx::query(
+                "SELECT * FROM bookings WHERE business_id = $1 AND starts_at >= $2::timestamptz AND starts_at < $2::timestamptz + interval '7 days' ORDER BY starts_at, id LIMIT 51",
+            )
+            .bind(uuid)
+            .bind(WEEK)
+            .fetch_all(pool)
+            .await
+            .map(|r| r.len()),
+        };
+            match rows {
+                Ok(n) if n > 0 => Ok(axum::Json(json!({"rows": n}))),
+                _ => Err(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
+            }
+        },
+    );
     axum::Router::new()
         .route("/fixed", fixed)
         .route("/select", select)
+        .route("/week", week)
+        .with_state((db_week, business_week))
+}
+
+/// Microseconds since the epoch of the read week's start plus `days`.
+fn week_micros(days: i64) -> i64 {
+    ts(WEEK).as_microsecond() + days * 86_400_000_000
 }
 
 /// One endpoint's figures.
@@ -390,46 +426,69 @@ async fn run_store(
     });
 
     let mut figures = Vec::new();
+    // `ROTA_LOADTEST_ONLY=GET` (or POST, fixed, select) runs one endpoint,
+    // for profiling.
+    let only = std::env::var("ROTA_LOADTEST_ONLY").unwrap_or_default();
+    let wanted = |what: &str| only.is_empty() || what.contains(only.as_str());
     let url = format!("{baseline_base}/fixed");
-    figures.push(drive("axum, fixed JSON body", seconds, move |c, _| c.get(&url)).await);
+    if wanted("axum, fixed JSON body") {
+        figures.push(drive("axum, fixed JSON body", seconds, move |c, _| c.get(&url)).await);
+    }
     let url = format!("{baseline_base}/select");
-    figures.push(drive("axum, one indexed select", seconds, move |c, _| c.get(&url)).await);
+    if wanted("axum, one indexed select") {
+        figures.push(drive("axum, one indexed select", seconds, move |c, _| c.get(&url)).await);
+    }
+    let url = format!("{baseline_base}/week");
+    if wanted("axum, the week's rows") {
+        figures.push(
+            drive(
+                "axum, the week's rows (one select)",
+                seconds,
+                move |c, _| c.get(&url),
+            )
+            .await,
+        );
+    }
     let url = format!(
         "{base}/v1/bookings?provider_id={}&from=2030-03-04T00:00:00Z&to=2030-03-11T00:00:00Z",
         seeded.provider
     );
     let token = seeded.provider_token.clone();
-    figures.push(
-        drive(
-            "GET /v1/bookings (a provider's week)",
-            seconds,
-            move |c, _| c.get(&url).bearer_auth(&token),
-        )
-        .await,
-    );
+    if wanted("GET /v1/bookings") {
+        figures.push(
+            drive(
+                "GET /v1/bookings (a provider's week)",
+                seconds,
+                move |c, _| c.get(&url).bearer_auth(&token),
+            )
+            .await,
+        );
+    }
     let url = format!("{base}/v1/bookings");
     let (token, providers, customers) = (
         seeded.owner_token.clone(),
         seeded.providers.clone(),
         seeded.customers.clone(),
     );
-    figures.push(
-        drive("POST /v1/bookings", seconds, move |c, n| {
-            // Spread over 2031 in 30-minute steps (a little collision is expected).
-            let slot = i64::try_from(n.wrapping_mul(7919) % 17_520).unwrap_or(0);
-            let at = ts("2031-01-01T00:00:00Z")
-                .checked_add(SignedDuration::from_mins(slot * 30))
-                .unwrap_or_else(|_| ts("2031-01-01T00:00:00Z"));
-            let i = usize::try_from(n).unwrap_or(0);
-            c.post(&url).bearer_auth(&token).json(&json!({
+    if wanted("POST /v1/bookings") {
+        figures.push(
+            drive("POST /v1/bookings", seconds, move |c, n| {
+                // Spread over 2031 in 30-minute steps (a little collision is expected).
+                let slot = i64::try_from(n.wrapping_mul(7919) % 17_520).unwrap_or(0);
+                let at = ts("2031-01-01T00:00:00Z")
+                    .checked_add(SignedDuration::from_mins(slot * 30))
+                    .unwrap_or_else(|_| ts("2031-01-01T00:00:00Z"));
+                let i = usize::try_from(n).unwrap_or(0);
+                c.post(&url).bearer_auth(&token).json(&json!({
                 "customer_id": customers[i % customers.len()].to_string(),
                 "starts_at": at.to_string(),
                 "ends_at": at.checked_add(SignedDuration::from_mins(45)).unwrap_or(at).to_string(),
                 "provider_ids": [providers[i % providers.len()].to_string()],
             }))
-        })
-        .await,
-    );
+            })
+            .await,
+        );
+    }
     let _ = stop.send(());
     let _ = server.await;
     baseline_server.abort();

@@ -20,6 +20,8 @@ use crate::ports::{
     Clock, IdSource, MailError, Mailer, PasswordHasher, Store, StoreError, Tokens, TxMode,
     UnitOfWork,
 };
+use crate::recent::RecentSessions;
+use crate::watched::Watched;
 
 /// The adapters Rota runs on.
 pub struct Ports {
@@ -41,6 +43,7 @@ pub struct Ports {
 #[derive(Clone)]
 pub struct Rota {
     ports: Arc<Ports>,
+    recent: Arc<RecentSessions>,
 }
 
 impl Rota {
@@ -49,6 +52,7 @@ impl Rota {
     pub fn new(ports: Ports) -> Self {
         Self {
             ports: Arc::new(ports),
+            recent: Arc::default(),
         }
     }
 
@@ -58,8 +62,18 @@ impl Rota {
         Ok(())
     }
 
+    /// Starts a unit of work; a write one forgets remembered actors when it
+    /// commits a change to them (`watched`).
     pub(crate) async fn begin(&self, mode: TxMode) -> Result<Box<dyn UnitOfWork>, StoreError> {
-        self.ports.store.begin(mode).await
+        let tx = self.ports.store.begin(mode).await?;
+        Ok(match mode {
+            TxMode::Read | TxMode::ReadOnce => tx,
+            TxMode::Write => Box::new(Watched::new(tx, Arc::clone(&self.recent))),
+        })
+    }
+
+    pub(crate) fn recent(&self) -> &RecentSessions {
+        &self.recent
     }
 
     pub(crate) fn now(&self) -> Timestamp {

@@ -258,13 +258,18 @@ impl Rota {
     }
 
     /// The actor behind a session token (A3): the session must be live and
-    /// its account active. Refreshes the idle timer.
+    /// its account active. Refreshes the idle timer. An actor read in the
+    /// last moments is recalled without asking the store (`recent`).
     pub async fn authenticate(
         &self,
         token: &SecretString,
     ) -> Result<Authenticated, AuthenticateError> {
         let now = self.now();
         let hash = self.tokens().hash(token);
+        if let Some(who) = self.recent().recall(&hash, now) {
+            return Ok(who);
+        }
+        let generation = self.recent().generation();
         let mut tx = self.begin(TxMode::Read).await?;
         let session = tx
             .sessions()
@@ -286,10 +291,12 @@ impl Rota {
             tx.commit().await?;
             session.last_seen_at = now;
         }
-        Ok(Authenticated {
+        let who = Authenticated {
             actor: Actor::of(&account),
             session,
-        })
+        };
+        self.recent().remember(hash, who.clone(), now, generation);
+        Ok(who)
     }
 
     /// Ends a session (sign-out).

@@ -188,14 +188,21 @@ pub(crate) async fn views(
         .collect();
     ids.sort_unstable();
     ids.dedup();
-    let people: HashMap<AccountId, Account> = tx
-        .accounts()
-        .get_many(business.id, &ids)
-        .await?
-        .into_iter()
-        .map(|a| (a.id, a))
-        .collect();
-    Ok(bookings
+    let people = tx.accounts().get_many(business.id, &ids).await?;
+    Ok(views_among(actor, business, bookings, &people, now))
+}
+
+/// Views of `bookings` for `actor`, with names from `people` (accounts not
+/// among them get an empty name).
+pub(crate) fn views_among(
+    actor: &Actor,
+    business: &Business,
+    bookings: Vec<Booking>,
+    people: &[Account],
+    now: Timestamp,
+) -> Vec<BookingView> {
+    let people: HashMap<AccountId, &Account> = people.iter().map(|a| (a.id, a)).collect();
+    bookings
         .into_iter()
         .map(|booking| {
             let customer_name = people
@@ -209,7 +216,7 @@ pub(crate) async fn views(
                 .map(|p| {
                     (
                         *p,
-                        people.get(p).map(Account::display_name).unwrap_or_default(),
+                        people.get(p).map(|a| a.display_name()).unwrap_or_default(),
                     )
                 })
                 .collect();
@@ -219,7 +226,7 @@ pub(crate) async fn views(
                 providers,
             }
         })
-        .collect())
+        .collect()
 }
 
 impl crate::Rota {
@@ -235,14 +242,32 @@ impl crate::Rota {
         let Some(customer) = tx.accounts().get(business.id, booking.customer_id).await? else {
             return Ok(());
         };
-        let Some(profile) = customer.customer() else {
-            return Ok(());
-        };
         let providers = tx
             .accounts()
             .get_many(business.id, &booking.providers)
-            .await?
+            .await?;
+        self.notify_known_customer(tx, business, booking, change, &customer, &providers)
+            .await
+    }
+
+    /// [`Rota::notify_customer`] with the customer's and the providers'
+    /// accounts already read in this unit of work.
+    pub(crate) async fn notify_known_customer(
+        &self,
+        tx: &mut dyn UnitOfWork,
+        business: &Business,
+        booking: &rota_domain::booking::Booking,
+        change: rota_domain::notice::BookingChange,
+        customer: &Account,
+        providers: &[Account],
+    ) -> Result<(), StoreError> {
+        let Some(profile) = customer.customer() else {
+            return Ok(());
+        };
+        let providers = booking
+            .providers
             .iter()
+            .filter_map(|id| providers.iter().find(|a| a.id == *id))
             .map(Account::display_name)
             .collect();
         let service = match booking.service_id {

@@ -5,6 +5,7 @@ use jiff::{SignedDuration, Timestamp};
 use crate::account::CustomerProfile;
 use crate::actor::{Actor, ActorKind};
 use crate::business::BusinessSettings;
+use crate::name::PersonName;
 
 /// A customer as `actor` may see them.
 ///
@@ -22,10 +23,7 @@ pub fn customer_as_seen_by(
     latest_own_booking_end: Option<Timestamp>,
     now: Timestamp,
 ) -> CustomerProfile {
-    let ActorKind::Employee(roles) = actor.kind else {
-        return customer.clone();
-    };
-    if roles.is_administrator() {
+    if !is_restricted(actor) {
         return customer.clone();
     }
     let privacy = settings.access_rights.get().privacy;
@@ -47,6 +45,32 @@ pub fn customer_as_seen_by(
         }
     }
     seen
+}
+
+/// Whether R8's privacy settings apply to `actor`: employees who are not
+/// administrators (customers only ever see themselves).
+fn is_restricted(actor: &Actor) -> bool {
+    matches!(actor.kind, ActorKind::Employee(roles) if !roles.is_administrator())
+}
+
+/// R8: a customer's "First Last" as `actor` may see it, as
+/// [`customer_as_seen_by`] would show it ("First L." when names are
+/// abbreviated for them), from the names alone.
+#[must_use]
+pub fn customer_name_as_seen_by(
+    actor: &Actor,
+    settings: &BusinessSettings,
+    first_name: &PersonName,
+    last_name: &PersonName,
+) -> String {
+    if is_restricted(actor) && settings.access_rights.get().privacy.abbreviate_names {
+        format!(
+            "{first_name} {}",
+            crate::access::abbreviate_last_name(last_name.as_str())
+        )
+    } else {
+        format!("{first_name} {last_name}")
+    }
 }
 
 #[cfg(test)]
@@ -113,6 +137,41 @@ mod tests {
         assert_eq!(seen.details, customer().details);
         let admin = customer_as_seen_by(&actor(RoleSet::Both), &s, &customer(), None, now);
         assert_eq!(admin.last_name.as_str(), "Smith");
+    }
+
+    #[test]
+    fn r8_the_name_alone_reads_as_the_whole_profile_would() {
+        let now = at("2026-05-01T12:00:00Z");
+        let c = customer();
+        for abbreviate_names in [false, true] {
+            let s = settings(Privacy {
+                abbreviate_names,
+                hide_addresses_after_hours: None,
+            });
+            for roles in [
+                RoleSet::ServiceProvider,
+                RoleSet::Administrator,
+                RoleSet::Both,
+            ] {
+                let a = actor(roles);
+                assert_eq!(
+                    customer_name_as_seen_by(&a, &s, &c.first_name, &c.last_name),
+                    customer_as_seen_by(&a, &s, &c, None, now).full_name(),
+                    "{roles:?}, abbreviate_names = {abbreviate_names}"
+                );
+            }
+        }
+        let s = settings(Privacy {
+            abbreviate_names: true,
+            hide_addresses_after_hours: None,
+        });
+        let name = customer_name_as_seen_by(
+            &actor(RoleSet::ServiceProvider),
+            &s,
+            &c.first_name,
+            &c.last_name,
+        );
+        assert_eq!(name, "Ana S.");
     }
 
     #[test]

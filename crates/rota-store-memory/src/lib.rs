@@ -81,7 +81,7 @@ impl MemoryStore {
 impl Store for MemoryStore {
     async fn begin(&self, mode: TxMode) -> Result<Box<dyn UnitOfWork>, StoreError> {
         let tx = match mode {
-            TxMode::Read => {
+            TxMode::Read | TxMode::ReadOnce => {
                 let work = self.state.lock().await.clone();
                 MemoryTx { guard: None, work }
             }

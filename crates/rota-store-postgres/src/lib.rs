@@ -16,6 +16,7 @@ mod codec;
 mod outbox;
 mod scheduling;
 
+use std::ops::{Deref, DerefMut};
 use std::str::FromStr;
 
 use async_trait::async_trait;
@@ -24,8 +25,9 @@ use rota_app::ports::{
     CalendarRepository, IdempotencyRepository, Outbox, ServiceRepository, SessionRepository, Store,
     StoreError, ThrottleRepository, TimeEntryRepository, TxMode, UnitOfWork,
 };
+use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::{Postgres, Transaction};
+use sqlx::{PgConnection, Postgres, Transaction};
 
 use crate::codec::db_error;
 
@@ -77,17 +79,43 @@ impl PostgresStore {
 impl Store for PostgresStore {
     async fn begin(&self, mode: TxMode) -> Result<Box<dyn UnitOfWork>, StoreError> {
         let tx = match mode {
-            TxMode::Read => self.pool.begin_with("BEGIN READ ONLY").await,
-            TxMode::Write => self.pool.begin().await,
+            TxMode::ReadOnce => self.pool.acquire().await.map(Conn::Plain),
+            TxMode::Read => self.pool.begin_with("BEGIN READ ONLY").await.map(Conn::Tx),
+            TxMode::Write => self.pool.begin().await.map(Conn::Tx),
         }
         .map_err(db_error)?;
         Ok(Box::new(PgTx { tx }))
     }
 }
 
-/// One transaction.
+/// One transaction, or for [`TxMode::ReadOnce`] a connection without one.
 pub(crate) struct PgTx {
-    pub(crate) tx: Transaction<'static, Postgres>,
+    pub(crate) tx: Conn,
+}
+
+/// The connection a unit of work runs its statements on.
+pub(crate) enum Conn {
+    Tx(Transaction<'static, Postgres>),
+    Plain(PoolConnection<Postgres>),
+}
+
+impl Deref for Conn {
+    type Target = PgConnection;
+    fn deref(&self) -> &PgConnection {
+        match self {
+            Self::Tx(tx) => tx,
+            Self::Plain(conn) => conn,
+        }
+    }
+}
+
+impl DerefMut for Conn {
+    fn deref_mut(&mut self) -> &mut PgConnection {
+        match self {
+            Self::Tx(tx) => tx,
+            Self::Plain(conn) => conn,
+        }
+    }
 }
 
 impl PgTx {
@@ -141,6 +169,9 @@ impl UnitOfWork for PgTx {
         self
     }
     async fn commit(self: Box<Self>) -> Result<(), StoreError> {
-        self.tx.commit().await.map_err(db_error)
+        match self.tx {
+            Conn::Tx(tx) => tx.commit().await.map_err(db_error),
+            Conn::Plain(_) => Ok(()),
+        }
     }
 }

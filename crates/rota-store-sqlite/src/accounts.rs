@@ -148,7 +148,7 @@ impl BusinessRepository for SqliteTx {
         .bind(name(&b.subscription.status)?)
         .bind(json(&b.settings)?)
         .bind(micros(b.created_at))
-        .execute(&mut *self.tx)
+        .execute(self.conn())
         .await
         .map_err(|e| if is_unique(&e) { Conflict::SlugTaken.into() } else { db_error(e) })?;
         Ok(())
@@ -158,7 +158,7 @@ impl BusinessRepository for SqliteTx {
         let sql = format!("SELECT {BUSINESS_COLUMNS} FROM businesses WHERE id = ?");
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(id.as_uuid())
-            .fetch_optional(&mut *self.tx)
+            .fetch_optional(self.conn())
             .await
             .map_err(db_error)?;
         row.as_ref().map(business_from).transpose()
@@ -168,7 +168,7 @@ impl BusinessRepository for SqliteTx {
         let sql = format!("SELECT {BUSINESS_COLUMNS} FROM businesses WHERE slug = ?");
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(slug.as_str())
-            .fetch_optional(&mut *self.tx)
+            .fetch_optional(self.conn())
             .await
             .map_err(db_error)?;
         row.as_ref().map(business_from).transpose()
@@ -192,7 +192,7 @@ impl BusinessRepository for SqliteTx {
         .bind(name(&b.subscription.status)?)
         .bind(json(&b.settings)?)
         .bind(b.id.as_uuid())
-        .execute(&mut *self.tx)
+        .execute(self.conn())
         .await
         .map_err(|e| if is_unique(&e) { Conflict::SlugTaken.into() } else { db_error(e) })?;
         Ok(())
@@ -224,7 +224,7 @@ impl AccountRepository for SqliteTx {
         .bind(f.archived_at)
         .bind(micros(a.created_at))
         .bind(a.activated_at.map(micros))
-        .execute(&mut *self.tx)
+        .execute(self.conn())
         .await
         .map_err(email_or)?;
         Ok(())
@@ -240,7 +240,7 @@ impl AccountRepository for SqliteTx {
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(business.as_uuid())
             .bind(id.as_uuid())
-            .fetch_optional(&mut *self.tx)
+            .fetch_optional(self.conn())
             .await
             .map_err(db_error)?;
         row.as_ref().map(account_from).transpose()
@@ -263,7 +263,7 @@ impl AccountRepository for SqliteTx {
             list.push_bind(id.as_uuid());
         }
         q.push(")");
-        let rows = q.build().fetch_all(&mut *self.tx).await.map_err(db_error)?;
+        let rows = q.build().fetch_all(self.conn()).await.map_err(db_error)?;
         rows.iter().map(account_from).collect()
     }
 
@@ -278,7 +278,7 @@ impl AccountRepository for SqliteTx {
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(business.as_uuid())
             .bind(normalized_email)
-            .fetch_optional(&mut *self.tx)
+            .fetch_optional(self.conn())
             .await
             .map_err(db_error)?;
         row.as_ref().map(account_from).transpose()
@@ -305,7 +305,7 @@ impl AccountRepository for SqliteTx {
         .bind(a.activated_at.map(micros))
         .bind(a.business_id.as_uuid())
         .bind(a.id.as_uuid())
-        .execute(&mut *self.tx)
+        .execute(self.conn())
         .await
         .map_err(email_or)?;
         Ok(())
@@ -317,7 +317,7 @@ impl AccountRepository for SqliteTx {
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(business.as_uuid())
-            .fetch_all(&mut *self.tx)
+            .fetch_all(self.conn())
             .await
             .map_err(db_error)?;
         rows.iter().map(account_from).collect()
@@ -351,7 +351,7 @@ impl AccountRepository for SqliteTx {
         }
         q.push(" ORDER BY id LIMIT ")
             .push_bind(i64::from(query.limit));
-        let rows = q.build().fetch_all(&mut *self.tx).await.map_err(db_error)?;
+        let rows = q.build().fetch_all(self.conn()).await.map_err(db_error)?;
         rows.iter().map(account_from).collect()
     }
 
@@ -365,7 +365,7 @@ impl AccountRepository for SqliteTx {
             .bind(hash.as_str())
             .bind(business.as_uuid())
             .bind(id.as_uuid())
-            .execute(&mut *self.tx)
+            .execute(self.conn())
             .await
             .map_err(db_error)?;
         Ok(())
@@ -381,7 +381,7 @@ impl AccountRepository for SqliteTx {
         )
         .bind(business.as_uuid())
         .bind(id.as_uuid())
-        .fetch_optional(&mut *self.tx)
+        .fetch_optional(self.conn())
         .await
         .map_err(db_error)?;
         Ok(hash.flatten().map(PasswordHash::new))
@@ -399,7 +399,7 @@ impl AuditLog for SqliteTx {
             .bind(e.change.kind())
             .bind(json(&e.change)?)
             .bind(micros(e.at))
-            .execute(&mut *self.tx)
+            .execute(self.conn())
             .await
             .map_err(db_error)?;
         Ok(())
@@ -419,7 +419,7 @@ impl AuditLog for SqliteTx {
         .bind(before.map(|b| b.as_uuid()))
         .bind(before.map(|b| b.as_uuid()))
         .bind(i64::from(limit))
-        .fetch_all(&mut *self.tx)
+        .fetch_all(self.conn())
         .await
         .map_err(db_error)?;
         rows.iter()

@@ -35,7 +35,7 @@ impl SessionRepository for SqliteTx {
             .bind(s.account_id.as_uuid())
             .bind(micros(s.created_at))
             .bind(micros(s.last_seen_at))
-            .execute(&mut *self.tx)
+            .execute(self.conn())
             .await
             .map_err(db_error)?;
         Ok(())
@@ -44,7 +44,7 @@ impl SessionRepository for SqliteTx {
     async fn by_token(&mut self, token: &TokenHash) -> Result<Option<Session>, StoreError> {
         let row = sqlx::query("SELECT * FROM sessions WHERE token_hash = ?")
             .bind(token.as_str())
-            .fetch_optional(&mut *self.tx)
+            .fetch_optional(self.conn())
             .await
             .map_err(db_error)?;
         row.as_ref().map(session_from).transpose()
@@ -54,7 +54,7 @@ impl SessionRepository for SqliteTx {
         sqlx::query("UPDATE sessions SET last_seen_at = max(last_seen_at, ?) WHERE id = ?")
             .bind(micros(at))
             .bind(id.as_uuid())
-            .execute(&mut *self.tx)
+            .execute(self.conn())
             .await
             .map_err(db_error)?;
         Ok(())
@@ -63,7 +63,7 @@ impl SessionRepository for SqliteTx {
     async fn delete(&mut self, id: SessionId) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM sessions WHERE id = ?")
             .bind(id.as_uuid())
-            .execute(&mut *self.tx)
+            .execute(self.conn())
             .await
             .map_err(db_error)?;
         Ok(())
@@ -81,7 +81,7 @@ impl SessionRepository for SqliteTx {
         .bind(business.as_uuid())
         .bind(account.as_uuid())
         .bind(keep.map(|k| k.as_uuid()))
-        .execute(&mut *self.tx)
+        .execute(self.conn())
         .await
         .map_err(db_error)?;
         Ok(done.rows_affected())
@@ -93,7 +93,7 @@ impl SessionRepository for SqliteTx {
         let done = sqlx::query("DELETE FROM sessions WHERE last_seen_at <= ? OR created_at <= ?")
             .bind(micros(idle))
             .bind(micros(absolute))
-            .execute(&mut *self.tx)
+            .execute(self.conn())
             .await
             .map_err(db_error)?;
         Ok(done.rows_affected())
@@ -110,7 +110,7 @@ impl AccountTokenRepository for SqliteTx {
             .bind(t.purpose.as_str())
             .bind(micros(t.created_at))
             .bind(micros(t.expires_at))
-            .execute(&mut *self.tx)
+            .execute(self.conn())
             .await
             .map_err(db_error)?;
         Ok(())
@@ -119,7 +119,7 @@ impl AccountTokenRepository for SqliteTx {
     async fn find(&mut self, hash: &TokenHash) -> Result<Option<AccountToken>, StoreError> {
         let row = sqlx::query("SELECT * FROM account_tokens WHERE token_hash = ?")
             .bind(hash.as_str())
-            .fetch_optional(&mut *self.tx)
+            .fetch_optional(self.conn())
             .await
             .map_err(db_error)?;
         let Some(r) = row else { return Ok(None) };
@@ -136,7 +136,7 @@ impl AccountTokenRepository for SqliteTx {
     async fn take(&mut self, hash: &TokenHash) -> Result<Option<AccountToken>, StoreError> {
         let row = sqlx::query("DELETE FROM account_tokens WHERE token_hash = ? RETURNING *")
             .bind(hash.as_str())
-            .fetch_optional(&mut *self.tx)
+            .fetch_optional(self.conn())
             .await
             .map_err(db_error)?;
         let Some(r) = row else { return Ok(None) };
@@ -162,7 +162,7 @@ impl AccountTokenRepository for SqliteTx {
         .bind(business.as_uuid())
         .bind(account.as_uuid())
         .bind(purpose.as_str())
-        .execute(&mut *self.tx)
+        .execute(self.conn())
         .await
         .map_err(db_error)?;
         Ok(())
@@ -174,7 +174,7 @@ impl ThrottleRepository for SqliteTx {
     async fn get(&mut self, key: &str) -> Result<Option<Attempts>, StoreError> {
         let row = sqlx::query("SELECT * FROM sign_in_throttles WHERE key = ?")
             .bind(key)
-            .fetch_optional(&mut *self.tx)
+            .fetch_optional(self.conn())
             .await
             .map_err(db_error)?;
         let Some(r) = row else { return Ok(None) };
@@ -195,7 +195,7 @@ impl ThrottleRepository for SqliteTx {
         .bind(i64::from(a.failures))
         .bind(micros(a.last_failure_at))
         .bind(a.blocked_until.map(micros))
-        .execute(&mut *self.tx)
+        .execute(self.conn())
         .await
         .map_err(db_error)?;
         Ok(())
@@ -204,7 +204,7 @@ impl ThrottleRepository for SqliteTx {
     async fn clear(&mut self, key: &str) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM sign_in_throttles WHERE key = ?")
             .bind(key)
-            .execute(&mut *self.tx)
+            .execute(self.conn())
             .await
             .map_err(db_error)?;
         Ok(())

@@ -46,7 +46,7 @@ impl Outbox for SqliteTx {
         .bind(micros(m.next_attempt_at))
         .bind(m.sent_at.map(micros))
         .bind(&m.last_error)
-        .execute(&mut *self.tx)
+        .execute(self.conn())
         .await
         .map_err(db_error)?;
         Ok(())
@@ -58,7 +58,7 @@ impl Outbox for SqliteTx {
         let rows = sqlx::query("SELECT * FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at, created_at, id LIMIT ?")
             .bind(micros(now))
             .bind(i64::from(limit))
-            .fetch_all(&mut *self.tx)
+            .fetch_all(self.conn())
             .await
             .map_err(db_error)?;
         rows.iter().map(message_from).collect()
@@ -72,7 +72,7 @@ impl Outbox for SqliteTx {
             .bind(&m.last_error)
             .bind(m.business_id.as_uuid())
             .bind(m.id.as_uuid())
-            .execute(&mut *self.tx)
+            .execute(self.conn())
             .await
             .map_err(db_error)?;
         Ok(())
@@ -86,7 +86,7 @@ impl Outbox for SqliteTx {
         let row = sqlx::query("SELECT * FROM outbox WHERE business_id = ? AND id = ?")
             .bind(business.as_uuid())
             .bind(id.as_uuid())
-            .fetch_optional(&mut *self.tx)
+            .fetch_optional(self.conn())
             .await
             .map_err(db_error)?;
         row.as_ref().map(message_from).transpose()

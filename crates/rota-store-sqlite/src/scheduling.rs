@@ -53,7 +53,7 @@ impl ServiceRepository for SqliteTx {
             .bind(s.price.minor())
             .bind(json(&s.providers)?)
             .bind(s.active)
-            .execute(&mut *self.tx)
+            .execute(self.conn())
             .await
             .map_err(db_error)?;
         Ok(())
@@ -67,7 +67,7 @@ impl ServiceRepository for SqliteTx {
         let row = sqlx::query("SELECT * FROM services WHERE business_id = ? AND id = ?")
             .bind(business.as_uuid())
             .bind(id.as_uuid())
-            .fetch_optional(&mut *self.tx)
+            .fetch_optional(self.conn())
             .await
             .map_err(db_error)?;
         row.as_ref().map(service_from).transpose()
@@ -82,7 +82,7 @@ impl ServiceRepository for SqliteTx {
             .bind(s.active)
             .bind(s.business_id.as_uuid())
             .bind(s.id.as_uuid())
-            .execute(&mut *self.tx)
+            .execute(self.conn())
             .await
             .map_err(db_error)?;
         Ok(())
@@ -91,7 +91,7 @@ impl ServiceRepository for SqliteTx {
     async fn list(&mut self, business: BusinessId) -> Result<Vec<Service>, StoreError> {
         let rows = sqlx::query("SELECT * FROM services WHERE business_id = ? ORDER BY id")
             .bind(business.as_uuid())
-            .fetch_all(&mut *self.tx)
+            .fetch_all(self.conn())
             .await
             .map_err(db_error)?;
         rows.iter().map(service_from).collect()
@@ -140,7 +140,7 @@ impl CalendarRepository for SqliteTx {
         );
         q.push_bind(business.as_uuid()).push(" AND provider_id IN ");
         push_ids(&mut q, providers.iter().map(AccountId::as_uuid));
-        let rows = q.build().fetch_all(&mut *self.tx).await.map_err(db_error)?;
+        let rows = q.build().fetch_all(self.conn()).await.map_err(db_error)?;
         rows.iter()
             .map(|r| {
                 let zone: Option<String> = r.try_get("time_zone").map_err(db_error)?;
@@ -170,7 +170,7 @@ impl CalendarRepository for SqliteTx {
         .bind(provider.as_uuid())
         .bind(c.zone.as_ref().map(|z| z.name().to_owned()))
         .bind(json(&c.hours)?)
-        .execute(&mut *self.tx)
+        .execute(self.conn())
         .await
         .map_err(db_error)?;
         Ok(())
@@ -194,7 +194,7 @@ impl CalendarRepository for SqliteTx {
             .push(" AND ends_at > ")
             .push_bind(micros(range.start()))
             .push("))");
-        let rows = q.build().fetch_all(&mut *self.tx).await.map_err(db_error)?;
+        let rows = q.build().fetch_all(self.conn()).await.map_err(db_error)?;
         rows.iter().map(time_off_from).collect()
     }
 
@@ -208,7 +208,7 @@ impl CalendarRepository for SqliteTx {
         )
         .bind(business.as_uuid())
         .bind(provider.map(|p| p.as_uuid()))
-        .fetch_all(&mut *self.tx)
+        .fetch_all(self.conn())
         .await
         .map_err(db_error)?;
         rows.iter().map(time_off_from).collect()
@@ -234,7 +234,7 @@ impl CalendarRepository for SqliteTx {
             .bind(json(&t.absence)?)
             .bind(t.note.as_ref().map(|n| n.as_str().to_owned()))
             .bind(micros(t.created_at))
-            .execute(&mut *self.tx)
+            .execute(self.conn())
             .await
             .map_err(db_error)?;
         Ok(())
@@ -252,7 +252,7 @@ impl CalendarRepository for SqliteTx {
         .bind(business.as_uuid())
         .bind(id.as_uuid())
         .bind(provider.map(|p| p.as_uuid()))
-        .execute(&mut *self.tx)
+        .execute(self.conn())
         .await
         .map_err(db_error)?;
         Ok(done.rows_affected() > 0)
@@ -321,7 +321,7 @@ impl SqliteTx {
             sqlx::query("DELETE FROM booking_providers WHERE business_id = ? AND booking_id = ?")
                 .bind(b.business_id.as_uuid())
                 .bind(b.id.as_uuid())
-                .execute(&mut *self.tx)
+                .execute(self.conn())
                 .await
                 .map_err(db_error)?;
         }
@@ -337,7 +337,7 @@ impl SqliteTx {
             .bind(micros(b.range.start()))
             .bind(micros(b.range.end()))
             .bind(b.status.holds_time())
-            .execute(&mut *self.tx)
+            .execute(self.conn())
             .await
             .map_err(|e| if is_overlap(&e) { Conflict::BookingOverlap(*provider).into() } else { db_error(e) })?;
         }
@@ -380,7 +380,7 @@ impl BookingRepository for SqliteTx {
         .bind(micros(b.updated_at))
         .bind(i64::from(b.sequence))
         .bind(providers_column(&b.providers))
-        .execute(&mut *self.tx)
+        .execute(self.conn())
         .await
         .map_err(db_error)?;
         self.write_providers(b, false).await
@@ -397,7 +397,7 @@ impl BookingRepository for SqliteTx {
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(business.as_uuid())
             .bind(id.as_uuid())
-            .fetch_optional(&mut *self.tx)
+            .fetch_optional(self.conn())
             .await
             .map_err(db_error)?;
         let found = row.as_ref().map(booking_from).transpose()?;
@@ -421,7 +421,7 @@ impl BookingRepository for SqliteTx {
         .bind(providers_column(&b.providers))
         .bind(b.business_id.as_uuid())
         .bind(b.id.as_uuid())
-        .execute(&mut *self.tx)
+        .execute(self.conn())
         .await
         .map_err(db_error)?;
         self.write_providers(b, true).await
@@ -439,7 +439,16 @@ impl BookingRepository for SqliteTx {
         let mut q = QueryBuilder::<Sqlite>::new(format!(
             "SELECT {BOOKING_COLUMNS} FROM bookings b WHERE b.business_id = "
         ));
+        // The same time bounds on the booking rows as on the provider rows
+        // (they hold the same times): without them the planner walks every
+        // booking of the business in start order to test the IN list.
         q.push_bind(business.as_uuid())
+            .push(" AND b.starts_at < ")
+            .push_bind(micros(range.end()))
+            .push(" AND b.ends_at > ")
+            .push_bind(micros(range.start()))
+            .push(" AND b.starts_at > ")
+            .push_bind(lower_bound(range.start()))
             .push(" AND b.id IN (SELECT bp.booking_id FROM booking_providers bp WHERE bp.business_id = ")
             .push_bind(business.as_uuid())
             .push(" AND bp.active AND bp.provider_id IN ");
@@ -451,7 +460,7 @@ impl BookingRepository for SqliteTx {
             .push(" AND bp.starts_at > ")
             .push_bind(lower_bound(range.start()))
             .push(") ORDER BY b.starts_at, b.id");
-        let rows = q.build().fetch_all(&mut *self.tx).await.map_err(db_error)?;
+        let rows = q.build().fetch_all(self.conn()).await.map_err(db_error)?;
         let found = rows
             .iter()
             .map(booking_from)
@@ -508,7 +517,7 @@ impl BookingRepository for SqliteTx {
         }
         q.push(" ORDER BY b.starts_at, b.id LIMIT ")
             .push_bind(i64::from(query.limit));
-        let rows = q.build().fetch_all(&mut *self.tx).await.map_err(db_error)?;
+        let rows = q.build().fetch_all(self.conn()).await.map_err(db_error)?;
         let found = rows
             .iter()
             .map(booking_from)
@@ -529,7 +538,7 @@ impl BookingRepository for SqliteTx {
         .bind(business.as_uuid())
         .bind(provider.as_uuid())
         .bind(customer.as_uuid())
-        .fetch_one(&mut *self.tx)
+        .fetch_one(self.conn())
         .await
         .map_err(db_error)?;
         opt_instant(end)
@@ -545,7 +554,7 @@ impl BookingRepository for SqliteTx {
             .bind(p.method.as_str())
             .bind(p.recorded_by.as_uuid())
             .bind(micros(p.at))
-            .execute(&mut *self.tx)
+            .execute(self.conn())
             .await
             .map_err(db_error)?;
         Ok(())
@@ -564,7 +573,7 @@ impl IdempotencyRepository for SqliteTx {
             .bind(business.as_uuid())
             .bind(actor.as_uuid())
             .bind(key.as_str())
-            .fetch_optional(&mut *self.tx)
+            .fetch_optional(self.conn())
             .await
             .map_err(db_error)?;
         row.map(|r| {
@@ -597,7 +606,7 @@ impl IdempotencyRepository for SqliteTx {
         .bind(i64::from(rec.response.status))
         .bind(&rec.response.body)
         .bind(micros(rec.created_at))
-        .execute(&mut *self.tx)
+        .execute(self.conn())
         .await
         .map_err(db_error)?;
         Ok(())
@@ -624,7 +633,7 @@ impl TimeEntryRepository for SqliteTx {
         let row = sqlx::query("SELECT * FROM time_entries WHERE business_id = ? AND employee_id = ? AND clock_out IS NULL")
             .bind(business.as_uuid())
             .bind(employee.as_uuid())
-            .fetch_optional(&mut *self.tx)
+            .fetch_optional(self.conn())
             .await
             .map_err(db_error)?;
         row.as_ref().map(entry_from).transpose()
@@ -637,7 +646,7 @@ impl TimeEntryRepository for SqliteTx {
             .bind(e.employee.as_uuid())
             .bind(micros(e.clock_in))
             .bind(e.clock_out.map(micros))
-            .execute(&mut *self.tx)
+            .execute(self.conn())
             .await
             .map_err(db_error)?;
         Ok(())
@@ -651,7 +660,7 @@ impl TimeEntryRepository for SqliteTx {
         .bind(e.clock_out.map(micros))
         .bind(e.business_id.as_uuid())
         .bind(e.id.as_uuid())
-        .execute(&mut *self.tx)
+        .execute(self.conn())
         .await
         .map_err(db_error)?;
         Ok(())
@@ -672,7 +681,7 @@ impl TimeEntryRepository for SqliteTx {
         .bind(employee.map(|e| e.as_uuid()))
         .bind(micros(range.end()))
         .bind(micros(range.start()))
-        .fetch_all(&mut *self.tx)
+        .fetch_all(self.conn())
         .await
         .map_err(db_error)?;
         rows.iter().map(entry_from).collect()

@@ -11,7 +11,7 @@ use rota_domain::money::Money;
 use rota_domain::policy::{Action, CustomerRef, Denied, authorize};
 use rota_domain::time::TimeRange;
 
-use super::{BookingError, BookingView, NewBooking, views};
+use super::{BookingError, BookingView, NewBooking, views_among};
 use crate::Rota;
 use crate::ports::{IdempotencyRecord, StoredResponse, TxMode, UnitOfWork};
 use crate::schedule::Schedules;
@@ -191,15 +191,16 @@ impl Rota {
                 return Err(BookingError::TooSoon);
             }
         }
-        self.check_assignment(
-            tx,
-            &business,
-            &new.providers,
-            range,
-            None,
-            new.allow_outside_work_hours,
-        )
-        .await?;
+        let providers = self
+            .check_assignment(
+                tx,
+                &business,
+                &new.providers,
+                range,
+                None,
+                new.allow_outside_work_hours,
+            )
+            .await?;
         let now = self.now();
         let booking = Booking {
             id: BookingId::from_uuid(self.new_uuid()),
@@ -221,14 +222,28 @@ impl Rota {
             sequence: 0,
         };
         tx.bookings().insert(&booking).await?;
-        self.notify_customer(tx, &business, &booking, BookingChange::Confirmed)
-            .await?;
-        let mut seen = views(tx, actor, &business, vec![booking], now).await?;
+        // check_customer has made sure the customer exists.
+        let Some(customer) = customer else {
+            return Err(Denied::NotFound.into());
+        };
+        self.notify_known_customer(
+            tx,
+            &business,
+            &booking,
+            BookingChange::Confirmed,
+            &customer,
+            &providers,
+        )
+        .await?;
+        let mut people = providers;
+        people.push(customer);
+        let mut seen = views_among(actor, &business, vec![booking], &people, now);
         Ok(seen.remove(0))
     }
 
     /// B3–B5 for `providers` over `range`: locks their calendars, loads their
     /// hours and bookings (ignoring `except`, the booking being changed).
+    /// Returns the providers' accounts.
     pub(crate) async fn check_assignment(
         &self,
         tx: &mut dyn UnitOfWork,
@@ -237,9 +252,9 @@ impl Rota {
         range: TimeRange,
         except: Option<BookingId>,
         override_hours: bool,
-    ) -> Result<(), BookingError> {
+    ) -> Result<Vec<rota_domain::account::Account>, BookingError> {
         if providers.is_empty() {
-            return Ok(());
+            return Ok(Vec::new());
         }
         let mut lock_order = providers.to_vec();
         lock_order.sort_unstable();
@@ -266,6 +281,6 @@ impl Rota {
             })
             .collect();
         check_providers(&facts, override_hours)?;
-        Ok(())
+        Ok(accounts)
     }
 }

@@ -15,8 +15,12 @@ use super::scheduling::{
 /// What a transaction is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TxMode {
-    /// Reads only.
+    /// Reads only, from one snapshot: every statement sees the same data.
     Read,
+    /// Reads that need no common snapshot: one statement, or several that
+    /// need not agree with each other. No transaction is opened (two round
+    /// trips fewer); each statement sees what is committed when it runs.
+    ReadOnce,
     /// Reads and writes. Implementations take their write lock at the start
     /// (`SQLite`: `BEGIN IMMEDIATE`), so two writers queue instead of failing.
     Write,

@@ -9,10 +9,12 @@ use rota_app::domain::notice::Notice;
 use rota_app::domain::password::PasswordRejected;
 use rota_app::domain::plan::Plan;
 use rota_app::domain::policy::Denied;
-use rota_app::domain::role::RoleSet;
+use rota_app::domain::role::{EmployeeRoles, RoleSet};
+use rota_app::employees::EmployeeChanges;
 use rota_app::page::Limit;
 use rota_app::passwords::{ChangePasswordError, RedeemTokenError, SendLinkError};
 use rota_app::ports::{Store, TxMode};
+use rota_app::recent::FRESH_FOR;
 use rota_app::secrecy::SecretString;
 
 use crate::support::{World, new_customer, new_employee, world};
@@ -261,6 +263,67 @@ async fn a3_sign_out_and_deactivation_end_sessions() {
     w.rota.authenticate(&pat_session.token).await.unwrap();
     w.rota.deactivate_employee(&owner, pat.id).await.unwrap();
     assert!(w.rota.authenticate(&pat_session.token).await.is_err());
+}
+
+#[tokio::test]
+async fn a3_a_change_of_roles_is_seen_by_the_next_request() {
+    let w = world();
+    let owner = acme(&w).await;
+    let pat = w
+        .rota
+        .add_employee(
+            &owner,
+            new_employee("pat@acme.example", RoleSet::ServiceProvider, false),
+        )
+        .await
+        .unwrap();
+    deliver(&w).await;
+    let invite = w.mailer.last_token_for("pat@acme.example").unwrap();
+    let s = w
+        .rota
+        .accept_invitation(&invite, &pw(PASSWORD))
+        .await
+        .unwrap();
+    let before = w.rota.authenticate(&s.token).await.unwrap();
+    assert_eq!(
+        before.actor.roles().map(EmployeeRoles::roles),
+        Some(RoleSet::ServiceProvider)
+    );
+    w.rota
+        .update_employee(
+            &owner,
+            pat.id,
+            EmployeeChanges {
+                name: None,
+                phone: None,
+                roles: Some(RoleSet::Both),
+                owner: None,
+            },
+        )
+        .await
+        .unwrap();
+    let after = w.rota.authenticate(&s.token).await.unwrap();
+    assert_eq!(after.actor.roles().map(EmployeeRoles::roles), Some(RoleSet::Both));
+}
+
+#[tokio::test]
+async fn a3_another_process_sees_a_sign_out_within_the_remembered_moment() {
+    let w = world();
+    acme(&w).await;
+    // A second server process on the same database.
+    let other = w.another_process();
+    let s = sign_in(&w, "owner@acme.example", PASSWORD).await.unwrap();
+    let who = other.authenticate(&s.token).await.unwrap();
+    w.rota.sign_out(who.session.id).await.unwrap();
+    assert!(
+        w.rota.authenticate(&s.token).await.is_err(),
+        "this process: at once"
+    );
+    w.clock.advance(FRESH_FOR);
+    assert!(
+        other.authenticate(&s.token).await.is_err(),
+        "the other process: within {FRESH_FOR:?}"
+    );
 }
 
 #[tokio::test]

@@ -35,20 +35,24 @@ pub fn world() -> World {
         "2026-03-02T09:00:00Z".parse::<Timestamp>().unwrap(),
     ));
     let mailer = Arc::new(RecordingMailer::default());
-    let rota = Rota::new(Ports {
-        store: Arc::new(store.clone()),
-        clock: clock.clone(),
-        ids: Arc::new(SequentialIds::default()),
-        hasher: Arc::new(InsecureHasher),
-        tokens: Arc::new(CountingTokens::default()),
-        mailer: mailer.clone(),
-    });
+    let rota = rota_on(&store, &clock, &mailer);
     World {
         rota,
         store,
         clock,
         mailer,
     }
+}
+
+fn rota_on(store: &MemoryStore, clock: &Arc<ManualClock>, mailer: &Arc<RecordingMailer>) -> Rota {
+    Rota::new(Ports {
+        store: Arc::new(store.clone()),
+        clock: clock.clone(),
+        ids: Arc::new(SequentialIds::default()),
+        hasher: Arc::new(InsecureHasher),
+        tokens: Arc::new(CountingTokens::default()),
+        mailer: mailer.clone(),
+    })
 }
 
 pub fn sign_up_request(slug: &str, email: &str) -> SignUp {
@@ -64,6 +68,13 @@ pub fn sign_up_request(slug: &str, email: &str) -> SignUp {
 }
 
 impl World {
+    /// Another `Rota` on the same store and clock, as a second server
+    /// process would be: it shares no memory with `self.rota`. Only for
+    /// reads: its ids and tokens would repeat this one's.
+    pub fn another_process(&self) -> Rota {
+        rota_on(&self.store, &self.clock, &self.mailer)
+    }
+
     pub async fn sign_up(&self, slug: &str) -> (SignedUp, Actor) {
         let done = self
             .rota
