@@ -438,6 +438,16 @@ async fn run_store(
     if wanted("axum, one indexed select") {
         figures.push(drive("axum, one indexed select", seconds, move |c, _| c.get(&url)).await);
     }
+    if let Ok(path) = std::env::var("ROTA_LOADTEST_PATH") {
+        let url = format!("{base}{path}");
+        let token = seeded.provider_token.clone();
+        figures.push(
+            drive(&format!("GET {path}"), seconds, move |c, _| {
+                c.get(&url).bearer_auth(&token)
+            })
+            .await,
+        );
+    }
     let url = format!("{baseline_base}/week");
     if wanted("axum, the week's rows") {
         figures.push(

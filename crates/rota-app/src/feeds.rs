@@ -5,12 +5,13 @@
 //! calendars drop them) and their time off as busy blocks, with the least
 //! customer data needed: the customer's first name and last initial.
 
-use rota_domain::account::{Account, CustomerProfile};
+use rota_domain::account::{Account, abbreviated_name};
 use rota_domain::actor::Actor;
 use rota_domain::booking::Booking;
 use rota_domain::business::Business;
 use rota_domain::id::AccountId;
 use rota_domain::jiff::SignedDuration;
+use rota_domain::name::PersonName;
 use rota_domain::policy::{Action, authorize};
 use rota_domain::session::{AccountToken, TokenPurpose};
 use rota_domain::time::{TimeRange, normalize};
@@ -78,10 +79,10 @@ impl Classify for FeedError {
 }
 
 /// "Ana S.": a customer's first name and last initial.
-fn least_name(customer: Option<&Account>) -> String {
-    customer.and_then(Account::customer).map_or_else(
+fn least_name(customer: Option<&(PersonName, PersonName)>) -> String {
+    customer.map_or_else(
         || "a customer".to_owned(),
-        CustomerProfile::abbreviated_name,
+        |(first, last)| abbreviated_name(first, last),
     )
 }
 
@@ -161,10 +162,6 @@ impl Rota {
                 },
             )
             .await?;
-        let mut customer_ids: Vec<AccountId> = bookings.iter().map(|b| b.customer_id).collect();
-        customer_ids.sort_unstable();
-        customer_ids.dedup();
-        let customers = tx.accounts().get_many(business.id, &customer_ids).await?;
         let services = tx.services().list(business.id).await?;
         let calendars = tx
             .calendars()
@@ -187,15 +184,15 @@ impl Rota {
         );
         let bookings = bookings
             .into_iter()
-            .map(|b| {
-                let service = b
+            .map(|named| {
+                let service = named
+                    .booking
                     .service_id
                     .and_then(|id| services.iter().find(|s| s.id == id))
                     .map_or_else(|| "Booking".to_owned(), |s| s.name.to_string());
-                let customer = customers.iter().find(|c| c.id == b.customer_id);
                 FeedBooking {
-                    title: format!("{service} — {}", least_name(customer)),
-                    booking: b,
+                    title: format!("{service} — {}", least_name(named.customer.as_ref())),
+                    booking: named.booking,
                 }
             })
             .collect();

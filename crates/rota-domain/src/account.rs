@@ -165,12 +165,14 @@ impl CustomerProfile {
     /// "First L." (R8 `abbreviate_names`).
     #[must_use]
     pub fn abbreviated_name(&self) -> String {
-        format!(
-            "{} {}",
-            self.first_name,
-            abbreviate_last_name(self.last_name.as_str())
-        )
+        abbreviated_name(&self.first_name, &self.last_name)
     }
+}
+
+/// "First L." from a customer's two names (R8 `abbreviate_names`).
+#[must_use]
+pub fn abbreviated_name(first_name: &PersonName, last_name: &PersonName) -> String {
+    format!("{first_name} {}", abbreviate_last_name(last_name.as_str()))
 }
 
 /// Employee or customer (R1: never both).

@@ -64,10 +64,7 @@ pub fn customer_name_as_seen_by(
     last_name: &PersonName,
 ) -> String {
     if is_restricted(actor) && settings.access_rights.get().privacy.abbreviate_names {
-        format!(
-            "{first_name} {}",
-            crate::access::abbreviate_last_name(last_name.as_str())
-        )
+        crate::account::abbreviated_name(first_name, last_name)
     } else {
         format!("{first_name} {last_name}")
     }

@@ -12,7 +12,7 @@ use rota_app::domain::time_entry::TimeEntry;
 use rota_app::domain::time_off::{Absence, TimeOff};
 use rota_app::ports::{
     BookingQuery, BookingRepository, CalendarRepository, Conflict, IdempotencyRecord,
-    IdempotencyRepository, ServiceRepository, StoreError, TimeEntryRepository,
+    IdempotencyRepository, NamedBooking, ServiceRepository, StoreError, TimeEntryRepository,
 };
 
 use crate::MemoryTx;
@@ -248,7 +248,7 @@ impl BookingRepository for MemoryTx {
         &mut self,
         business: BusinessId,
         query: &BookingQuery,
-    ) -> Result<Vec<Booking>, StoreError> {
+    ) -> Result<Vec<NamedBooking>, StoreError> {
         let mut found: Vec<Booking> = self
             .work
             .bookings
@@ -267,7 +267,23 @@ impl BookingRepository for MemoryTx {
             .collect();
         found.sort_by_key(|b| (b.range.start(), b.id));
         found.truncate(query.limit as usize);
-        Ok(found)
+        let accounts = &self.work.accounts;
+        Ok(found
+            .into_iter()
+            .map(|booking| NamedBooking {
+                customer: accounts
+                    .get(&(business, booking.customer_id))
+                    .and_then(|a| a.customer())
+                    .map(|c| (c.first_name.clone(), c.last_name.clone())),
+                providers: booking
+                    .providers
+                    .iter()
+                    .filter_map(|p| accounts.get(&(business, *p)))
+                    .map(|a| (a.id, a.display_name()))
+                    .collect(),
+                booking,
+            })
+            .collect())
     }
 
     async fn latest_with(

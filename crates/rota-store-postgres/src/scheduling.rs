@@ -9,7 +9,7 @@ use rota_app::domain::id::{AccountId, BookingId, BusinessId, ServiceId, TimeEntr
 use rota_app::domain::idempotency::IdempotencyKey;
 use rota_app::domain::jiff::Timestamp;
 use rota_app::domain::money::Money;
-use rota_app::domain::name::BusinessName;
+use rota_app::domain::name::{BusinessName, PersonName};
 use rota_app::domain::service::{Service, ServiceDuration};
 use rota_app::domain::time::TimeRange;
 use rota_app::domain::time_entry::TimeEntry;
@@ -17,7 +17,8 @@ use rota_app::domain::time_off::{Absence, TimeOff};
 use rota_app::domain::uuid::Uuid;
 use rota_app::ports::{
     BookingQuery, BookingRepository, CalendarRepository, Conflict, IdempotencyRecord,
-    IdempotencyRepository, ServiceRepository, StoreError, StoredResponse, TimeEntryRepository,
+    IdempotencyRepository, NamedBooking, ServiceRepository, StoreError, StoredResponse,
+    TimeEntryRepository,
 };
 use serde_json::Value;
 use sqlx::postgres::PgRow;
@@ -296,6 +297,32 @@ fn booking_from(r: &PgRow) -> Result<Booking, StoreError> {
     })
 }
 
+/// The names a listing shows beside each booking `b`: its customer's (`c`)
+/// and its providers', read in the same statement.
+const LISTED_NAMES: &str = "c.first_name AS customer_first_name, c.last_name AS customer_last_name, \
+     (SELECT coalesce(json_agg(json_build_array(p.id, p.name)), '[]') FROM booking_providers bp \
+     JOIN accounts p ON p.business_id = bp.business_id AND p.id = bp.provider_id \
+     WHERE bp.business_id = b.business_id AND bp.booking_id = b.id) AS provider_names";
+
+fn named_from(r: &PgRow) -> Result<NamedBooking, StoreError> {
+    let text = |c: &str| r.try_get::<Option<String>, _>(c).map_err(db_error);
+    let name = |n: &str| PersonName::parse(n).map_err(corrupt);
+    let customer = match (text("customer_first_name")?, text("customer_last_name")?) {
+        (Some(first), Some(last)) => Some((name(&first)?, name(&last)?)),
+        _ => None,
+    };
+    let providers: Vec<(Uuid, String)> =
+        from_json(r.try_get::<Value, _>("provider_names").map_err(db_error)?)?;
+    Ok(NamedBooking {
+        booking: booking_from(r)?,
+        customer,
+        providers: providers
+            .into_iter()
+            .map(|(id, n)| (AccountId::from_uuid(id), n))
+            .collect(),
+    })
+}
+
 impl PgTx {
     /// (Re)writes the provider rows of a booking; B4 is held by the triggers.
     async fn write_providers(&mut self, b: &Booking, replace: bool) -> Result<(), StoreError> {
@@ -458,9 +485,9 @@ impl BookingRepository for PgTx {
         &mut self,
         business: BusinessId,
         query: &BookingQuery,
-    ) -> Result<Vec<Booking>, StoreError> {
+    ) -> Result<Vec<NamedBooking>, StoreError> {
         let mut q = QueryBuilder::<Postgres>::new(format!(
-            "SELECT {BOOKING_COLUMNS} FROM bookings b WHERE b.business_id = "
+            "SELECT b.*, {LISTED_NAMES} FROM (SELECT {BOOKING_COLUMNS} FROM bookings b WHERE b.business_id = "
         ));
         q.push_bind(business.as_uuid());
         if let Some(w) = query.within {
@@ -502,13 +529,13 @@ impl BookingRepository for PgTx {
                 .push(")");
         }
         q.push(" ORDER BY b.starts_at, b.id LIMIT ")
-            .push_bind(i64::from(query.limit));
+            .push_bind(i64::from(query.limit))
+            .push(
+                ") b LEFT JOIN accounts c ON c.business_id = b.business_id AND c.id = b.customer_id \
+                 ORDER BY b.starts_at, b.id",
+            );
         let rows = q.build().fetch_all(&mut *self.tx).await.map_err(db_error)?;
-        let found = rows
-            .iter()
-            .map(booking_from)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(found)
+        rows.iter().map(named_from).collect()
     }
 
     async fn latest_with(

@@ -18,7 +18,8 @@ use sqlx::{QueryBuilder, Row, Sqlite};
 
 use crate::SqliteTx;
 use crate::codec::{
-    corrupt, db_error, from_json, from_name, instant, is_unique, json, micros, name, opt_instant,
+    corrupt, db_error, from_json, from_name, instant, is_unique, json, limit, micros, name,
+    opt_instant,
 };
 
 const BUSINESS_COLUMNS: &str =
@@ -349,8 +350,7 @@ impl AccountRepository for SqliteTx {
                 .push_bind(pattern)
                 .push(" ESCAPE '\\')");
         }
-        q.push(" ORDER BY id LIMIT ")
-            .push_bind(i64::from(query.limit));
+        q.push(" ORDER BY id").push(limit(query.limit));
         let rows = q.build().fetch_all(self.conn()).await.map_err(db_error)?;
         rows.iter().map(account_from).collect()
     }
@@ -411,17 +411,18 @@ impl AuditLog for SqliteTx {
         before: Option<AuditEventId>,
         limit: u32,
     ) -> Result<Vec<AuditEvent>, StoreError> {
-        let rows = sqlx::query(
+        let sql = format!(
             "SELECT business_id, id, actor_id, subject_id, change, at FROM audit_events \
-             WHERE business_id = ? AND (? IS NULL OR id < ?) ORDER BY id DESC LIMIT ?",
-        )
-        .bind(business.as_uuid())
-        .bind(before.map(|b| b.as_uuid()))
-        .bind(before.map(|b| b.as_uuid()))
-        .bind(i64::from(limit))
-        .fetch_all(self.conn())
-        .await
-        .map_err(db_error)?;
+             WHERE business_id = ? AND (? IS NULL OR id < ?) ORDER BY id DESC{}",
+            crate::codec::limit(limit)
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(business.as_uuid())
+            .bind(before.map(|b| b.as_uuid()))
+            .bind(before.map(|b| b.as_uuid()))
+            .fetch_all(self.conn())
+            .await
+            .map_err(db_error)?;
         rows.iter()
             .map(|r| {
                 let uuid = |c: &str| r.try_get::<Option<Uuid>, _>(c).map_err(db_error);

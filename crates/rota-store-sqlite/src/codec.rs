@@ -63,3 +63,11 @@ pub(crate) fn json<T: Serialize>(value: &T) -> Result<String, StoreError> {
 pub(crate) fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, StoreError> {
     serde_json::from_str(text).map_err(corrupt)
 }
+
+/// ` LIMIT n`, written into the SQL rather than bound: SQLite's planner
+/// reads a bound LIMIT's value, and then every new binding of it expires
+/// the prepared statement, so each run would parse and plan it again (seen
+/// as `sqlite3Reprepare` taking most of a listing's time).
+pub(crate) fn limit(n: u32) -> String {
+    format!(" LIMIT {n}")
+}

@@ -55,9 +55,12 @@ impl Outbox for SqliteTx {
     async fn due(&mut self, now: Timestamp, limit: u32) -> Result<Vec<OutboxMessage>, StoreError> {
         // Delivery runs in a write transaction (BEGIN IMMEDIATE): no other
         // writer can take the same messages meanwhile.
-        let rows = sqlx::query("SELECT * FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at, created_at, id LIMIT ?")
+        let sql = format!(
+            "SELECT * FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at, created_at, id{}",
+            crate::codec::limit(limit)
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(micros(now))
-            .bind(i64::from(limit))
             .fetch_all(self.conn())
             .await
             .map_err(db_error)?;

@@ -9,7 +9,7 @@ use rota_app::domain::id::{AccountId, BookingId, BusinessId, ServiceId, TimeEntr
 use rota_app::domain::idempotency::IdempotencyKey;
 use rota_app::domain::jiff::Timestamp;
 use rota_app::domain::money::Money;
-use rota_app::domain::name::BusinessName;
+use rota_app::domain::name::{BusinessName, PersonName};
 use rota_app::domain::service::{Service, ServiceDuration};
 use rota_app::domain::time::TimeRange;
 use rota_app::domain::time_entry::TimeEntry;
@@ -17,14 +17,16 @@ use rota_app::domain::time_off::{Absence, TimeOff};
 use rota_app::domain::uuid::Uuid;
 use rota_app::ports::{
     BookingQuery, BookingRepository, CalendarRepository, Conflict, IdempotencyRecord,
-    IdempotencyRepository, ServiceRepository, StoreError, StoredResponse, TimeEntryRepository,
+    IdempotencyRepository, NamedBooking, ServiceRepository, StoreError, StoredResponse,
+    TimeEntryRepository,
 };
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite};
 
 use crate::SqliteTx;
 use crate::codec::{
-    corrupt, db_error, from_json, from_name, instant, is_overlap, json, micros, name, opt_instant,
+    corrupt, db_error, from_json, from_name, instant, is_overlap, json, limit, micros, name,
+    opt_instant,
 };
 
 fn service_from(r: &SqliteRow) -> Result<Service, StoreError> {
@@ -282,35 +284,93 @@ fn providers_column(providers: &[AccountId]) -> String {
         .join(",")
 }
 
+/// A booking's columns, in `BOOKING_COLUMNS` order: read from a row, or
+/// from the JSON array a listing reads it as (`LISTED_BOOKING`).
+#[derive(sqlx::FromRow, serde::Deserialize)]
+struct BookingRecord {
+    business_id: Uuid,
+    id: Uuid,
+    customer_id: Uuid,
+    service_id: Option<Uuid>,
+    starts_at: i64,
+    ends_at: i64,
+    status: String,
+    price_minor: i64,
+    paid_minor: i64,
+    tips_minor: i64,
+    notes: Option<String>,
+    created_at: i64,
+    updated_at: i64,
+    sequence: i64,
+    provider_ids: String,
+}
+
+impl TryFrom<BookingRecord> for Booking {
+    type Error = StoreError;
+
+    fn try_from(r: BookingRecord) -> Result<Self, StoreError> {
+        let money = |minor: i64| Money::new(minor).map_err(corrupt);
+        Ok(Booking {
+            id: BookingId::from_uuid(r.id),
+            business_id: BusinessId::from_uuid(r.business_id),
+            customer_id: AccountId::from_uuid(r.customer_id),
+            service_id: r.service_id.map(ServiceId::from_uuid),
+            range: TimeRange::new(instant(r.starts_at)?, instant(r.ends_at)?).map_err(corrupt)?,
+            providers: providers_from(&r.provider_ids)?,
+            status: from_name(&r.status)?,
+            price: money(r.price_minor)?,
+            paid: money(r.paid_minor)?,
+            tips: money(r.tips_minor)?,
+            notes: match r.notes {
+                Some(n) => Text::parse(&n).map_err(corrupt)?,
+                None => None,
+            },
+            created_at: instant(r.created_at)?,
+            updated_at: instant(r.updated_at)?,
+            sequence: u32::try_from(r.sequence).map_err(corrupt)?,
+        })
+    }
+}
+
 fn booking_from(r: &SqliteRow) -> Result<Booking, StoreError> {
-    let notes: Option<String> = r.try_get("notes").map_err(db_error)?;
-    let money = |c: &str| Money::new(r.try_get(c).map_err(db_error)?).map_err(corrupt);
-    let sequence: i64 = r.try_get("sequence").map_err(db_error)?;
-    Ok(Booking {
-        id: BookingId::from_uuid(r.try_get("id").map_err(db_error)?),
-        business_id: BusinessId::from_uuid(r.try_get("business_id").map_err(db_error)?),
-        customer_id: AccountId::from_uuid(r.try_get("customer_id").map_err(db_error)?),
-        service_id: r
-            .try_get::<Option<Uuid>, _>("service_id")
-            .map_err(db_error)?
-            .map(ServiceId::from_uuid),
-        range: TimeRange::new(
-            instant(r.try_get("starts_at").map_err(db_error)?)?,
-            instant(r.try_get("ends_at").map_err(db_error)?)?,
-        )
-        .map_err(corrupt)?,
-        providers: providers_from(&r.try_get::<String, _>("provider_ids").map_err(db_error)?)?,
-        status: from_name(&r.try_get::<String, _>("status").map_err(db_error)?)?,
-        price: money("price_minor")?,
-        paid: money("paid_minor")?,
-        tips: money("tips_minor")?,
-        notes: match notes {
-            Some(n) => Text::parse(&n).map_err(corrupt)?,
-            None => None,
-        },
-        created_at: instant(r.try_get("created_at").map_err(db_error)?)?,
-        updated_at: instant(r.try_get("updated_at").map_err(db_error)?)?,
-        sequence: u32::try_from(sequence).map_err(corrupt)?,
+    use sqlx::FromRow;
+    BookingRecord::from_row(r).map_err(db_error)?.try_into()
+}
+
+/// One listed booking as a JSON array: its columns (ids in hex), its
+/// customer's first and last name, and `[id, name]` of each provider.
+/// A page is read as one row, a JSON array of these: sqlx hands SQLite's
+/// rows from its worker thread one at a time, and at 20 rows that cost
+/// more than the query (docs/DECISIONS.md, "Listing bookings in one row").
+const LISTED_BOOKING: &str = "json_array(json_array(hex(b.business_id), hex(b.id), hex(b.customer_id), \
+     nullif(hex(b.service_id), ''), b.starts_at, b.ends_at, b.status, b.price_minor, b.paid_minor, b.tips_minor, \
+     b.notes, b.created_at, b.updated_at, b.sequence, b.provider_ids), c.first_name, c.last_name, \
+     json((SELECT json_group_array(json_array(hex(p.id), p.name)) FROM booking_providers bp \
+     JOIN accounts p ON p.business_id = bp.business_id AND p.id = bp.provider_id \
+     WHERE bp.business_id = b.business_id AND bp.booking_id = b.id)))";
+
+/// What [`LISTED_BOOKING`] reads.
+type ListedRecord = (
+    BookingRecord,
+    Option<String>,
+    Option<String>,
+    Vec<(Uuid, String)>,
+);
+
+fn named_from(listed: ListedRecord) -> Result<NamedBooking, StoreError> {
+    let (record, first, last, providers) = listed;
+    let name = |n: &str| PersonName::parse(n).map_err(corrupt);
+    let customer = match (first, last) {
+        (Some(first), Some(last)) => Some((name(&first)?, name(&last)?)),
+        _ => None,
+    };
+    Ok(NamedBooking {
+        booking: record.try_into()?,
+        customer,
+        providers: providers
+            .into_iter()
+            .map(|(id, n)| (AccountId::from_uuid(id), n))
+            .collect(),
     })
 }
 
@@ -472,9 +532,9 @@ impl BookingRepository for SqliteTx {
         &mut self,
         business: BusinessId,
         query: &BookingQuery,
-    ) -> Result<Vec<Booking>, StoreError> {
+    ) -> Result<Vec<NamedBooking>, StoreError> {
         let mut q = QueryBuilder::<Sqlite>::new(format!(
-            "SELECT {BOOKING_COLUMNS} FROM bookings b WHERE b.business_id = "
+            "SELECT json_group_array({LISTED_BOOKING}) FROM (SELECT {BOOKING_COLUMNS} FROM bookings b WHERE b.business_id = "
         ));
         q.push_bind(business.as_uuid());
         if let Some(w) = query.within {
@@ -515,13 +575,23 @@ impl BookingRepository for SqliteTx {
                 .push_bind(id.as_uuid())
                 .push(")");
         }
-        q.push(" ORDER BY b.starts_at, b.id LIMIT ")
-            .push_bind(i64::from(query.limit));
-        let rows = q.build().fetch_all(self.conn()).await.map_err(db_error)?;
-        let found = rows
-            .iter()
-            .map(booking_from)
+        q.push(" ORDER BY b.starts_at, b.id")
+            .push(limit(query.limit))
+            .push(
+                ") b LEFT JOIN accounts c ON c.business_id = b.business_id AND c.id = b.customer_id",
+            );
+        let page: String = q
+            .build_query_scalar()
+            .fetch_one(self.conn())
+            .await
+            .map_err(db_error)?;
+        let listed: Vec<ListedRecord> = serde_json::from_str(&page).map_err(corrupt)?;
+        let mut found = listed
+            .into_iter()
+            .map(named_from)
             .collect::<Result<Vec<_>, _>>()?;
+        // The aggregate keeps the page's order in practice; SQL does not promise it.
+        found.sort_by_key(|n| (n.booking.range.start(), n.booking.id));
         Ok(found)
     }
 

@@ -296,7 +296,7 @@ pub(crate) async fn through_the_store(
                     .list(world.business.id, &q)
                     .await
                     .map_err(|e| e.to_string())?;
-                if found.len() < 100 || found.iter().any(|b| b.providers != [provider]) {
+                if found.len() < 100 || found.iter().any(|b| b.booking.providers != [provider]) {
                     return Err(format!(
                         "a seeded week has {} bookings, or ones without their provider",
                         found.len()

@@ -5,6 +5,7 @@ use rota_domain::booking::BookingStatus;
 use rota_domain::id::{AccountId, BookingId};
 use rota_domain::jiff::Timestamp;
 use rota_domain::policy::{Action, BookingRef, BookingScope, Denied, authorize, booking_scope};
+use rota_domain::privacy::customer_name_as_seen_by;
 use rota_domain::time::TimeRange;
 
 use super::{BookingError, BookingView, views};
@@ -99,14 +100,41 @@ impl Rota {
                 query.customer = Some(me);
             }
         }
-        let mut tx = self.begin(TxMode::Read).await?;
+        // The business and its bookings need not agree to the instant: a
+        // page is as of the moment each part is read.
+        let mut tx = self.begin(TxMode::ReadOnce).await?;
         let business = tx
             .businesses()
             .get(actor.business)
             .await?
             .ok_or(Denied::NotFound)?;
         let found = tx.bookings().list(business.id, &query).await?;
-        let seen = views(tx.as_mut(), actor, &business, found, self.now()).await?;
+        drop(tx);
+        let seen = found
+            .into_iter()
+            .map(|named| {
+                let customer_name = named
+                    .customer
+                    .map(|(first, last)| {
+                        customer_name_as_seen_by(actor, &business.settings, &first, &last)
+                    })
+                    .unwrap_or_default();
+                let providers = named
+                    .booking
+                    .providers
+                    .iter()
+                    .map(|id| {
+                        let name = named.providers.iter().find(|(p, _)| p == id);
+                        (*id, name.map(|(_, n)| n.clone()).unwrap_or_default())
+                    })
+                    .collect();
+                BookingView {
+                    booking: named.booking,
+                    customer_name,
+                    providers,
+                }
+            })
+            .collect();
         Ok(Page::from_overfetch(seen, limit, |v: &BookingView| {
             format!(
                 "{}_{}",

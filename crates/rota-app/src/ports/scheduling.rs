@@ -7,6 +7,7 @@ use rota_domain::calendar::WorkCalendar;
 use rota_domain::id::{AccountId, BookingId, BusinessId, ServiceId, TimeOffId};
 use rota_domain::idempotency::IdempotencyKey;
 use rota_domain::jiff::Timestamp;
+use rota_domain::name::PersonName;
 use rota_domain::service::Service;
 use rota_domain::time::TimeRange;
 use rota_domain::time_entry::TimeEntry;
@@ -92,6 +93,17 @@ pub struct BookingQuery {
     pub limit: u32,
 }
 
+/// A listed booking with the names shown beside it, read with it in one go.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NamedBooking {
+    /// The booking.
+    pub booking: Booking,
+    /// Its customer's first and last name.
+    pub customer: Option<(PersonName, PersonName)>,
+    /// Display names of its assigned providers, by id, in any order.
+    pub providers: Vec<(AccountId, String)>,
+}
+
 /// Bookings and their payments.
 #[cfg_attr(feature = "mocks", mockall::automock)]
 #[async_trait]
@@ -134,12 +146,13 @@ pub trait BookingRepository: Send {
         range: TimeRange,
     ) -> Result<Vec<Booking>, StoreError>;
 
-    /// Bookings in (start, id) order.
+    /// Bookings in (start, id) order, with their customer's and providers'
+    /// names.
     async fn list(
         &mut self,
         business: BusinessId,
         query: &BookingQuery,
-    ) -> Result<Vec<Booking>, StoreError>;
+    ) -> Result<Vec<NamedBooking>, StoreError>;
 
     /// The end of the latest active booking of `customer` assigned to
     /// `provider`, if any (R8: whether the provider may see the customer).

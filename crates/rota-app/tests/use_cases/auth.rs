@@ -303,7 +303,10 @@ async fn a3_a_change_of_roles_is_seen_by_the_next_request() {
         .await
         .unwrap();
     let after = w.rota.authenticate(&s.token).await.unwrap();
-    assert_eq!(after.actor.roles().map(EmployeeRoles::roles), Some(RoleSet::Both));
+    assert_eq!(
+        after.actor.roles().map(EmployeeRoles::roles),
+        Some(RoleSet::Both)
+    );
 }
 
 #[tokio::test]

@@ -13,7 +13,7 @@ use rota_app::domain::time::TimeRange;
 use rota_app::domain::time_entry::TimeEntry;
 use rota_app::domain::time_off::{Absence, DayOfWeek, TimeOff};
 use rota_app::ports::{
-    BookingQuery, Conflict, IdempotencyRecord, StoreError, StoredResponse, TxMode,
+    BookingQuery, Conflict, IdempotencyRecord, NamedBooking, StoreError, StoredResponse, TxMode,
 };
 
 use crate::Fresh;
@@ -275,14 +275,34 @@ pub async fn bookings_round_trip_and_list(fresh: Fresh) {
         )
         .await
         .unwrap();
-    assert_eq!(all, vec![a.clone(), b.clone(), c.clone()], "in start order");
+    let just = |listed: Vec<NamedBooking>| -> Vec<Booking> {
+        listed.into_iter().map(|n| n.booking).collect()
+    };
+    // Each listed booking carries its customer's and providers' names.
+    let profile = f.customer.customer().unwrap();
+    let customer = Some((profile.first_name.clone(), profile.last_name.clone()));
+    assert!(all.iter().all(|n| n.customer == customer));
+    let mut names = all[0].providers.clone();
+    names.sort();
+    let mut expected = vec![
+        (second.id, second.display_name()),
+        (f.provider.id, f.provider.display_name()),
+    ];
+    expected.sort();
+    assert_eq!(names, expected);
+    assert!(all[2].providers.is_empty());
+    assert_eq!(
+        just(all),
+        vec![a.clone(), b.clone(), c.clone()],
+        "in start order"
+    );
     let theirs = BookingQuery {
         provider: Some(f.provider.id),
         limit: 10,
         ..BookingQuery::default()
     };
     assert_eq!(
-        bookings.list(f.business.id, &theirs).await.unwrap(),
+        just(bookings.list(f.business.id, &theirs).await.unwrap()),
         vec![a.clone(), b.clone()]
     );
     let monday = BookingQuery {
@@ -300,7 +320,7 @@ pub async fn bookings_round_trip_and_list(fresh: Fresh) {
         ..BookingQuery::default()
     };
     assert_eq!(
-        bookings.list(f.business.id, &after).await.unwrap(),
+        just(bookings.list(f.business.id, &after).await.unwrap()),
         vec![b.clone()]
     );
     let overlapping = bookings
