@@ -20,7 +20,7 @@ use crate::ports::{
     Clock, IdSource, MailError, Mailer, PasswordHasher, Store, StoreError, Tokens, TxMode,
     UnitOfWork,
 };
-use crate::recent::RecentSessions;
+use crate::recent::Recent;
 use crate::watched::Watched;
 
 /// The adapters Rota runs on.
@@ -43,7 +43,7 @@ pub struct Ports {
 #[derive(Clone)]
 pub struct Rota {
     ports: Arc<Ports>,
-    recent: Arc<RecentSessions>,
+    recent: Arc<Recent>,
 }
 
 impl Rota {
@@ -72,7 +72,7 @@ impl Rota {
         })
     }
 
-    pub(crate) fn recent(&self) -> &RecentSessions {
+    pub(crate) fn recent(&self) -> &Recent {
         &self.recent
     }
 

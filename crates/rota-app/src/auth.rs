@@ -266,10 +266,10 @@ impl Rota {
     ) -> Result<Authenticated, AuthenticateError> {
         let now = self.now();
         let hash = self.tokens().hash(token);
-        if let Some(who) = self.recent().recall(&hash, now) {
+        if let Some(who) = self.recent().sessions.actor(&hash, now) {
             return Ok(who);
         }
-        let generation = self.recent().generation();
+        let generation = self.recent().sessions.generation();
         let mut tx = self.begin(TxMode::Read).await?;
         let session = tx
             .sessions()
@@ -295,7 +295,9 @@ impl Rota {
             actor: Actor::of(&account),
             session,
         };
-        self.recent().remember(hash, who.clone(), now, generation);
+        self.recent()
+            .sessions
+            .remember(hash, who.clone(), now, generation);
         Ok(who)
     }
 

@@ -246,12 +246,26 @@ impl crate::Rota {
             .accounts()
             .get_many(business.id, &booking.providers)
             .await?;
-        self.notify_known_customer(tx, business, booking, change, &customer, &providers)
-            .await
+        let service = match booking.service_id {
+            Some(id) => tx
+                .services()
+                .get(business.id, id)
+                .await?
+                .map(|s| s.name.to_string()),
+            None => None,
+        };
+        self.notify_known_customer(
+            tx, business, booking, change, &customer, &providers, service,
+        )
+        .await
     }
 
     /// [`Rota::notify_customer`] with the customer's and the providers'
-    /// accounts already read in this unit of work.
+    /// accounts and the service's name already read.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "what the email says, each read once"
+    )]
     pub(crate) async fn notify_known_customer(
         &self,
         tx: &mut dyn UnitOfWork,
@@ -260,6 +274,7 @@ impl crate::Rota {
         change: rota_domain::notice::BookingChange,
         customer: &Account,
         providers: &[Account],
+        service: Option<String>,
     ) -> Result<(), StoreError> {
         let Some(profile) = customer.customer() else {
             return Ok(());
@@ -270,14 +285,7 @@ impl crate::Rota {
             .filter_map(|id| providers.iter().find(|a| a.id == *id))
             .map(Account::display_name)
             .collect();
-        let service = match booking.service_id {
-            Some(id) => tx
-                .services()
-                .get(business.id, id)
-                .await?
-                .map_or_else(|| "Appointment".to_owned(), |s| s.name.to_string()),
-            None => "Appointment".to_owned(),
-        };
+        let service = service.unwrap_or_else(|| "Appointment".to_owned());
         let notice = rota_domain::notice::Notice::Booking {
             change,
             business: business.name.to_string(),

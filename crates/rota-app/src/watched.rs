@@ -1,13 +1,14 @@
-//! A write transaction that notices changes to what an actor is read from
-//! (accounts, sessions, businesses) and, once they are committed, makes
-//! [`RecentSessions`] forget every remembered actor.
+//! A write transaction that, once committed, makes [`Recent`] forget what
+//! it may have changed: every listed page of bookings on any commit, and
+//! every remembered actor when it changed what actors are read from
+//! (accounts, sessions, businesses).
 //!
 //! Every use case's writes go through [`crate::Rota`]'s `begin`, which wraps
 //! each write transaction in this, so no use case has to remember to
 //! forget. Only the writes that can change who an actor is or whether their
-//! session lives count: a new account or session, a session's touch and a
-//! new password hash change no remembered actor (a password change ends
-//! sessions with its own delete).
+//! session lives count for actors: a new account or session, a session's
+//! touch and a new password hash change no remembered actor (a password
+//! change ends sessions with its own delete).
 
 use std::sync::Arc;
 
@@ -25,17 +26,17 @@ use crate::ports::{
     ServiceRepository, SessionRepository, StoreError, ThrottleRepository, TimeEntryRepository,
     TokenHash, UnitOfWork,
 };
-use crate::recent::RecentSessions;
+use crate::recent::Recent;
 
 /// A write transaction watched for changes to actors.
 pub(crate) struct Watched {
     inner: Box<dyn UnitOfWork>,
-    recent: Arc<RecentSessions>,
+    recent: Arc<Recent>,
     changed: bool,
 }
 
 impl Watched {
-    pub(crate) fn new(inner: Box<dyn UnitOfWork>, recent: Arc<RecentSessions>) -> Self {
+    pub(crate) fn new(inner: Box<dyn UnitOfWork>, recent: Arc<Recent>) -> Self {
         Self {
             inner,
             recent,
@@ -89,8 +90,9 @@ impl UnitOfWork for Watched {
             changed,
         } = *self;
         inner.commit().await?;
+        recent.listings.forget_all();
         if changed {
-            recent.forget_all();
+            recent.sessions.forget_all();
         }
         Ok(())
     }
@@ -207,7 +209,7 @@ impl SessionRepository for Watched {
             .await
     }
     async fn purge_expired(&mut self, now: Timestamp) -> Result<u64, StoreError> {
-        // Ended sessions are never recalled (`RecentSessions` checks).
+        // Ended sessions are never recalled (`Recent` checks).
         self.inner.sessions().purge_expired(now).await
     }
 }

@@ -5,7 +5,7 @@ use crate::id::{AccountId, BusinessId};
 use crate::role::EmployeeRoles;
 
 /// What kind of person the actor is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ActorKind {
     /// An employee with these roles.
     Employee(EmployeeRoles),

@@ -1,5 +1,6 @@
 //! Creating a booking, with B9's idempotency keys.
 
+use rota_domain::account::Account;
 use rota_domain::actor::Actor;
 use rota_domain::booking::{
     Booking, BookingStatus, ProviderFacts, check_customer, check_providers, check_range,
@@ -53,13 +54,25 @@ impl Rota {
         new: NewBooking,
         idempotency: Option<IdempotencyRequest<'_>>,
     ) -> Result<Created, BookingError> {
+        // What the rules read is read before the write transaction, which
+        // then holds only what must be decided at commit (docs/DECISIONS.md,
+        // "Booking in two steps").
+        let prepared = self.prepare(actor, new).await;
+        let prepared = match (prepared, &idempotency) {
+            // Nothing to remember: a refusal needs no write transaction.
+            (Err(e), None) => return Err(e),
+            (prepared, _) => prepared,
+        };
         let mut tx = self.begin(TxMode::Write).await?;
         if let Some(req) = &idempotency
             && let Some(first) = self.replay(tx.as_mut(), actor, req).await?
         {
             return Ok(Created::Replayed(first));
         }
-        let outcome = self.place(tx.as_mut(), actor, new).await;
+        let outcome = match prepared {
+            Ok(prepared) => self.place(tx.as_mut(), actor, prepared).await,
+            Err(e) => Err(e),
+        };
         let Some(req) = idempotency else {
             let view = outcome?;
             tx.commit().await?;
@@ -133,19 +146,22 @@ impl Rota {
         }
     }
 
-    /// Checks every rule and inserts the booking, in `tx`.
-    async fn place(
-        &self,
-        tx: &mut dyn UnitOfWork,
-        actor: &Actor,
-        new: NewBooking,
-    ) -> Result<BookingView, BookingError> {
+    /// Reads what the rules need and checks all but B4: the business, the
+    /// customer and the providers, the service, the providers' working time.
+    async fn prepare(&self, actor: &Actor, new: NewBooking) -> Result<Prepared, BookingError> {
+        let mut tx = self.begin(TxMode::ReadOnce).await?;
+        let tx = tx.as_mut();
         let business = tx
             .businesses()
             .get(actor.business)
             .await?
             .ok_or(Denied::NotFound)?;
-        let customer = tx.accounts().get(business.id, new.customer).await?;
+        // The customer and the providers, in one read.
+        let mut wanted = new.providers.clone();
+        wanted.push(new.customer);
+        let mut people = tx.accounts().get_many(business.id, &wanted).await?;
+        let customer = people.iter().find(|a| a.id == new.customer).cloned();
+        people.retain(|a| new.providers.contains(&a.id));
         let target = CustomerRef {
             business: business.id,
             id: new.customer,
@@ -180,6 +196,8 @@ impl Rota {
         let range = TimeRange::new(new.starts_at, ends_at).map_err(|_| BookingError::NoEnd)?;
         check_range(range)?;
         check_customer(customer.as_ref())?;
+        // check_customer has made sure the customer exists.
+        let customer = customer.ok_or(Denied::NotFound)?;
         if let Some(s) = &service
             && let Some(p) = new.providers.iter().find(|p| !s.offered_by(**p))
         {
@@ -191,16 +209,12 @@ impl Rota {
                 return Err(BookingError::TooSoon);
             }
         }
-        let providers = self
-            .check_assignment(
-                tx,
-                &business,
-                &new.providers,
-                range,
-                None,
-                new.allow_outside_work_hours,
-            )
-            .await?;
+        let schedules = Schedules::load(tx, &business, &new.providers, range).await?;
+        let within = new
+            .providers
+            .iter()
+            .map(|p| schedules.within(*p, range))
+            .collect();
         let now = self.now();
         let booking = Booking {
             id: BookingId::from_uuid(self.new_uuid()),
@@ -221,11 +235,59 @@ impl Rota {
             updated_at: now,
             sequence: 0,
         };
+        Ok(Prepared {
+            business,
+            booking,
+            customer,
+            providers: people,
+            within,
+            override_hours: new.allow_outside_work_hours,
+            service: service.map(|s| s.name.to_string()),
+        })
+    }
+
+    /// Decides B3–B5 under the providers' lock, with B4 read now, and
+    /// inserts the booking and its email, in `tx`.
+    async fn place(
+        &self,
+        tx: &mut dyn UnitOfWork,
+        actor: &Actor,
+        prepared: Prepared,
+    ) -> Result<BookingView, BookingError> {
+        let Prepared {
+            business,
+            booking,
+            customer,
+            providers,
+            within,
+            override_hours,
+            service,
+        } = prepared;
+        if !booking.providers.is_empty() {
+            let mut lock_order = booking.providers.clone();
+            lock_order.sort_unstable();
+            lock_order.dedup();
+            tx.bookings()
+                .lock_providers(business.id, &lock_order)
+                .await?;
+            let others = tx
+                .bookings()
+                .overlapping(business.id, &booking.providers, booking.range)
+                .await?;
+            let facts: Vec<ProviderFacts<'_>> = booking
+                .providers
+                .iter()
+                .zip(within)
+                .map(|(id, within_working_time)| ProviderFacts {
+                    id: *id,
+                    account: providers.iter().find(|a| a.id == *id),
+                    within_working_time,
+                    has_overlap: others.iter().any(|b| b.occupies(*id, &booking.range)),
+                })
+                .collect();
+            check_providers(&facts, override_hours)?;
+        }
         tx.bookings().insert(&booking).await?;
-        // check_customer has made sure the customer exists.
-        let Some(customer) = customer else {
-            return Err(Denied::NotFound.into());
-        };
         self.notify_known_customer(
             tx,
             &business,
@@ -233,17 +295,18 @@ impl Rota {
             BookingChange::Confirmed,
             &customer,
             &providers,
+            service,
         )
         .await?;
         let mut people = providers;
         people.push(customer);
+        let now = booking.created_at;
         let mut seen = views_among(actor, &business, vec![booking], &people, now);
         Ok(seen.remove(0))
     }
 
     /// B3–B5 for `providers` over `range`: locks their calendars, loads their
     /// hours and bookings (ignoring `except`, the booking being changed).
-    /// Returns the providers' accounts.
     pub(crate) async fn check_assignment(
         &self,
         tx: &mut dyn UnitOfWork,
@@ -252,9 +315,9 @@ impl Rota {
         range: TimeRange,
         except: Option<BookingId>,
         override_hours: bool,
-    ) -> Result<Vec<rota_domain::account::Account>, BookingError> {
+    ) -> Result<(), BookingError> {
         if providers.is_empty() {
-            return Ok(Vec::new());
+            return Ok(());
         }
         let mut lock_order = providers.to_vec();
         lock_order.sort_unstable();
@@ -281,6 +344,21 @@ impl Rota {
             })
             .collect();
         check_providers(&facts, override_hours)?;
-        Ok(accounts)
+        Ok(())
     }
+}
+
+/// What [`Rota::prepare`] read and decided, for [`Rota::place`].
+struct Prepared {
+    business: rota_domain::business::Business,
+    /// The booking to insert.
+    booking: Booking,
+    customer: Account,
+    /// The providers' accounts (those that exist).
+    providers: Vec<Account>,
+    /// B5, per provider in the booking's order.
+    within: Vec<bool>,
+    override_hours: bool,
+    /// The service's name, for the email.
+    service: Option<String>,
 }

@@ -12,6 +12,7 @@ use super::{BookingError, BookingView, views};
 use crate::Rota;
 use crate::page::{Limit, Page, PageError};
 use crate::ports::{BookingQuery, TxMode};
+use crate::recent::ListingKey;
 
 /// Which bookings to list.
 #[derive(Clone, Copy, Debug, Default)]
@@ -100,6 +101,17 @@ impl Rota {
                 query.customer = Some(me);
             }
         }
+        let key = ListingKey {
+            business: actor.business,
+            query: query.clone(),
+            viewer: actor.kind,
+        };
+        let now = self.now();
+        let listings = &self.recent().listings;
+        if let Some(page) = listings.recall(&key, now, |_| true) {
+            return Ok(page);
+        }
+        let generation = listings.generation();
         // The business and its bookings need not agree to the instant: a
         // page is as of the moment each part is read.
         let mut tx = self.begin(TxMode::ReadOnce).await?;
@@ -135,12 +147,14 @@ impl Rota {
                 }
             })
             .collect();
-        Ok(Page::from_overfetch(seen, limit, |v: &BookingView| {
+        let page = Page::from_overfetch(seen, limit, |v: &BookingView| {
             format!(
                 "{}_{}",
                 v.booking.range.start().as_nanosecond(),
                 v.booking.id
             )
-        }))
+        });
+        listings.remember(key, page.clone(), now, generation);
+        Ok(page)
     }
 }

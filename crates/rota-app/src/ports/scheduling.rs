@@ -77,7 +77,7 @@ pub trait CalendarRepository: Send {
 }
 
 /// Which bookings to list.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct BookingQuery {
     /// Only bookings that overlap this range.
     pub within: Option<TimeRange>,

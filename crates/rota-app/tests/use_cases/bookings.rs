@@ -1,5 +1,6 @@
 use rota_app::bookings::{BookingChanges, BookingFilter, Created, IdempotencyRequest, NewPayment};
 use rota_app::domain::access::{AccessRights, AccessRightsInput, Privacy};
+use rota_app::domain::actor::Actor;
 use rota_app::domain::booking::{BookingStatus, PaymentMethod, ScheduleError};
 use rota_app::domain::idempotency::IdempotencyKey;
 use rota_app::domain::jiff::SignedDuration;
@@ -7,8 +8,9 @@ use rota_app::domain::money::Money;
 use rota_app::domain::role::RoleSet;
 use rota_app::page::Limit;
 use rota_app::ports::StoredResponse;
+use rota_app::recent::FRESH_FOR;
 use rota_app::settings::BusinessChanges;
-use rota_app::{Classify, ErrorKind};
+use rota_app::{Classify, ErrorKind, Rota};
 
 use crate::support::{at, new_customer, salon};
 
@@ -494,5 +496,46 @@ async fn r8_r10_each_actor_lists_only_their_bookings_with_names_as_allowed() {
             .items
             .iter()
             .all(|v| v.providers.iter().all(|(_, name)| name == "Sam Staff"))
+    );
+}
+
+#[tokio::test]
+async fn r8_listings_show_changes_at_once_here_and_within_moments_elsewhere() {
+    let s = salon().await;
+    // A second server process on the same database.
+    let elsewhere = s.w.another_process();
+    let seen = |rota: Rota, actor: Actor| async move {
+        rota.list_bookings(&actor, BookingFilter::default(), None, Limit::default())
+            .await
+            .unwrap()
+            .items
+    };
+    assert!(seen(s.w.rota.clone(), s.owner).await.is_empty());
+    assert!(seen(elsewhere.clone(), s.owner).await.is_empty());
+    assert!(seen(s.w.rota.clone(), s.provider).await.is_empty());
+    s.book(&s.owner, MON_10).await.unwrap();
+    assert_eq!(
+        seen(s.w.rota.clone(), s.owner).await.len(),
+        1,
+        "here: at once"
+    );
+    let before = seen(s.w.rota.clone(), s.provider).await;
+    assert_eq!(before[0].customer_name, "Ana Smith");
+    let rights = AccessRights::new(AccessRightsInput {
+        privacy: Privacy {
+            abbreviate_names: true,
+            hide_addresses_after_hours: None,
+        },
+        ..AccessRightsInput::default()
+    })
+    .unwrap();
+    s.w.rota.set_access_rights(&s.owner, rights).await.unwrap();
+    let after = seen(s.w.rota.clone(), s.provider).await;
+    assert_eq!(after[0].customer_name, "Ana S.", "settings: at once");
+    s.w.clock.advance(FRESH_FOR);
+    assert_eq!(
+        seen(elsewhere, s.owner).await.len(),
+        1,
+        "elsewhere: within {FRESH_FOR:?}"
     );
 }
