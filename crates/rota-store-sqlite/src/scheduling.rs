@@ -374,7 +374,31 @@ fn named_from(listed: ListedRecord) -> Result<NamedBooking, StoreError> {
     })
 }
 
+/// One row of `booking_providers` (B4 is held by its triggers).
+const PROVIDER_ROW: &str = "INSERT INTO booking_providers (business_id, booking_id, provider_id, position, starts_at, ends_at, active) \
+     VALUES (?, ?, ?, ?, ?, ?, ?);";
+
 impl SqliteTx {
+    /// The B4 conflict a refused write of `b` ran into: the first of its
+    /// providers whose time another active booking takes.
+    async fn overlap_of(&mut self, b: &Booking) -> Result<Conflict, StoreError> {
+        let taken = self
+            .overlapping(b.business_id, &b.providers, b.range)
+            .await?;
+        let provider = b
+            .providers
+            .iter()
+            .find(|p| {
+                taken
+                    .iter()
+                    .any(|o| o.id != b.id && o.occupies(**p, &b.range))
+            })
+            .or(b.providers.first())
+            .copied()
+            .ok_or_else(|| corrupt("an overlap with no provider"))?;
+        Ok(Conflict::BookingOverlap(provider))
+    }
+
     /// (Re)writes the provider rows of a booking; B4 is held by the triggers.
     async fn write_providers(&mut self, b: &Booking, replace: bool) -> Result<(), StoreError> {
         if replace {
@@ -386,20 +410,23 @@ impl SqliteTx {
                 .map_err(db_error)?;
         }
         for (position, provider) in b.providers.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO booking_providers (business_id, booking_id, provider_id, position, starts_at, ends_at, active) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(b.business_id.as_uuid())
-            .bind(b.id.as_uuid())
-            .bind(provider.as_uuid())
-            .bind(i64::try_from(position).unwrap_or(i64::MAX))
-            .bind(micros(b.range.start()))
-            .bind(micros(b.range.end()))
-            .bind(b.status.holds_time())
-            .execute(self.conn())
-            .await
-            .map_err(|e| if is_overlap(&e) { Conflict::BookingOverlap(*provider).into() } else { db_error(e) })?;
+            sqlx::query(PROVIDER_ROW)
+                .bind(b.business_id.as_uuid())
+                .bind(b.id.as_uuid())
+                .bind(provider.as_uuid())
+                .bind(i64::try_from(position).unwrap_or(i64::MAX))
+                .bind(micros(b.range.start()))
+                .bind(micros(b.range.end()))
+                .bind(b.status.holds_time())
+                .execute(self.conn())
+                .await
+                .map_err(|e| {
+                    if is_overlap(&e) {
+                        Conflict::BookingOverlap(*provider).into()
+                    } else {
+                        db_error(e)
+                    }
+                })?;
         }
         Ok(())
     }
@@ -421,29 +448,46 @@ impl BookingRepository for SqliteTx {
     }
 
     async fn insert(&mut self, b: &Booking) -> Result<(), StoreError> {
-        sqlx::query(
+        // The booking and its provider rows in one statement list: one
+        // round trip to SQLite's thread instead of one per row.
+        let mut sql = String::from(
             "INSERT INTO bookings (business_id, id, customer_id, service_id, starts_at, ends_at, status, price_minor, \
-             paid_minor, tips_minor, notes, created_at, updated_at, sequence, provider_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(b.business_id.as_uuid())
-        .bind(b.id.as_uuid())
-        .bind(b.customer_id.as_uuid())
-        .bind(b.service_id.map(|s| s.as_uuid()))
-        .bind(micros(b.range.start()))
-        .bind(micros(b.range.end()))
-        .bind(name(&b.status)?)
-        .bind(b.price.minor())
-        .bind(b.paid.minor())
-        .bind(b.tips.minor())
-        .bind(b.notes.as_ref().map(|n| n.as_str().to_owned()))
-        .bind(micros(b.created_at))
-        .bind(micros(b.updated_at))
-        .bind(i64::from(b.sequence))
-        .bind(providers_column(&b.providers))
-        .execute(self.conn())
-        .await
-        .map_err(db_error)?;
-        self.write_providers(b, false).await
+             paid_minor, tips_minor, notes, created_at, updated_at, sequence, provider_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);",
+        );
+        for _ in &b.providers {
+            sql.push_str(PROVIDER_ROW);
+        }
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(b.business_id.as_uuid())
+            .bind(b.id.as_uuid())
+            .bind(b.customer_id.as_uuid())
+            .bind(b.service_id.map(|s| s.as_uuid()))
+            .bind(micros(b.range.start()))
+            .bind(micros(b.range.end()))
+            .bind(name(&b.status)?)
+            .bind(b.price.minor())
+            .bind(b.paid.minor())
+            .bind(b.tips.minor())
+            .bind(b.notes.as_ref().map(|n| n.as_str().to_owned()))
+            .bind(micros(b.created_at))
+            .bind(micros(b.updated_at))
+            .bind(i64::from(b.sequence))
+            .bind(providers_column(&b.providers));
+        for (position, provider) in b.providers.iter().enumerate() {
+            q = q
+                .bind(b.business_id.as_uuid())
+                .bind(b.id.as_uuid())
+                .bind(provider.as_uuid())
+                .bind(i64::try_from(position).unwrap_or(i64::MAX))
+                .bind(micros(b.range.start()))
+                .bind(micros(b.range.end()))
+                .bind(b.status.holds_time());
+        }
+        match q.execute(self.conn()).await {
+            Ok(_) => Ok(()),
+            Err(e) if is_overlap(&e) => Err(self.overlap_of(b).await?.into()),
+            Err(e) => Err(db_error(e)),
+        }
     }
 
     async fn get(

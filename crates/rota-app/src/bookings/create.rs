@@ -246,8 +246,11 @@ impl Rota {
         })
     }
 
-    /// Decides B3–B5 under the providers' lock, with B4 read now, and
-    /// inserts the booking and its email, in `tx`.
+    /// Decides B3 and B5 with what was prepared and inserts the booking and
+    /// its email, in `tx`, under the providers' lock. B4 is the store's to
+    /// hold (every store refuses an overlapping insert with
+    /// `Conflict::BookingOverlap`, which is `double_booking`), so it is not
+    /// read first: one round trip fewer while the lock is held.
     async fn place(
         &self,
         tx: &mut dyn UnitOfWork,
@@ -270,10 +273,6 @@ impl Rota {
             tx.bookings()
                 .lock_providers(business.id, &lock_order)
                 .await?;
-            let others = tx
-                .bookings()
-                .overlapping(business.id, &booking.providers, booking.range)
-                .await?;
             let facts: Vec<ProviderFacts<'_>> = booking
                 .providers
                 .iter()
@@ -282,7 +281,7 @@ impl Rota {
                     id: *id,
                     account: providers.iter().find(|a| a.id == *id),
                     within_working_time,
-                    has_overlap: others.iter().any(|b| b.occupies(*id, &booking.range)),
+                    has_overlap: false,
                 })
                 .collect();
             check_providers(&facts, override_hours)?;
