@@ -33,7 +33,7 @@ macro_rules! contract_tests {
             a_unit_of_work_dropped_after_its_first_write_leaves_no_trace,
             b4_concurrent_bookings_of_one_provider_leave_exactly_one,
             r4_concurrent_owner_changes_keep_an_owner, a8_outbox_messages_wait_until_due_and_delivered,
-            a8_two_workers_never_deliver_a_message_twice,
+            a8_two_workers_never_deliver_a_message_twice, a8_a_queued_message_lives_and_dies_with_its_unit_of_work,
             a3_sessions_round_trip_touch_and_end, a4_account_tokens_are_single_use_and_voidable,
             a2_throttle_records_round_trip, a3_sign_in_authenticate_and_sign_out,
         );

@@ -109,7 +109,11 @@ impl Store for SqliteStore {
             TxMode::Write => self.pool.begin_with("BEGIN IMMEDIATE").await.map(Conn::Tx),
         }
         .map_err(db_error)?;
-        Ok(Box::new(SqliteTx { tx: Some(tx), gate }))
+        Ok(Box::new(SqliteTx {
+            tx: Some(tx),
+            gate,
+            pending: Vec::new(),
+        }))
     }
 }
 
@@ -119,6 +123,8 @@ pub(crate) struct SqliteTx {
     tx: Option<Conn>,
     /// A write transaction's place at the write gate.
     gate: Option<OwnedMutexGuard<()>>,
+    /// Outbox messages queued and not yet written (`outbox.rs`).
+    pending: Vec<rota_app::domain::outbox::OutboxMessage>,
 }
 
 impl SqliteTx {
@@ -217,6 +223,7 @@ impl UnitOfWork for SqliteTx {
     }
     async fn commit(self: Box<Self>) -> Result<(), StoreError> {
         let mut this = self;
+        this.flush_outbox().await?;
         let result = match this.tx.take() {
             Some(Conn::Tx(tx)) => tx.commit().await.map_err(db_error),
             Some(Conn::Plain(_)) | None => Ok(()),

@@ -6,8 +6,9 @@ use rota_app::domain::id::{BusinessId, OutboxId};
 use rota_app::domain::jiff::Timestamp;
 use rota_app::domain::outbox::OutboxMessage;
 use rota_app::ports::{Outbox, StoreError};
-use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
+use sqlx::query::Query;
+use sqlx::sqlite::{SqliteArguments, SqliteRow};
+use sqlx::{Row, Sqlite};
 
 use crate::SqliteTx;
 use crate::codec::{corrupt, db_error, instant, micros, opt_instant};
@@ -29,14 +30,16 @@ fn message_from(r: &SqliteRow) -> Result<OutboxMessage, StoreError> {
     })
 }
 
-#[async_trait]
-impl Outbox for SqliteTx {
-    async fn enqueue(&mut self, m: &OutboxMessage) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO outbox (business_id, id, recipient, kind, payload, created_at, attempts, next_attempt_at, sent_at, last_error) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(m.business_id.as_uuid())
+/// One outbox row.
+pub(crate) const MESSAGE_ROW: &str = "INSERT INTO outbox (business_id, id, recipient, kind, payload, created_at, attempts, next_attempt_at, sent_at, last_error) \
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?);";
+
+/// Binds `m` to the placeholders of one [`MESSAGE_ROW`].
+pub(crate) fn bind_message<'q>(
+    q: Query<'q, Sqlite, SqliteArguments>,
+    m: &'q OutboxMessage,
+) -> Query<'q, Sqlite, SqliteArguments> {
+    q.bind(m.business_id.as_uuid())
         .bind(m.id.as_uuid())
         .bind(m.recipient.as_str())
         .bind(&m.kind)
@@ -46,13 +49,38 @@ impl Outbox for SqliteTx {
         .bind(micros(m.next_attempt_at))
         .bind(m.sent_at.map(micros))
         .bind(&m.last_error)
-        .execute(self.conn())
-        .await
-        .map_err(db_error)?;
+}
+
+impl SqliteTx {
+    /// Writes the messages queued since the last write, before anything
+    /// reads the outbox and before commit.
+    pub(crate) async fn flush_outbox(&mut self) -> Result<(), StoreError> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let pending = std::mem::take(&mut self.pending);
+        let sql = MESSAGE_ROW.repeat(pending.len());
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for m in &pending {
+            q = bind_message(q, m);
+        }
+        q.execute(self.conn()).await.map_err(db_error)?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Outbox for SqliteTx {
+    /// Queued in the unit of work and written with its next write (the
+    /// booking it is about, usually) or at commit: one round trip fewer
+    /// while the write gate is held.
+    async fn enqueue(&mut self, m: &OutboxMessage) -> Result<(), StoreError> {
+        self.pending.push(m.clone());
         Ok(())
     }
 
     async fn due(&mut self, now: Timestamp, limit: u32) -> Result<Vec<OutboxMessage>, StoreError> {
+        self.flush_outbox().await?;
         // Delivery runs in a write transaction (BEGIN IMMEDIATE): no other
         // writer can take the same messages meanwhile.
         let sql = format!(
@@ -68,6 +96,7 @@ impl Outbox for SqliteTx {
     }
 
     async fn update(&mut self, m: &OutboxMessage) -> Result<(), StoreError> {
+        self.flush_outbox().await?;
         sqlx::query("UPDATE outbox SET attempts = ?, next_attempt_at = ?, sent_at = ?, last_error = ? WHERE business_id = ? AND id = ?")
             .bind(i64::from(m.attempts))
             .bind(micros(m.next_attempt_at))
@@ -86,6 +115,7 @@ impl Outbox for SqliteTx {
         business: BusinessId,
         id: OutboxId,
     ) -> Result<Option<OutboxMessage>, StoreError> {
+        self.flush_outbox().await?;
         let row = sqlx::query("SELECT * FROM outbox WHERE business_id = ? AND id = ?")
             .bind(business.as_uuid())
             .bind(id.as_uuid())

@@ -448,14 +448,19 @@ impl BookingRepository for SqliteTx {
     }
 
     async fn insert(&mut self, b: &Booking) -> Result<(), StoreError> {
-        // The booking and its provider rows in one statement list: one
-        // round trip to SQLite's thread instead of one per row.
+        // The booking, its provider rows and the outbox messages queued
+        // before it in one statement list: one round trip to SQLite's
+        // thread instead of one per row.
+        let pending = std::mem::take(&mut self.pending);
         let mut sql = String::from(
             "INSERT INTO bookings (business_id, id, customer_id, service_id, starts_at, ends_at, status, price_minor, \
              paid_minor, tips_minor, notes, created_at, updated_at, sequence, provider_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);",
         );
         for _ in &b.providers {
             sql.push_str(PROVIDER_ROW);
+        }
+        for _ in &pending {
+            sql.push_str(crate::outbox::MESSAGE_ROW);
         }
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(b.business_id.as_uuid())
@@ -483,7 +488,15 @@ impl BookingRepository for SqliteTx {
                 .bind(micros(b.range.end()))
                 .bind(b.status.holds_time());
         }
-        match q.execute(self.conn()).await {
+        for m in &pending {
+            q = crate::outbox::bind_message(q, m);
+        }
+        let result = q.execute(self.conn()).await;
+        if result.is_err() {
+            // The messages come last, so a refused booking wrote none.
+            self.pending = pending;
+        }
+        match result {
             Ok(_) => Ok(()),
             Err(e) if is_overlap(&e) => Err(self.overlap_of(b).await?.into()),
             Err(e) => Err(db_error(e)),

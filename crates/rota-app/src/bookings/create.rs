@@ -286,7 +286,7 @@ impl Rota {
                 .collect();
             check_providers(&facts, override_hours)?;
         }
-        tx.bookings().insert(&booking).await?;
+        // The email first: a store may write it with the booking.
         self.notify_known_customer(
             tx,
             &business,
@@ -297,6 +297,7 @@ impl Rota {
             service,
         )
         .await?;
+        tx.bookings().insert(&booking).await?;
         let mut people = providers;
         people.push(customer);
         let now = booking.created_at;

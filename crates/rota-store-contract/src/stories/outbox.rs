@@ -131,3 +131,39 @@ pub async fn a8_two_workers_never_deliver_a_message_twice(fresh: Fresh) {
     assert_eq!(all.len(), delivered, "a message was delivered twice");
     assert_eq!(delivered, 20, "every message was delivered");
 }
+
+/// A8: a queued message belongs to its unit of work, however the store
+/// writes it: read back in it and kept by its commit when a booking was
+/// written after it, gone when the unit of work is dropped.
+pub async fn a8_a_queued_message_lives_and_dies_with_its_unit_of_work(fresh: Fresh) {
+    use rota_app::domain::time::TimeRange;
+
+    let store = fresh.store;
+    let f = Fixture::write(store.as_ref(), 1, "sparkle").await;
+    let slot = TimeRange::new(at("2026-03-09T10:00:00Z"), at("2026-03-09T11:00:00Z")).unwrap();
+    let first = crate::stories::scheduling::booking(&f, 1, slot, vec![f.provider.id]);
+    let (a, b) = (message(&f, 1), message(&f, 2));
+
+    let mut tx = store.begin(TxMode::Write).await.unwrap();
+    tx.outbox().enqueue(&a).await.unwrap();
+    tx.bookings().insert(&first).await.unwrap();
+    assert_eq!(
+        tx.outbox().get(f.business.id, a.id).await.unwrap(),
+        Some(a.clone()),
+        "read back in its own unit of work"
+    );
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin(TxMode::Write).await.unwrap();
+    tx.outbox().enqueue(&b).await.unwrap();
+    drop(tx);
+
+    let mut tx = store.begin(TxMode::Read).await.unwrap();
+    let outbox = tx.outbox();
+    assert_eq!(outbox.get(f.business.id, a.id).await.unwrap(), Some(a));
+    assert_eq!(
+        outbox.get(f.business.id, b.id).await.unwrap(),
+        None,
+        "dropped with its unit of work"
+    );
+}
