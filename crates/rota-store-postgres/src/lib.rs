@@ -84,13 +84,18 @@ impl Store for PostgresStore {
             TxMode::Write => self.pool.begin().await.map(Conn::Tx),
         }
         .map_err(db_error)?;
-        Ok(Box::new(PgTx { tx }))
+        Ok(Box::new(PgTx {
+            tx,
+            pending: Vec::new(),
+        }))
     }
 }
 
 /// One transaction, or for [`TxMode::ReadOnce`] a connection without one.
 pub(crate) struct PgTx {
     pub(crate) tx: Conn,
+    /// Outbox messages queued and not yet written (`outbox.rs`).
+    pub(crate) pending: Vec<rota_app::domain::outbox::OutboxMessage>,
 }
 
 /// The connection a unit of work runs its statements on.
@@ -168,7 +173,8 @@ impl UnitOfWork for PgTx {
     fn throttles(&mut self) -> &mut dyn ThrottleRepository {
         self
     }
-    async fn commit(self: Box<Self>) -> Result<(), StoreError> {
+    async fn commit(mut self: Box<Self>) -> Result<(), StoreError> {
+        self.flush_outbox().await?;
         match self.tx {
             Conn::Tx(tx) => tx.commit().await.map_err(db_error),
             Conn::Plain(_) => Ok(()),

@@ -323,7 +323,47 @@ fn named_from(r: &PgRow) -> Result<NamedBooking, StoreError> {
     })
 }
 
+/// Appends `INSERT INTO bookings … VALUES (…)` for `b` to `q`.
+fn push_booking_row(q: &mut QueryBuilder<Postgres>, b: &Booking) -> Result<(), StoreError> {
+    q.push(
+        "INSERT INTO bookings (business_id, id, customer_id, service_id, starts_at, ends_at, status, price_minor, \
+         paid_minor, tips_minor, notes, created_at, updated_at, sequence, provider_ids) ",
+    );
+    let status = name(&b.status)?;
+    q.push_values(std::iter::once(b), |mut row, b| {
+        row.push_bind(b.business_id.as_uuid())
+            .push_bind(b.id.as_uuid())
+            .push_bind(b.customer_id.as_uuid())
+            .push_bind(b.service_id.map(|s| s.as_uuid()))
+            .push_bind(ts(b.range.start()))
+            .push_bind(ts(b.range.end()))
+            .push_bind(status.clone())
+            .push_bind(b.price.minor())
+            .push_bind(b.paid.minor())
+            .push_bind(b.tips.minor())
+            .push_bind(b.notes.as_ref().map(|n| n.as_str().to_owned()))
+            .push_bind(ts(b.created_at))
+            .push_bind(ts(b.updated_at))
+            .push_bind(i64::from(b.sequence))
+            .push_bind(
+                b.providers
+                    .iter()
+                    .map(AccountId::as_uuid)
+                    .collect::<Vec<_>>(),
+            );
+    });
+    Ok(())
+}
+
 impl PgTx {
+    /// The booking's own row, alone.
+    async fn insert_booking_row(&mut self, b: &Booking) -> Result<(), StoreError> {
+        let mut q = QueryBuilder::<Postgres>::new("");
+        push_booking_row(&mut q, b)?;
+        q.build().execute(&mut *self.tx).await.map_err(db_error)?;
+        Ok(())
+    }
+
     /// (Re)writes the provider rows of a booking; B4 is held by the triggers.
     async fn write_providers(&mut self, b: &Booking, replace: bool) -> Result<(), StoreError> {
         if replace {
@@ -379,29 +419,46 @@ impl BookingRepository for PgTx {
     }
 
     async fn insert(&mut self, b: &Booking) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO bookings (business_id, id, customer_id, service_id, starts_at, ends_at, status, price_minor, \
-             paid_minor, tips_minor, notes, created_at, updated_at, sequence, provider_ids) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-        )
-        .bind(b.business_id.as_uuid())
-        .bind(b.id.as_uuid())
-        .bind(b.customer_id.as_uuid())
-        .bind(b.service_id.map(|s| s.as_uuid()))
-        .bind(ts(b.range.start()))
-        .bind(ts(b.range.end()))
-        .bind(name(&b.status)?)
-        .bind(b.price.minor())
-        .bind(b.paid.minor())
-        .bind(b.tips.minor())
-        .bind(b.notes.as_ref().map(|n| n.as_str().to_owned()))
-        .bind(ts(b.created_at))
-        .bind(ts(b.updated_at))
-        .bind(i64::from(b.sequence))
-        .bind(b.providers.iter().map(AccountId::as_uuid).collect::<Vec<_>>())
-        .execute(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
-        self.write_providers(b, false).await
+        let [provider] = b.providers[..] else {
+            // None or several providers: one statement each, so a refusal
+            // names the provider whose time is taken.
+            self.flush_outbox().await?;
+            self.insert_booking_row(b).await?;
+            return self.write_providers(b, false).await;
+        };
+        // One provider: the booking, its provider row and the queued outbox
+        // messages in one statement, one round trip while the provider's
+        // lock is held. The foreign keys are checked at its end.
+        let pending = std::mem::take(&mut self.pending);
+        let mut q = QueryBuilder::<Postgres>::new("WITH b AS (");
+        push_booking_row(&mut q, b)?;
+        q.push("), p AS (INSERT INTO booking_providers (business_id, booking_id, provider_id, position, starts_at, ends_at, active) VALUES (")
+            .push_bind(b.business_id.as_uuid())
+            .push(", ")
+            .push_bind(b.id.as_uuid())
+            .push(", ")
+            .push_bind(provider.as_uuid())
+            .push(", 0, ")
+            .push_bind(ts(b.range.start()))
+            .push(", ")
+            .push_bind(ts(b.range.end()))
+            .push(", ")
+            .push_bind(b.status.holds_time())
+            .push("))");
+        if !pending.is_empty() {
+            q.push(", o AS (");
+            crate::outbox::push_messages(&mut q, &pending);
+            q.push(")");
+        }
+        q.push(" SELECT 1");
+        q.build().execute(&mut *self.tx).await.map_err(|e| {
+            if is_overlap(&e) {
+                Conflict::BookingOverlap(provider).into()
+            } else {
+                db_error(e)
+            }
+        })?;
+        Ok(())
     }
 
     async fn get(
