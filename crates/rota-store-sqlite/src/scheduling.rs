@@ -20,7 +20,8 @@ use rota_app::ports::{
     IdempotencyRepository, NamedBooking, ServiceRepository, StoreError, StoredResponse,
     TimeEntryRepository,
 };
-use sqlx::sqlite::SqliteRow;
+use sqlx::query::Query;
+use sqlx::sqlite::{SqliteArguments, SqliteRow};
 use sqlx::{QueryBuilder, Row, Sqlite};
 
 use crate::SqliteTx;
@@ -378,6 +379,22 @@ fn named_from(listed: ListedRecord) -> Result<NamedBooking, StoreError> {
 const PROVIDER_ROW: &str = "INSERT INTO booking_providers (business_id, booking_id, provider_id, position, starts_at, ends_at, active) \
      VALUES (?, ?, ?, ?, ?, ?, ?);";
 
+/// Binds the provider row of `b` at `position` to one [`PROVIDER_ROW`].
+fn bind_provider_row<'q>(
+    q: Query<'q, Sqlite, SqliteArguments>,
+    b: &Booking,
+    position: usize,
+    provider: AccountId,
+) -> Query<'q, Sqlite, SqliteArguments> {
+    q.bind(b.business_id.as_uuid())
+        .bind(b.id.as_uuid())
+        .bind(provider.as_uuid())
+        .bind(i64::try_from(position).unwrap_or(i64::MAX))
+        .bind(micros(b.range.start()))
+        .bind(micros(b.range.end()))
+        .bind(b.status.holds_time())
+}
+
 impl SqliteTx {
     /// The B4 conflict a refused write of `b` ran into: the first of its
     /// providers whose time another active booking takes.
@@ -410,14 +427,7 @@ impl SqliteTx {
                 .map_err(db_error)?;
         }
         for (position, provider) in b.providers.iter().enumerate() {
-            sqlx::query(PROVIDER_ROW)
-                .bind(b.business_id.as_uuid())
-                .bind(b.id.as_uuid())
-                .bind(provider.as_uuid())
-                .bind(i64::try_from(position).unwrap_or(i64::MAX))
-                .bind(micros(b.range.start()))
-                .bind(micros(b.range.end()))
-                .bind(b.status.holds_time())
+            bind_provider_row(sqlx::query(PROVIDER_ROW), b, position, *provider)
                 .execute(self.conn())
                 .await
                 .map_err(|e| {
@@ -479,14 +489,7 @@ impl BookingRepository for SqliteTx {
             .bind(i64::from(b.sequence))
             .bind(providers_column(&b.providers));
         for (position, provider) in b.providers.iter().enumerate() {
-            q = q
-                .bind(b.business_id.as_uuid())
-                .bind(b.id.as_uuid())
-                .bind(provider.as_uuid())
-                .bind(i64::try_from(position).unwrap_or(i64::MAX))
-                .bind(micros(b.range.start()))
-                .bind(micros(b.range.end()))
-                .bind(b.status.holds_time());
+            q = bind_provider_row(q, b, position, *provider);
         }
         for m in &pending {
             q = crate::outbox::bind_message(q, m);

@@ -49,6 +49,27 @@ async fn acme(w: &World) -> Actor {
     owner
 }
 
+/// A provider added by `owner` who accepted the emailed invitation.
+async fn invited_provider(
+    w: &World,
+    owner: &Actor,
+    email: &str,
+) -> (rota_app::domain::account::Account, SignedIn) {
+    let account = w
+        .rota
+        .add_employee(owner, new_employee(email, RoleSet::ServiceProvider, false))
+        .await
+        .unwrap();
+    deliver(w).await;
+    let invite = w.mailer.last_token_for(email).unwrap();
+    let signed = w
+        .rota
+        .accept_invitation(&invite, &pw(PASSWORD))
+        .await
+        .unwrap();
+    (account, signed)
+}
+
 fn mins(n: i64) -> SignedDuration {
     SignedDuration::from_mins(n)
 }
@@ -245,21 +266,7 @@ async fn a3_sign_out_and_deactivation_end_sessions() {
     w.rota.sign_out(who.session.id).await.unwrap();
     assert!(w.rota.authenticate(&s.token).await.is_err());
 
-    let pat = w
-        .rota
-        .add_employee(
-            &owner,
-            new_employee("pat@acme.example", RoleSet::ServiceProvider, false),
-        )
-        .await
-        .unwrap();
-    deliver(&w).await;
-    let invite = w.mailer.last_token_for("pat@acme.example").unwrap();
-    let pat_session = w
-        .rota
-        .accept_invitation(&invite, &pw(PASSWORD))
-        .await
-        .unwrap();
+    let (pat, pat_session) = invited_provider(&w, &owner, "pat@acme.example").await;
     w.rota.authenticate(&pat_session.token).await.unwrap();
     w.rota.deactivate_employee(&owner, pat.id).await.unwrap();
     assert!(w.rota.authenticate(&pat_session.token).await.is_err());
@@ -269,21 +276,7 @@ async fn a3_sign_out_and_deactivation_end_sessions() {
 async fn a3_a_change_of_roles_is_seen_by_the_next_request() {
     let w = world();
     let owner = acme(&w).await;
-    let pat = w
-        .rota
-        .add_employee(
-            &owner,
-            new_employee("pat@acme.example", RoleSet::ServiceProvider, false),
-        )
-        .await
-        .unwrap();
-    deliver(&w).await;
-    let invite = w.mailer.last_token_for("pat@acme.example").unwrap();
-    let s = w
-        .rota
-        .accept_invitation(&invite, &pw(PASSWORD))
-        .await
-        .unwrap();
+    let (pat, s) = invited_provider(&w, &owner, "pat@acme.example").await;
     let before = w.rota.authenticate(&s.token).await.unwrap();
     assert_eq!(
         before.actor.roles().map(EmployeeRoles::roles),

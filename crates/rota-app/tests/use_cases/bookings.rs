@@ -447,14 +447,7 @@ async fn r8_r10_each_actor_lists_only_their_bookings_with_names_as_allowed() {
         .await
         .unwrap();
 
-    let rights = AccessRights::new(AccessRightsInput {
-        privacy: Privacy {
-            abbreviate_names: true,
-            hide_addresses_after_hours: None,
-        },
-        ..AccessRightsInput::default()
-    })
-    .unwrap();
+    let rights = abbreviating_names();
     s.w.rota.set_access_rights(&s.owner, rights).await.unwrap();
     let mine =
         s.w.rota
@@ -521,14 +514,7 @@ async fn r8_listings_show_changes_at_once_here_and_within_moments_elsewhere() {
     );
     let before = seen(s.w.rota.clone(), s.provider).await;
     assert_eq!(before[0].customer_name, "Ana Smith");
-    let rights = AccessRights::new(AccessRightsInput {
-        privacy: Privacy {
-            abbreviate_names: true,
-            hide_addresses_after_hours: None,
-        },
-        ..AccessRightsInput::default()
-    })
-    .unwrap();
+    let rights = abbreviating_names();
     s.w.rota.set_access_rights(&s.owner, rights).await.unwrap();
     let after = seen(s.w.rota.clone(), s.provider).await;
     assert_eq!(after[0].customer_name, "Ana S.", "settings: at once");
@@ -538,4 +524,16 @@ async fn r8_listings_show_changes_at_once_here_and_within_moments_elsewhere() {
         1,
         "elsewhere: within {FRESH_FOR:?}"
     );
+}
+
+/// Access rights that abbreviate customers' last names for providers (R8).
+fn abbreviating_names() -> AccessRights {
+    AccessRights::new(AccessRightsInput {
+        privacy: Privacy {
+            abbreviate_names: true,
+            hide_addresses_after_hours: None,
+        },
+        ..AccessRightsInput::default()
+    })
+    .unwrap()
 }
