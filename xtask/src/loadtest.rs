@@ -1,9 +1,12 @@
 //! `cargo xtask loadtest`: the real server (release build, real adapters) on
 //! SQLite and on PostgreSQL, driven at 64 connections for 10 s per endpoint:
 //! `GET /v1/bookings` (a provider's week) and `POST /v1/bookings`, each
-//! printed beside two axum endpoints measured in the same run on the same
+//! printed beside three axum endpoints measured in the same run on the same
 //! database — one returning a fixed JSON body, one doing a single indexed
-//! select. `ROTA_LOADTEST_SECONDS` shortens the runs.
+//! select, one selecting the week's booking rows — and beside a read of a
+//! new window each request, which nothing remembered can answer (printed,
+//! not a target). `ROTA_LOADTEST_SECONDS` shortens the runs;
+//! `ROTA_LOADTEST_ONLY=<part of a row's name>` runs only matching rows.
 
 use std::str::FromStr;
 use std::sync::Arc;
