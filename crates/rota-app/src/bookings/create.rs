@@ -267,11 +267,9 @@ impl Rota {
             service,
         } = prepared;
         if !booking.providers.is_empty() {
-            let mut lock_order = booking.providers.clone();
-            lock_order.sort_unstable();
-            lock_order.dedup();
+            // The store takes the locks in id order (the port's promise).
             tx.bookings()
-                .lock_providers(business.id, &lock_order)
+                .lock_providers(business.id, &booking.providers)
                 .await?;
             let facts: Vec<ProviderFacts<'_>> = booking
                 .providers
@@ -319,12 +317,7 @@ impl Rota {
         if providers.is_empty() {
             return Ok(());
         }
-        let mut lock_order = providers.to_vec();
-        lock_order.sort_unstable();
-        lock_order.dedup();
-        tx.bookings()
-            .lock_providers(business.id, &lock_order)
-            .await?;
+        tx.bookings().lock_providers(business.id, providers).await?;
         let accounts = tx.accounts().get_many(business.id, providers).await?;
         let schedules = Schedules::load(tx, business, providers, range).await?;
         let others: Vec<_> = tx

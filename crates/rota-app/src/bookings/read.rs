@@ -2,6 +2,7 @@
 
 use rota_domain::actor::Actor;
 use rota_domain::booking::BookingStatus;
+use rota_domain::business::Business;
 use rota_domain::id::{AccountId, BookingId};
 use rota_domain::jiff::Timestamp;
 use rota_domain::policy::{Action, BookingRef, BookingScope, Denied, authorize, booking_scope};
@@ -11,7 +12,7 @@ use rota_domain::time::TimeRange;
 use super::{BookingError, BookingView, views};
 use crate::Rota;
 use crate::page::{Limit, Page, PageError};
-use crate::ports::{BookingQuery, TxMode};
+use crate::ports::{BookingQuery, NamedBooking, TxMode};
 use crate::recent::ListingKey;
 
 /// Which bookings to list.
@@ -124,28 +125,7 @@ impl Rota {
         drop(tx);
         let seen = found
             .into_iter()
-            .map(|named| {
-                let customer_name = named
-                    .customer
-                    .map(|(first, last)| {
-                        customer_name_as_seen_by(actor, &business.settings, &first, &last)
-                    })
-                    .unwrap_or_default();
-                let providers = named
-                    .booking
-                    .providers
-                    .iter()
-                    .map(|id| {
-                        let name = named.providers.iter().find(|(p, _)| p == id);
-                        (*id, name.map(|(_, n)| n.clone()).unwrap_or_default())
-                    })
-                    .collect();
-                BookingView {
-                    booking: named.booking,
-                    customer_name,
-                    providers,
-                }
-            })
+            .map(|named| view_of_named(actor, &business, named))
             .collect();
         let page = Page::from_overfetch(seen, limit, |v: &BookingView| {
             format!(
@@ -156,5 +136,28 @@ impl Rota {
         });
         listings.remember(key, page.clone(), now, generation);
         Ok(page)
+    }
+}
+
+/// A listed booking as `actor` sees it: its customer's name as R8 allows,
+/// its providers' names in the booking's order.
+fn view_of_named(actor: &Actor, business: &Business, named: NamedBooking) -> BookingView {
+    let customer_name = named
+        .customer
+        .map(|(first, last)| customer_name_as_seen_by(actor, &business.settings, &first, &last))
+        .unwrap_or_default();
+    let providers = named
+        .booking
+        .providers
+        .iter()
+        .map(|id| {
+            let name = named.providers.iter().find(|(p, _)| p == id);
+            (*id, name.map(|(_, n)| n.clone()).unwrap_or_default())
+        })
+        .collect();
+    BookingView {
+        booking: named.booking,
+        customer_name,
+        providers,
     }
 }
