@@ -9,9 +9,14 @@
 //! lease runs out.
 
 use rota_domain::jiff::SignedDuration;
+use rota_domain::outbox::OutboxMessage;
 
 use crate::Rota;
 use crate::ports::{StoreError, TxMode};
+
+/// How long sent messages may wait to be recorded as sent: what goes out
+/// twice if the process dies mid-round.
+pub const RECORD_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// How long a taken message is left to its worker.
 pub const LEASE: SignedDuration = SignedDuration::from_mins(5);
@@ -27,17 +32,24 @@ pub struct DeliveryReport {
 
 impl Rota {
     /// Delivers up to `limit` due messages.
+    ///
+    /// Outcomes are recorded together, in one write per [`RECORD_EVERY`] of
+    /// sending (and at the end): a round costs a few transactions, not one
+    /// per message, so delivery does not crowd out bookings. A crash before
+    /// the record means those messages go out again (at-least-once).
     pub async fn deliver_due_emails(&self, limit: u32) -> Result<DeliveryReport, StoreError> {
         let now = self.now();
         let mut tx = self.begin(TxMode::Write).await?;
         let mut due = tx.outbox().due(now, limit).await?;
         for message in &mut due {
             message.next_attempt_at = now.saturating_add(LEASE).unwrap_or(now);
-            tx.outbox().update(message).await?;
         }
+        tx.outbox().update(&due).await?;
         tx.commit().await?;
 
         let mut report = DeliveryReport::default();
+        let mut outcomes = Vec::with_capacity(due.len());
+        let mut recorded = std::time::Instant::now();
         for mut message in due {
             let outcome = self
                 .mailer()
@@ -54,10 +66,25 @@ impl Rota {
                     report.failed += 1;
                 }
             }
-            let mut tx = self.begin(TxMode::Write).await?;
-            tx.outbox().update(&message).await?;
-            tx.commit().await?;
+            outcomes.push(message);
+            if recorded.elapsed() >= RECORD_EVERY {
+                self.record_outcomes(&mut outcomes).await?;
+                recorded = std::time::Instant::now();
+            }
         }
+        self.record_outcomes(&mut outcomes).await?;
         Ok(report)
+    }
+
+    /// Saves delivery outcomes in one transaction and empties `outcomes`.
+    async fn record_outcomes(&self, outcomes: &mut Vec<OutboxMessage>) -> Result<(), StoreError> {
+        if outcomes.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.begin(TxMode::Write).await?;
+        tx.outbox().update(outcomes).await?;
+        tx.commit().await?;
+        outcomes.clear();
+        Ok(())
     }
 }

@@ -392,10 +392,12 @@ impl Outbox for MemoryTx {
         Ok(due)
     }
 
-    async fn update(&mut self, message: &OutboxMessage) -> Result<(), StoreError> {
-        self.work
-            .outbox
-            .insert((message.business_id, message.id), message.clone());
+    async fn update(&mut self, messages: &[OutboxMessage]) -> Result<(), StoreError> {
+        for message in messages {
+            if let Some(stored) = self.work.outbox.get_mut(&(message.business_id, message.id)) {
+                stored.clone_from(message);
+            }
+        }
         Ok(())
     }
 

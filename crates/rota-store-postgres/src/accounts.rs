@@ -432,6 +432,8 @@ impl AuditLog for PgTx {
         .bind(before.map(|b| b.as_uuid()))
         .bind(before.map(|b| b.as_uuid()))
         .bind(i64::from(limit))
+        // Planned for its parameters (see `PostgresStore::connect_with`).
+        .persistent(false)
         .fetch_all(&mut *self.tx)
         .await
         .map_err(db_error)?;

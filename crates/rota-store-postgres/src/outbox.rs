@@ -85,18 +85,27 @@ impl Outbox for PgTx {
         rows.iter().map(message_from).collect()
     }
 
-    async fn update(&mut self, m: &OutboxMessage) -> Result<(), StoreError> {
+    async fn update(&mut self, messages: &[OutboxMessage]) -> Result<(), StoreError> {
         self.flush_outbox().await?;
-        sqlx::query("UPDATE outbox SET attempts = $1, next_attempt_at = $2, sent_at = $3, last_error = $4 WHERE business_id = $5 AND id = $6")
-            .bind(i64::from(m.attempts))
-            .bind(ts(m.next_attempt_at))
-            .bind(m.sent_at.map(ts))
-            .bind(&m.last_error)
-            .bind(m.business_id.as_uuid())
-            .bind(m.id.as_uuid())
-            .execute(&mut *self.tx)
-            .await
-            .map_err(db_error)?;
+        if messages.is_empty() {
+            return Ok(());
+        }
+        sqlx::query(
+            "UPDATE outbox o SET attempts = v.attempts, next_attempt_at = v.next_attempt_at, \
+             sent_at = v.sent_at, last_error = v.last_error \
+             FROM UNNEST($1::int8[], $2::timestamptz[], $3::timestamptz[], $4::text[], $5::uuid[], $6::uuid[]) \
+             AS v(attempts, next_attempt_at, sent_at, last_error, business_id, id) \
+             WHERE o.business_id = v.business_id AND o.id = v.id",
+        )
+        .bind(messages.iter().map(|m| i64::from(m.attempts)).collect::<Vec<_>>())
+        .bind(messages.iter().map(|m| ts(m.next_attempt_at)).collect::<Vec<_>>())
+        .bind(messages.iter().map(|m| m.sent_at.map(ts)).collect::<Vec<_>>())
+        .bind(messages.iter().map(|m| m.last_error.clone()).collect::<Vec<_>>())
+        .bind(messages.iter().map(|m| m.business_id.as_uuid()).collect::<Vec<_>>())
+        .bind(messages.iter().map(|m| m.id.as_uuid()).collect::<Vec<_>>())
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
         Ok(())
     }
 

@@ -324,42 +324,61 @@ fn named_from(r: &PgRow) -> Result<NamedBooking, StoreError> {
 }
 
 /// Appends `INSERT INTO bookings … VALUES (…)` for `b` to `q`.
-fn push_booking_row(q: &mut QueryBuilder<Postgres>, b: &Booking) -> Result<(), StoreError> {
+/// `INSERT INTO bookings` of `b`: its values, or with `after` the same
+/// values selected from that CTE (so the insert waits for it).
+fn push_booking_insert(
+    q: &mut QueryBuilder<Postgres>,
+    b: &Booking,
+    after: Option<&str>,
+) -> Result<(), StoreError> {
     q.push(
         "INSERT INTO bookings (business_id, id, customer_id, service_id, starts_at, ends_at, status, price_minor, \
          paid_minor, tips_minor, notes, created_at, updated_at, sequence, provider_ids) ",
     );
     let status = name(&b.status)?;
-    q.push_values(std::iter::once(b), |mut row, b| {
-        row.push_bind(b.business_id.as_uuid())
-            .push_bind(b.id.as_uuid())
-            .push_bind(b.customer_id.as_uuid())
-            .push_bind(b.service_id.map(|s| s.as_uuid()))
-            .push_bind(ts(b.range.start()))
-            .push_bind(ts(b.range.end()))
-            .push_bind(status.clone())
-            .push_bind(b.price.minor())
-            .push_bind(b.paid.minor())
-            .push_bind(b.tips.minor())
-            .push_bind(b.notes.as_ref().map(|n| n.as_str().to_owned()))
-            .push_bind(ts(b.created_at))
-            .push_bind(ts(b.updated_at))
-            .push_bind(i64::from(b.sequence))
-            .push_bind(
-                b.providers
-                    .iter()
-                    .map(AccountId::as_uuid)
-                    .collect::<Vec<_>>(),
-            );
+    q.push(if after.is_some() {
+        "SELECT "
+    } else {
+        "VALUES ("
     });
+    let mut row = q.separated(", ");
+    row.push_bind(b.business_id.as_uuid())
+        .push_bind(b.id.as_uuid())
+        .push_bind(b.customer_id.as_uuid())
+        .push_bind(b.service_id.map(|s| s.as_uuid()))
+        .push_bind(ts(b.range.start()))
+        .push_bind(ts(b.range.end()))
+        .push_bind(status)
+        .push_bind(b.price.minor())
+        .push_bind(b.paid.minor())
+        .push_bind(b.tips.minor())
+        .push_bind(b.notes.as_ref().map(|n| n.as_str().to_owned()))
+        .push_bind(ts(b.created_at))
+        .push_bind(ts(b.updated_at))
+        .push_bind(i64::from(b.sequence))
+        .push_bind(
+            b.providers
+                .iter()
+                .map(AccountId::as_uuid)
+                .collect::<Vec<_>>(),
+        );
+    match after {
+        Some(cte) => q.push(" FROM ").push(cte),
+        None => q.push(")"),
+    };
     Ok(())
+}
+
+/// The advisory lock's key for a provider's bookings.
+fn provider_lock(business: BusinessId, provider: AccountId) -> String {
+    format!("rota:booking:{business}:{provider}")
 }
 
 impl PgTx {
     /// The booking's own row, alone.
     async fn insert_booking_row(&mut self, b: &Booking) -> Result<(), StoreError> {
         let mut q = QueryBuilder::<Postgres>::new("");
-        push_booking_row(&mut q, b)?;
+        push_booking_insert(&mut q, b, None)?;
         q.build().execute(&mut *self.tx).await.map_err(db_error)?;
         Ok(())
     }
@@ -412,7 +431,7 @@ impl BookingRepository for PgTx {
         sorted.sort_unstable();
         sorted.dedup();
         for provider in sorted {
-            self.advisory_lock(&format!("rota:booking:{business}:{provider}"))
+            self.advisory_lock(&provider_lock(business, provider))
                 .await?;
         }
         Ok(())
@@ -422,17 +441,25 @@ impl BookingRepository for PgTx {
         let [provider] = b.providers[..] else {
             // None or several providers: one statement each, so a refusal
             // names the provider whose time is taken.
+            self.lock_providers(b.business_id, &b.providers).await?;
             self.flush_outbox().await?;
             self.insert_booking_row(b).await?;
             return self.write_providers(b, false).await;
         };
-        // One provider: the booking, its provider row and the queued outbox
-        // messages in one statement, one round trip while the provider's
-        // lock is held. The foreign keys are checked at its end.
+        // One provider: its lock, the booking, its provider row and the
+        // queued outbox messages in one statement. Each step selects from
+        // the one before, so the row that meets the exclusion constraint is
+        // written under the lock (without it, two overlapping inserts can
+        // deadlock on each other's rows); the lock is held only from here
+        // to commit. The foreign keys are checked at the statement's end.
         let pending = std::mem::take(&mut self.pending);
-        let mut q = QueryBuilder::<Postgres>::new("WITH b AS (");
-        push_booking_row(&mut q, b)?;
-        q.push("), p AS (INSERT INTO booking_providers (business_id, booking_id, provider_id, position, starts_at, ends_at, active) VALUES (")
+        let mut q = QueryBuilder::<Postgres>::new(
+            "WITH l AS (SELECT pg_advisory_xact_lock(hashtextextended(",
+        );
+        q.push_bind(provider_lock(b.business_id, provider))
+            .push(", 0))), b AS (");
+        push_booking_insert(&mut q, b, Some("l"))?;
+        q.push(" RETURNING 1), p AS (INSERT INTO booking_providers (business_id, booking_id, provider_id, position, starts_at, ends_at, active) SELECT ")
             .push_bind(b.business_id.as_uuid())
             .push(", ")
             .push_bind(b.id.as_uuid())
@@ -444,7 +471,7 @@ impl BookingRepository for PgTx {
             .push_bind(ts(b.range.end()))
             .push(", ")
             .push_bind(b.status.holds_time())
-            .push("))");
+            .push(" FROM b)");
         if !pending.is_empty() {
             q.push(", o AS (");
             crate::outbox::push_messages(&mut q, &pending);
@@ -528,7 +555,13 @@ impl BookingRepository for PgTx {
             .push(" AND bp.starts_at > ")
             .push_bind(lower_bound(range.start()))
             .push(" ORDER BY b.starts_at, b.id");
-        let rows = q.build().fetch_all(&mut *self.tx).await.map_err(db_error)?;
+        // Planned for its parameters (see `PostgresStore::connect_with`).
+        let rows = q
+            .build()
+            .persistent(false)
+            .fetch_all(&mut *self.tx)
+            .await
+            .map_err(db_error)?;
         let mut found = rows
             .iter()
             .map(booking_from)
@@ -591,7 +624,13 @@ impl BookingRepository for PgTx {
                 ") b LEFT JOIN accounts c ON c.business_id = b.business_id AND c.id = b.customer_id \
                  ORDER BY b.starts_at, b.id",
             );
-        let rows = q.build().fetch_all(&mut *self.tx).await.map_err(db_error)?;
+        // Planned for its parameters (see `PostgresStore::connect_with`).
+        let rows = q
+            .build()
+            .persistent(false)
+            .fetch_all(&mut *self.tx)
+            .await
+            .map_err(db_error)?;
         rows.iter().map(named_from).collect()
     }
 
@@ -757,6 +796,8 @@ impl TimeEntryRepository for PgTx {
         .bind(employee.map(|e| e.as_uuid()))
         .bind(ts(range.end()))
         .bind(ts(range.start()))
+        // Planned for its parameters (see `PostgresStore::connect_with`).
+        .persistent(false)
         .fetch_all(&mut *self.tx)
         .await
         .map_err(db_error)?;

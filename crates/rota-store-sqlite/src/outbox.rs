@@ -34,6 +34,9 @@ fn message_from(r: &SqliteRow) -> Result<OutboxMessage, StoreError> {
 pub(crate) const MESSAGE_ROW: &str = "INSERT INTO outbox (business_id, id, recipient, kind, payload, created_at, attempts, next_attempt_at, sent_at, last_error) \
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?);";
 
+/// One message's delivery state.
+const MESSAGE_STATE: &str = "UPDATE outbox SET attempts = ?, next_attempt_at = ?, sent_at = ?, last_error = ? WHERE business_id = ? AND id = ?;";
+
 /// Binds `m` to the placeholders of one [`MESSAGE_ROW`].
 pub(crate) fn bind_message<'q>(
     q: Query<'q, Sqlite, SqliteArguments>,
@@ -95,18 +98,24 @@ impl Outbox for SqliteTx {
         rows.iter().map(message_from).collect()
     }
 
-    async fn update(&mut self, m: &OutboxMessage) -> Result<(), StoreError> {
+    async fn update(&mut self, messages: &[OutboxMessage]) -> Result<(), StoreError> {
         self.flush_outbox().await?;
-        sqlx::query("UPDATE outbox SET attempts = ?, next_attempt_at = ?, sent_at = ?, last_error = ? WHERE business_id = ? AND id = ?")
-            .bind(i64::from(m.attempts))
-            .bind(micros(m.next_attempt_at))
-            .bind(m.sent_at.map(micros))
-            .bind(&m.last_error)
-            .bind(m.business_id.as_uuid())
-            .bind(m.id.as_uuid())
-            .execute(self.conn())
-            .await
-            .map_err(db_error)?;
+        if messages.is_empty() {
+            return Ok(());
+        }
+        // One statement list: one trip to SQLite's thread for the batch.
+        let sql = MESSAGE_STATE.repeat(messages.len());
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for m in messages {
+            q = q
+                .bind(i64::from(m.attempts))
+                .bind(micros(m.next_attempt_at))
+                .bind(m.sent_at.map(micros))
+                .bind(&m.last_error)
+                .bind(m.business_id.as_uuid())
+                .bind(m.id.as_uuid());
+        }
+        q.execute(self.conn()).await.map_err(db_error)?;
         Ok(())
     }
 

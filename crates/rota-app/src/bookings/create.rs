@@ -147,7 +147,8 @@ impl Rota {
     }
 
     /// Reads what the rules need and checks all but B4: the business, the
-    /// customer and the providers, the service, the providers' working time.
+    /// customer and the providers, the service, the providers' working time
+    /// (B3, B5).
     async fn prepare(&self, actor: &Actor, new: NewBooking) -> Result<Prepared, BookingError> {
         let mut tx = self.begin(TxMode::ReadOnce).await?;
         let tx = tx.as_mut();
@@ -210,11 +211,18 @@ impl Rota {
             }
         }
         let schedules = Schedules::load(tx, &business, &new.providers, range).await?;
-        let within = new
+        // B3 and B5 (B4 is the store's, at insert).
+        let facts: Vec<ProviderFacts<'_>> = new
             .providers
             .iter()
-            .map(|p| schedules.within(*p, range))
+            .map(|id| ProviderFacts {
+                id: *id,
+                account: people.iter().find(|a| a.id == *id),
+                within_working_time: schedules.within(*id, range),
+                has_overlap: false,
+            })
             .collect();
+        check_providers(&facts, new.allow_outside_work_hours)?;
         let now = self.now();
         let booking = Booking {
             id: BookingId::from_uuid(self.new_uuid()),
@@ -240,17 +248,16 @@ impl Rota {
             booking,
             customer,
             providers: people,
-            within,
-            override_hours: new.allow_outside_work_hours,
             service: service.map(|s| s.name.to_string()),
         })
     }
 
-    /// Decides B3 and B5 with what was prepared and inserts the booking and
-    /// its email, in `tx`, under the providers' lock. B4 is the store's to
-    /// hold (every store refuses an overlapping insert with
-    /// `Conflict::BookingOverlap`, which is `double_booking`), so it is not
-    /// read first: one round trip fewer while the lock is held.
+    /// Inserts the prepared booking and its email, in `tx`. B4 is the
+    /// store's to hold (every store refuses an overlapping insert with
+    /// `Conflict::BookingOverlap`, which is `double_booking`, and serializes
+    /// concurrent inserts itself), so nothing is read here and no lock is
+    /// taken first: the providers are held only while the store writes and
+    /// commits.
     async fn place(
         &self,
         tx: &mut dyn UnitOfWork,
@@ -262,28 +269,8 @@ impl Rota {
             booking,
             customer,
             providers,
-            within,
-            override_hours,
             service,
         } = prepared;
-        if !booking.providers.is_empty() {
-            // The store takes the locks in id order (the port's promise).
-            tx.bookings()
-                .lock_providers(business.id, &booking.providers)
-                .await?;
-            let facts: Vec<ProviderFacts<'_>> = booking
-                .providers
-                .iter()
-                .zip(within)
-                .map(|(id, within_working_time)| ProviderFacts {
-                    id: *id,
-                    account: providers.iter().find(|a| a.id == *id),
-                    within_working_time,
-                    has_overlap: false,
-                })
-                .collect();
-            check_providers(&facts, override_hours)?;
-        }
         // The email first: a store may write it with the booking.
         self.notify_known_customer(
             tx,
@@ -349,9 +336,6 @@ struct Prepared {
     customer: Account,
     /// The providers' accounts (those that exist).
     providers: Vec<Account>,
-    /// B5, per provider in the booking's order.
-    within: Vec<bool>,
-    override_hours: bool,
     /// The service's name, for the email.
     service: Option<String>,
 }

@@ -140,8 +140,10 @@ pub trait Outbox: Send {
     /// processes) never take the same one.
     async fn due(&mut self, now: Timestamp, limit: u32) -> Result<Vec<OutboxMessage>, StoreError>;
 
-    /// Saves a message's delivery state (`sent_at`, `attempts`, …).
-    async fn update(&mut self, message: &OutboxMessage) -> Result<(), StoreError>;
+    /// Saves the delivery state (`sent_at`, `attempts`, …) of `messages`, in
+    /// one write (a delivery round records a batch). Messages not stored are
+    /// left out.
+    async fn update(&mut self, messages: &[OutboxMessage]) -> Result<(), StoreError>;
 
     /// One message (for tests and operators).
     async fn get(

@@ -117,12 +117,16 @@ pub trait BookingRepository: Send {
         providers: &[AccountId],
     ) -> Result<(), StoreError>;
 
-    /// Stores a new booking.
+    /// Stores a new booking. Concurrent inserts for the same providers are
+    /// the store's to serialize (it takes [`BookingRepository::lock_providers`]'
+    /// locks itself where it needs them): a caller that reads nothing under
+    /// the lock need not take it.
     ///
     /// # Errors
     /// MUST return `Conflict::BookingOverlap` when an assigned provider has
     /// another active booking that overlaps it (B4) — the store enforces
-    /// this itself, whatever the caller checked before.
+    /// this itself, whatever the caller checked before — and nothing else
+    /// for concurrency alone.
     async fn insert(&mut self, booking: &Booking) -> Result<(), StoreError>;
 
     /// One booking.

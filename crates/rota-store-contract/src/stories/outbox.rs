@@ -46,9 +46,11 @@ pub async fn a8_outbox_messages_wait_until_due_and_delivered(fresh: Fresh) {
     assert_eq!(due, vec![a.clone(), b.clone(), c.clone()]);
     let mut sent = a.clone();
     sent.sent(now);
-    tx.outbox().update(&sent).await.unwrap();
     b.failed(now, "451 try later");
-    tx.outbox().update(&b).await.unwrap();
+    tx.outbox()
+        .update(&[sent.clone(), b.clone()])
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
 
     let mut tx = store.begin(TxMode::Write).await.unwrap();
@@ -111,11 +113,12 @@ pub async fn a8_two_workers_never_deliver_a_message_twice(fresh: Fresh) {
                     if due.is_empty() {
                         return taken;
                     }
-                    for mut m in due {
+                    let mut sent = due;
+                    for m in &mut sent {
                         m.sent(now);
-                        tx.outbox().update(&m).await.unwrap();
                         taken.push(m.id);
                     }
+                    tx.outbox().update(&sent).await.unwrap();
                     tx.commit().await.unwrap();
                 }
             })
