@@ -507,8 +507,12 @@ async fn run_store(
     if wanted("POST /v1/bookings") {
         figures.push(
             drive("POST /v1/bookings", seconds, move |c, n| {
-                // Spread over 2031 in 30-minute steps (a little collision is expected).
-                let slot = i64::try_from(n.wrapping_mul(7919) % 17_520).unwrap_or(0);
+                // Ten years from 2031 in 30-minute steps, more slots than a
+                // run makes requests, each taken once: every request books
+                // (neighbouring slots go to different providers, so the
+                // 45-minute bookings do not overlap). The four providers'
+                // writes still queue on their locks.
+                let slot = i64::try_from(n.wrapping_mul(7919) % 175_200).unwrap_or(0);
                 let at = ts("2031-01-01T00:00:00Z")
                     .checked_add(SignedDuration::from_mins(slot * 30))
                     .unwrap_or_else(|_| ts("2031-01-01T00:00:00Z"));

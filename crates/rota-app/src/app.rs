@@ -72,6 +72,10 @@ impl Rota {
         })
     }
 
+    pub(crate) fn store(&self) -> &dyn Store {
+        self.ports.store.as_ref()
+    }
+
     pub(crate) fn recent(&self) -> &Recent {
         &self.recent
     }
@@ -101,8 +105,20 @@ impl Rota {
         to: &EmailAddress,
         notice: &Notice,
     ) -> Result<(), QueueError> {
+        let message = self.outbox_message(business, to, notice)?;
+        tx.outbox().enqueue(&message).await?;
+        Ok(())
+    }
+
+    /// `notice` for `to`, sealed, as an outbox message due now.
+    pub(crate) fn outbox_message(
+        &self,
+        business: BusinessId,
+        to: &EmailAddress,
+        notice: &Notice,
+    ) -> Result<OutboxMessage, QueueError> {
         let now = self.now();
-        let message = OutboxMessage {
+        Ok(OutboxMessage {
             id: OutboxId::from_uuid(self.new_uuid()),
             business_id: business,
             recipient: to.clone(),
@@ -113,9 +129,7 @@ impl Rota {
             next_attempt_at: now,
             sent_at: None,
             last_error: None,
-        };
-        tx.outbox().enqueue(&message).await?;
-        Ok(())
+        })
     }
 
     pub(crate) fn new_uuid(&self) -> rota_domain::uuid::Uuid {

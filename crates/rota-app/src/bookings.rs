@@ -254,50 +254,42 @@ impl crate::Rota {
                 .map(|s| s.name.to_string()),
             None => None,
         };
-        self.notify_known_customer(
-            tx, business, booking, change, &customer, &providers, service,
-        )
-        .await
-    }
-
-    /// [`Rota::notify_customer`] with the customer's and the providers'
-    /// accounts and the service's name already read.
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "what the email says, each read once"
-    )]
-    pub(crate) async fn notify_known_customer(
-        &self,
-        tx: &mut dyn UnitOfWork,
-        business: &Business,
-        booking: &rota_domain::booking::Booking,
-        change: rota_domain::notice::BookingChange,
-        customer: &Account,
-        providers: &[Account],
-        service: Option<String>,
-    ) -> Result<(), StoreError> {
-        let Some(profile) = customer.customer() else {
-            return Ok(());
-        };
-        let providers = booking
-            .providers
-            .iter()
-            .filter_map(|id| providers.iter().find(|a| a.id == *id))
-            .map(Account::display_name)
-            .collect();
-        let service = service.unwrap_or_else(|| "Appointment".to_owned());
-        let notice = rota_domain::notice::Notice::Booking {
-            change,
-            business: business.name.to_string(),
-            customer: profile.full_name(),
-            service,
-            providers,
-            starts_at: booking.range.start(),
-            ends_at: booking.range.end(),
-            zone: business.time_zone.clone(),
-        };
-        self.queue_notice(tx, business.id, &customer.email, &notice)
-            .await?;
+        if let Some(notice) =
+            booking_notice(business, booking, change, &customer, &providers, service)
+        {
+            self.queue_notice(tx, business.id, &customer.email, &notice)
+                .await?;
+        }
         Ok(())
     }
+}
+
+/// The email telling `customer` of a change to `booking`, with the
+/// providers' accounts and the service's name already read; none for an
+/// account that is not a customer.
+pub(crate) fn booking_notice(
+    business: &Business,
+    booking: &rota_domain::booking::Booking,
+    change: rota_domain::notice::BookingChange,
+    customer: &Account,
+    providers: &[Account],
+    service: Option<String>,
+) -> Option<rota_domain::notice::Notice> {
+    let profile = customer.customer()?;
+    let providers = booking
+        .providers
+        .iter()
+        .filter_map(|id| providers.iter().find(|a| a.id == *id))
+        .map(Account::display_name)
+        .collect();
+    Some(rota_domain::notice::Notice::Booking {
+        change,
+        business: business.name.to_string(),
+        customer: profile.full_name(),
+        service: service.unwrap_or_else(|| "Appointment".to_owned()),
+        providers,
+        starts_at: booking.range.start(),
+        ends_at: booking.range.end(),
+        zone: business.time_zone.clone(),
+    })
 }

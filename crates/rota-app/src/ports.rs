@@ -18,7 +18,7 @@ pub use scheduling::{
 pub use services::{
     Clock, HashError, IdSource, MailError, Mailer, PasswordHash, PasswordHasher, TokenHash, Tokens,
 };
-pub use store::{Conflict, Store, StoreError, TxMode, UnitOfWork};
+pub use store::{Conflict, Store, StoreError, TxMode, UnitOfWork, place_booking_in_a_transaction};
 
 #[cfg(feature = "mocks")]
 pub use auth::{MockAccountTokenRepository, MockSessionRepository, MockThrottleRepository};

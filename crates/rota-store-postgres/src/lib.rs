@@ -20,10 +20,13 @@ use std::ops::{Deref, DerefMut};
 use std::str::FromStr;
 
 use async_trait::async_trait;
+use rota_app::domain::booking::Booking;
+use rota_app::domain::outbox::OutboxMessage;
 use rota_app::ports::{
     AccountRepository, AccountTokenRepository, AuditLog, BookingRepository, BusinessRepository,
     CalendarRepository, IdempotencyRepository, Outbox, ServiceRepository, SessionRepository, Store,
     StoreError, ThrottleRepository, TimeEntryRepository, TxMode, UnitOfWork,
+    place_booking_in_a_transaction,
 };
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -91,6 +94,25 @@ impl Store for PostgresStore {
             tx,
             pending: Vec::new(),
         }))
+    }
+
+    /// A one-provider booking is one statement outside any explicit
+    /// transaction: it commits as it runs, its provider's lock held only
+    /// inside PostgreSQL, with no round trip to this process in between.
+    async fn place_booking(
+        &self,
+        booking: &Booking,
+        messages: &[OutboxMessage],
+    ) -> Result<(), StoreError> {
+        let [provider] = booking.providers[..] else {
+            return place_booking_in_a_transaction(self, booking, messages).await;
+        };
+        let mut q = scheduling::one_provider_insert(booking, provider, messages)?;
+        q.build()
+            .execute(&self.pool)
+            .await
+            .map_err(|e| scheduling::refused_for(provider, e))?;
+        Ok(())
     }
 }
 

@@ -10,6 +10,7 @@ use rota_app::domain::idempotency::IdempotencyKey;
 use rota_app::domain::jiff::Timestamp;
 use rota_app::domain::money::Money;
 use rota_app::domain::name::{BusinessName, PersonName};
+use rota_app::domain::outbox::OutboxMessage;
 use rota_app::domain::service::{Service, ServiceDuration};
 use rota_app::domain::time::TimeRange;
 use rota_app::domain::time_entry::TimeEntry;
@@ -369,6 +370,53 @@ fn push_booking_insert(
     Ok(())
 }
 
+/// A one-provider booking's whole write as one statement: its provider's
+/// lock, the booking, its provider row and `messages`. Each step selects
+/// from the one before, so the row that meets the exclusion constraint is
+/// written under the lock (without it, two overlapping inserts can deadlock
+/// on each other's rows), and the lock is held only from there to commit.
+/// The foreign keys are checked at the statement's end.
+pub(crate) fn one_provider_insert(
+    b: &Booking,
+    provider: AccountId,
+    messages: &[OutboxMessage],
+) -> Result<QueryBuilder<Postgres>, StoreError> {
+    let mut q =
+        QueryBuilder::<Postgres>::new("WITH l AS (SELECT pg_advisory_xact_lock(hashtextextended(");
+    q.push_bind(provider_lock(b.business_id, provider))
+        .push(", 0))), b AS (");
+    push_booking_insert(&mut q, b, Some("l"))?;
+    q.push(" RETURNING 1), p AS (INSERT INTO booking_providers (business_id, booking_id, provider_id, position, starts_at, ends_at, active) SELECT ")
+        .push_bind(b.business_id.as_uuid())
+        .push(", ")
+        .push_bind(b.id.as_uuid())
+        .push(", ")
+        .push_bind(provider.as_uuid())
+        .push(", 0, ")
+        .push_bind(ts(b.range.start()))
+        .push(", ")
+        .push_bind(ts(b.range.end()))
+        .push(", ")
+        .push_bind(b.status.holds_time())
+        .push(" FROM b)");
+    if !messages.is_empty() {
+        q.push(", o AS (");
+        crate::outbox::push_messages(&mut q, messages);
+        q.push(")");
+    }
+    q.push(" SELECT 1");
+    Ok(q)
+}
+
+/// `e`, as B4's refusal for `provider` when it is one.
+pub(crate) fn refused_for(provider: AccountId, e: sqlx::Error) -> StoreError {
+    if is_overlap(&e) {
+        Conflict::BookingOverlap(provider).into()
+    } else {
+        db_error(e)
+    }
+}
+
 /// The advisory lock's key for a provider's bookings.
 fn provider_lock(business: BusinessId, provider: AccountId) -> String {
     format!("rota:booking:{business}:{provider}")
@@ -407,7 +455,7 @@ impl PgTx {
             .bind(b.status.holds_time())
             .execute(&mut *self.tx)
             .await
-            .map_err(|e| if is_overlap(&e) { Conflict::BookingOverlap(*provider).into() } else { db_error(e) })?;
+            .map_err(|e| refused_for(*provider, e))?;
         }
         Ok(())
     }
@@ -446,45 +494,13 @@ impl BookingRepository for PgTx {
             self.insert_booking_row(b).await?;
             return self.write_providers(b, false).await;
         };
-        // One provider: its lock, the booking, its provider row and the
-        // queued outbox messages in one statement. Each step selects from
-        // the one before, so the row that meets the exclusion constraint is
-        // written under the lock (without it, two overlapping inserts can
-        // deadlock on each other's rows); the lock is held only from here
-        // to commit. The foreign keys are checked at the statement's end.
+        // One provider: one statement (see `one_provider_insert`).
         let pending = std::mem::take(&mut self.pending);
-        let mut q = QueryBuilder::<Postgres>::new(
-            "WITH l AS (SELECT pg_advisory_xact_lock(hashtextextended(",
-        );
-        q.push_bind(provider_lock(b.business_id, provider))
-            .push(", 0))), b AS (");
-        push_booking_insert(&mut q, b, Some("l"))?;
-        q.push(" RETURNING 1), p AS (INSERT INTO booking_providers (business_id, booking_id, provider_id, position, starts_at, ends_at, active) SELECT ")
-            .push_bind(b.business_id.as_uuid())
-            .push(", ")
-            .push_bind(b.id.as_uuid())
-            .push(", ")
-            .push_bind(provider.as_uuid())
-            .push(", 0, ")
-            .push_bind(ts(b.range.start()))
-            .push(", ")
-            .push_bind(ts(b.range.end()))
-            .push(", ")
-            .push_bind(b.status.holds_time())
-            .push(" FROM b)");
-        if !pending.is_empty() {
-            q.push(", o AS (");
-            crate::outbox::push_messages(&mut q, &pending);
-            q.push(")");
-        }
-        q.push(" SELECT 1");
-        q.build().execute(&mut *self.tx).await.map_err(|e| {
-            if is_overlap(&e) {
-                Conflict::BookingOverlap(provider).into()
-            } else {
-                db_error(e)
-            }
-        })?;
+        let mut q = one_provider_insert(b, provider, &pending)?;
+        q.build()
+            .execute(&mut *self.tx)
+            .await
+            .map_err(|e| refused_for(provider, e))?;
         Ok(())
     }
 

@@ -12,11 +12,12 @@ use rota_domain::money::Money;
 use rota_domain::policy::{Action, CustomerRef, Denied, authorize};
 use rota_domain::time::TimeRange;
 
-use super::{BookingError, BookingView, NewBooking, views_among};
+use super::{BookingError, BookingView, NewBooking, booking_notice, views_among};
 use crate::Rota;
-use crate::ports::{IdempotencyRecord, StoredResponse, TxMode, UnitOfWork};
+use crate::ports::{IdempotencyRecord, StoreError, StoredResponse, TxMode, UnitOfWork};
 use crate::schedule::Schedules;
 use rota_domain::notice::BookingChange;
+use rota_domain::outbox::OutboxMessage;
 
 /// Renders an outcome as the response to remember; `None` = do not
 /// remember it (an unexpected failure, which a retry should retry).
@@ -58,25 +59,23 @@ impl Rota {
         // then holds only what must be decided at commit (docs/DECISIONS.md,
         // "Booking in two steps").
         let prepared = self.prepare(actor, new).await;
-        let prepared = match (prepared, &idempotency) {
-            // Nothing to remember: a refusal needs no write transaction.
-            (Err(e), None) => return Err(e),
-            (prepared, _) => prepared,
+        let Some(req) = idempotency else {
+            // Nothing to remember: a refusal needs no write, and the booking
+            // with its email is one write the store commits as it makes it.
+            let prepared = prepared?;
+            self.store()
+                .place_booking(&prepared.booking, prepared.email.as_slice())
+                .await?;
+            self.recent().listings.forget_all();
+            return Ok(Created::New(prepared.view(actor)));
         };
         let mut tx = self.begin(TxMode::Write).await?;
-        if let Some(req) = &idempotency
-            && let Some(first) = self.replay(tx.as_mut(), actor, req).await?
-        {
+        if let Some(first) = self.replay(tx.as_mut(), actor, &req).await? {
             return Ok(Created::Replayed(first));
         }
         let outcome = match prepared {
             Ok(prepared) => self.place(tx.as_mut(), actor, prepared).await,
             Err(e) => Err(e),
-        };
-        let Some(req) = idempotency else {
-            let view = outcome?;
-            tx.commit().await?;
-            return Ok(Created::New(view));
         };
         let response = (req.render)(&outcome);
         match outcome {
@@ -212,16 +211,7 @@ impl Rota {
         }
         let schedules = Schedules::load(tx, &business, &new.providers, range).await?;
         // B3 and B5 (B4 is the store's, at insert).
-        let facts: Vec<ProviderFacts<'_>> = new
-            .providers
-            .iter()
-            .map(|id| ProviderFacts {
-                id: *id,
-                account: people.iter().find(|a| a.id == *id),
-                within_working_time: schedules.within(*id, range),
-                has_overlap: false,
-            })
-            .collect();
+        let facts = provider_facts(&new.providers, &people, &schedules, range);
         check_providers(&facts, new.allow_outside_work_hours)?;
         let now = self.now();
         let booking = Booking {
@@ -243,13 +233,38 @@ impl Rota {
             updated_at: now,
             sequence: 0,
         };
+        let service = service.map(|s| s.name.to_string());
+        let email = self.confirmation(&business, &booking, &customer, &people, service)?;
+        people.push(customer);
         Ok(Prepared {
             business,
             booking,
-            customer,
-            providers: people,
-            service: service.map(|s| s.name.to_string()),
+            email,
+            people,
         })
+    }
+
+    /// The email confirming `booking` to its customer, if they have a
+    /// profile.
+    fn confirmation(
+        &self,
+        business: &rota_domain::business::Business,
+        booking: &Booking,
+        customer: &Account,
+        providers: &[Account],
+        service: Option<String>,
+    ) -> Result<Option<OutboxMessage>, StoreError> {
+        let notice = booking_notice(
+            business,
+            booking,
+            BookingChange::Confirmed,
+            customer,
+            providers,
+            service,
+        );
+        Ok(notice
+            .map(|notice| self.outbox_message(business.id, &customer.email, &notice))
+            .transpose()?)
     }
 
     /// Inserts the prepared booking and its email, in `tx`. B4 is the
@@ -264,30 +279,12 @@ impl Rota {
         actor: &Actor,
         prepared: Prepared,
     ) -> Result<BookingView, BookingError> {
-        let Prepared {
-            business,
-            booking,
-            customer,
-            providers,
-            service,
-        } = prepared;
         // The email first: a store may write it with the booking.
-        self.notify_known_customer(
-            tx,
-            &business,
-            &booking,
-            BookingChange::Confirmed,
-            &customer,
-            &providers,
-            service,
-        )
-        .await?;
-        tx.bookings().insert(&booking).await?;
-        let mut people = providers;
-        people.push(customer);
-        let now = booking.created_at;
-        let mut seen = views_among(actor, &business, vec![booking], &people, now);
-        Ok(seen.remove(0))
+        if let Some(email) = &prepared.email {
+            tx.outbox().enqueue(email).await?;
+        }
+        tx.bookings().insert(&prepared.booking).await?;
+        Ok(prepared.view(actor))
     }
 
     /// B3–B5 for `providers` over `range`: locks their calendars, loads their
@@ -328,14 +325,40 @@ impl Rota {
     }
 }
 
+/// What B3 and B5 need to know of each provider, B4 left to the store.
+fn provider_facts<'a>(
+    providers: &[AccountId],
+    accounts: &'a [Account],
+    schedules: &Schedules,
+    range: TimeRange,
+) -> Vec<ProviderFacts<'a>> {
+    providers
+        .iter()
+        .map(|id| ProviderFacts {
+            id: *id,
+            account: accounts.iter().find(|a| a.id == *id),
+            within_working_time: schedules.within(*id, range),
+            has_overlap: false,
+        })
+        .collect()
+}
+
 /// What [`Rota::prepare`] read and decided, for [`Rota::place`].
 struct Prepared {
     business: rota_domain::business::Business,
     /// The booking to insert.
     booking: Booking,
-    customer: Account,
-    /// The providers' accounts (those that exist).
-    providers: Vec<Account>,
-    /// The service's name, for the email.
-    service: Option<String>,
+    /// The email confirming it to the customer, if they have a profile.
+    email: Option<OutboxMessage>,
+    /// The customer and the providers' accounts (those that exist).
+    people: Vec<Account>,
+}
+
+impl Prepared {
+    /// The new booking as `actor` sees it.
+    fn view(self, actor: &Actor) -> BookingView {
+        let now = self.booking.created_at;
+        let mut seen = views_among(actor, &self.business, vec![self.booking], &self.people, now);
+        seen.remove(0)
+    }
 }

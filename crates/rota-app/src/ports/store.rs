@@ -3,7 +3,9 @@
 
 use async_trait::async_trait;
 
+use rota_domain::booking::Booking;
 use rota_domain::id::AccountId;
+use rota_domain::outbox::OutboxMessage;
 
 use super::auth::{AccountTokenRepository, SessionRepository, ThrottleRepository};
 use super::repositories::{AccountRepository, AuditLog, BusinessRepository, Outbox};
@@ -64,6 +66,35 @@ impl StoreError {
 pub trait Store: Send + Sync + 'static {
     /// Starts a transaction.
     async fn begin(&self, mode: TxMode) -> Result<Box<dyn UnitOfWork>, StoreError>;
+
+    /// Stores a new booking with the outbox messages about it, all or
+    /// nothing, committed on return: the whole write of a booking made
+    /// without an idempotency key. The same promises as
+    /// [`BookingRepository::insert`]. A store may do it in fewer round trips
+    /// than a unit of work needs (`PostgreSQL`: one statement, which commits
+    /// as it runs); this default is one write transaction.
+    async fn place_booking(
+        &self,
+        booking: &Booking,
+        messages: &[OutboxMessage],
+    ) -> Result<(), StoreError> {
+        place_booking_in_a_transaction(self, booking, messages).await
+    }
+}
+
+/// [`Store::place_booking`] as one write transaction: the default, and what
+/// a store falls back on for a booking it cannot write more directly.
+pub async fn place_booking_in_a_transaction<S: Store + ?Sized>(
+    store: &S,
+    booking: &Booking,
+    messages: &[OutboxMessage],
+) -> Result<(), StoreError> {
+    let mut tx = store.begin(TxMode::Write).await?;
+    for message in messages {
+        tx.outbox().enqueue(message).await?;
+    }
+    tx.bookings().insert(booking).await?;
+    tx.commit().await
 }
 
 /// One transaction. Dropping it without [`UnitOfWork::commit`] rolls it back:

@@ -18,6 +18,7 @@ use rota_app::ports::{
 
 use crate::Fresh;
 use crate::fixtures::{Fixture, at, employee, uuid};
+use crate::stories::outbox::message;
 
 fn range(a: &str, b: &str) -> TimeRange {
     TimeRange::new(at(a), at(b)).unwrap()
@@ -430,6 +431,82 @@ pub async fn b4_the_store_refuses_overlapping_active_bookings(fresh: Fresh) {
     tx.bookings().update(&cancelled).await.unwrap();
     tx.bookings().insert(&clash).await.unwrap();
     tx.commit().await.unwrap();
+}
+
+/// B4 and A8 for a booking placed in one call (`Store::place_booking`, what
+/// a booking without an idempotency key is): the booking and its email are
+/// kept together, or, when the time is taken, neither is.
+pub async fn b4_a_placed_booking_and_its_email_are_kept_or_refused_together(fresh: Fresh) {
+    let store = fresh.store;
+    let f = Fixture::write(store.as_ref(), 1, "sparkle").await;
+    let first = booking(
+        &f,
+        1,
+        range("2026-03-09T10:00:00Z", "2026-03-09T11:00:00Z"),
+        vec![f.provider.id],
+    );
+    let (confirm_first, confirm_clash, confirm_walk_in) =
+        (message(&f, 1), message(&f, 2), message(&f, 3));
+    store
+        .place_booking(&first, std::slice::from_ref(&confirm_first))
+        .await
+        .unwrap();
+
+    let clash = booking(
+        &f,
+        2,
+        range("2026-03-09T10:30:00Z", "2026-03-09T11:30:00Z"),
+        vec![f.provider.id],
+    );
+    let err = store
+        .place_booking(&clash, std::slice::from_ref(&confirm_clash))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict(Conflict::BookingOverlap(p)) if p == f.provider.id),
+        "{err:?}"
+    );
+    // No provider: whatever way the store writes it, still all or nothing.
+    let walk_in = booking(
+        &f,
+        3,
+        range("2026-03-09T10:30:00Z", "2026-03-09T11:30:00Z"),
+        vec![],
+    );
+    store
+        .place_booking(&walk_in, std::slice::from_ref(&confirm_walk_in))
+        .await
+        .unwrap();
+
+    let mut tx = store.begin(TxMode::Read).await.unwrap();
+    assert_eq!(
+        tx.bookings().get(f.business.id, first.id).await.unwrap(),
+        Some(first)
+    );
+    assert_eq!(
+        tx.bookings().get(f.business.id, walk_in.id).await.unwrap(),
+        Some(walk_in)
+    );
+    assert_eq!(
+        tx.bookings().get(f.business.id, clash.id).await.unwrap(),
+        None
+    );
+    for (m, kept) in [
+        (&confirm_first, true),
+        (&confirm_clash, false),
+        (&confirm_walk_in, true),
+    ] {
+        assert_eq!(
+            tx.outbox()
+                .get(f.business.id, m.id)
+                .await
+                .unwrap()
+                .is_some(),
+            kept,
+            "message {:?}",
+            m.payload
+        );
+    }
 }
 
 /// B1 held by the store: a booking's customer is a customer of its business.
