@@ -20,7 +20,7 @@ use secrecy::SecretString;
 use crate::Rota;
 use crate::calendars::{CalendarError, employee_target};
 use crate::error::{Classify, ErrorKind};
-use crate::ports::{BookingQuery, StoreError, TxMode};
+use crate::ports::{BookingQuery, StoreError, TxMode, WorkingTime};
 
 /// How far back a feed reaches.
 pub const FEED_PAST: SignedDuration = SignedDuration::from_hours(30 * 24);
@@ -163,18 +163,17 @@ impl Rota {
             )
             .await?;
         let services = tx.services().list(business.id).await?;
-        let calendars = tx
+        let WorkingTime {
+            calendars,
+            time_off,
+        } = tx
             .calendars()
-            .work_calendars(business.id, &[employee.id])
+            .working_time(business.id, &[employee.id], window)
             .await?;
         let tz = calendars
             .first()
             .and_then(|(_, c)| c.zone.as_ref())
             .map_or_else(|| business.time_zone.tz().clone(), |z| z.tz().clone());
-        let time_off = tx
-            .calendars()
-            .time_off_within(business.id, &[employee.id], window)
-            .await?;
         drop(tx);
         let busy = normalize(
             time_off

@@ -13,7 +13,7 @@ pub use auth::{AccountTokenRepository, SessionRepository, ThrottleRepository};
 pub use repositories::{AccountRepository, AuditLog, BusinessRepository, CustomerQuery, Outbox};
 pub use scheduling::{
     BookingQuery, BookingRepository, CalendarRepository, IdempotencyRecord, IdempotencyRepository,
-    NamedBooking, ServiceRepository, StoredResponse, TimeEntryRepository,
+    NamedBooking, ServiceRepository, StoredResponse, TimeEntryRepository, WorkingTime,
 };
 pub use services::{
     Clock, HashError, IdSource, MailError, Mailer, PasswordHash, PasswordHasher, TokenHash, Tokens,

@@ -29,19 +29,14 @@ impl Schedules {
         providers: &[AccountId],
         range: TimeRange,
     ) -> Result<Self, StoreError> {
-        let calendars = tx
+        let working = tx
             .calendars()
-            .work_calendars(business.id, providers)
-            .await?
-            .into_iter()
-            .collect();
+            .working_time(business.id, providers, range)
+            .await?;
+        let calendars = working.calendars.into_iter().collect();
         let mut closures = Vec::new();
         let mut time_off: HashMap<AccountId, Vec<TimeOff>> = HashMap::new();
-        for entry in tx
-            .calendars()
-            .time_off_within(business.id, providers, range)
-            .await?
-        {
+        for entry in working.time_off {
             match entry.provider {
                 Some(p) => time_off.entry(p).or_default().push(entry),
                 None => closures.push(entry),

@@ -13,6 +13,7 @@ use rota_app::domain::time_off::{Absence, TimeOff};
 use rota_app::ports::{
     BookingQuery, BookingRepository, CalendarRepository, Conflict, IdempotencyRecord,
     IdempotencyRepository, NamedBooking, ServiceRepository, StoreError, TimeEntryRepository,
+    WorkingTime,
 };
 
 use crate::MemoryTx;
@@ -100,6 +101,18 @@ impl CalendarRepository for MemoryTx {
             })
             .cloned()
             .collect())
+    }
+
+    async fn working_time(
+        &mut self,
+        business: BusinessId,
+        providers: &[AccountId],
+        range: TimeRange,
+    ) -> Result<WorkingTime, StoreError> {
+        Ok(WorkingTime {
+            calendars: self.work_calendars(business, providers).await?,
+            time_off: self.time_off_within(business, providers, range).await?,
+        })
     }
 
     async fn time_off_of(

@@ -18,7 +18,7 @@ use rota_app::domain::uuid::Uuid;
 use rota_app::ports::{
     BookingQuery, BookingRepository, CalendarRepository, Conflict, IdempotencyRecord,
     IdempotencyRepository, NamedBooking, ServiceRepository, StoreError, StoredResponse,
-    TimeEntryRepository,
+    TimeEntryRepository, WorkingTime,
 };
 use sqlx::query::Query;
 use sqlx::sqlite::{SqliteArguments, SqliteRow};
@@ -119,6 +119,40 @@ fn time_off_from(r: &SqliteRow) -> Result<TimeOff, StoreError> {
     })
 }
 
+/// A work calendar's row, its `hours` already read.
+fn calendar_from(r: &SqliteRow, hours: &str) -> Result<(AccountId, WorkCalendar), StoreError> {
+    let zone: Option<String> = r.try_get("time_zone").map_err(db_error)?;
+    let calendar = WorkCalendar {
+        zone: zone.map(|z| Zone::parse(&z).map_err(corrupt)).transpose()?,
+        hours: from_json(hours)?,
+    };
+    Ok((
+        AccountId::from_uuid(r.try_get("provider_id").map_err(db_error)?),
+        calendar,
+    ))
+}
+
+/// The condition on `time_off` rows of `time_off_within`.
+fn push_time_off_within(
+    q: &mut QueryBuilder<Sqlite>,
+    business: BusinessId,
+    providers: &[AccountId],
+    range: TimeRange,
+) {
+    q.push("business_id = ")
+        .push_bind(business.as_uuid())
+        .push(" AND (provider_id IS NULL");
+    if !providers.is_empty() {
+        q.push(" OR provider_id IN ");
+        push_ids(q, providers.iter().map(AccountId::as_uuid));
+    }
+    q.push(") AND (kind <> 'range' OR (starts_at < ")
+        .push_bind(micros(range.end()))
+        .push(" AND ends_at > ")
+        .push_bind(micros(range.start()))
+        .push("))");
+}
+
 fn push_ids(q: &mut QueryBuilder<Sqlite>, ids: impl IntoIterator<Item = Uuid>) {
     q.push("(");
     let mut list = q.separated(", ");
@@ -146,15 +180,8 @@ impl CalendarRepository for SqliteTx {
         let rows = q.build().fetch_all(self.conn()).await.map_err(db_error)?;
         rows.iter()
             .map(|r| {
-                let zone: Option<String> = r.try_get("time_zone").map_err(db_error)?;
-                let calendar = WorkCalendar {
-                    zone: zone.map(|z| Zone::parse(&z).map_err(corrupt)).transpose()?,
-                    hours: from_json(&r.try_get::<String, _>("hours").map_err(db_error)?)?,
-                };
-                Ok((
-                    AccountId::from_uuid(r.try_get("provider_id").map_err(db_error)?),
-                    calendar,
-                ))
+                let hours = r.try_get::<String, _>("hours").map_err(db_error)?;
+                calendar_from(r, &hours)
             })
             .collect()
     }
@@ -185,20 +212,45 @@ impl CalendarRepository for SqliteTx {
         providers: &[AccountId],
         range: TimeRange,
     ) -> Result<Vec<TimeOff>, StoreError> {
-        let mut q = QueryBuilder::<Sqlite>::new("SELECT * FROM time_off WHERE business_id = ");
-        q.push_bind(business.as_uuid())
-            .push(" AND (provider_id IS NULL");
-        if !providers.is_empty() {
-            q.push(" OR provider_id IN ");
-            push_ids(&mut q, providers.iter().map(AccountId::as_uuid));
-        }
-        q.push(") AND (kind <> 'range' OR (starts_at < ")
-            .push_bind(micros(range.end()))
-            .push(" AND ends_at > ")
-            .push_bind(micros(range.start()))
-            .push("))");
+        let mut q = QueryBuilder::<Sqlite>::new("SELECT * FROM time_off WHERE ");
+        push_time_off_within(&mut q, business, providers, range);
         let rows = q.build().fetch_all(self.conn()).await.map_err(db_error)?;
         rows.iter().map(time_off_from).collect()
+    }
+
+    async fn working_time(
+        &mut self,
+        business: BusinessId,
+        providers: &[AccountId],
+        range: TimeRange,
+    ) -> Result<WorkingTime, StoreError> {
+        // Both in one statement: the calendars' rows carry `hours`, the
+        // time off's rows the columns `time_off_from` reads.
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "SELECT business_id, provider_id, time_zone, hours, NULL AS id, NULL AS absence, NULL AS note, NULL AS created_at \
+             FROM work_calendars WHERE business_id = ",
+        );
+        q.push_bind(business.as_uuid());
+        if providers.is_empty() {
+            q.push(" AND FALSE");
+        } else {
+            q.push(" AND provider_id IN ");
+            push_ids(&mut q, providers.iter().map(AccountId::as_uuid));
+        }
+        q.push(
+            " UNION ALL SELECT business_id, provider_id, NULL, NULL, id, absence, note, created_at \
+             FROM time_off WHERE ",
+        );
+        push_time_off_within(&mut q, business, providers, range);
+        let rows = q.build().fetch_all(self.conn()).await.map_err(db_error)?;
+        let mut working = WorkingTime::default();
+        for r in &rows {
+            match r.try_get::<Option<String>, _>("hours").map_err(db_error)? {
+                Some(hours) => working.calendars.push(calendar_from(r, &hours)?),
+                None => working.time_off.push(time_off_from(r)?),
+            }
+        }
+        Ok(working)
     }
 
     async fn time_off_of(

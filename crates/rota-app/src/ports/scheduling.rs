@@ -58,6 +58,15 @@ pub trait CalendarRepository: Send {
         providers: &[AccountId],
         range: TimeRange,
     ) -> Result<Vec<TimeOff>, StoreError>;
+    /// [`CalendarRepository::work_calendars`] and
+    /// [`CalendarRepository::time_off_within`] in one read: what decides
+    /// whether these providers work within `range`.
+    async fn working_time(
+        &mut self,
+        business: BusinessId,
+        providers: &[AccountId],
+        range: TimeRange,
+    ) -> Result<WorkingTime, StoreError>;
     /// The entries of one provider (`Some`) or the business-wide ones (`None`).
     async fn time_off_of(
         &mut self,
@@ -74,6 +83,15 @@ pub trait CalendarRepository: Send {
         provider: Option<AccountId>,
         id: TimeOffId,
     ) -> Result<bool, StoreError>;
+}
+
+/// Providers' work calendars and the time off that can apply to them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WorkingTime {
+    /// The providers' work calendars (those without one are left out).
+    pub calendars: Vec<(AccountId, WorkCalendar)>,
+    /// Their time off and the business-wide closures, as `time_off_within`.
+    pub time_off: Vec<TimeOff>,
 }
 
 /// Which bookings to list.

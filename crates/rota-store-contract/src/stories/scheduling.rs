@@ -75,7 +75,8 @@ pub async fn services_round_trip(fresh: Fresh) {
     assert_eq!(tx.services().list(f.business.id).await.unwrap(), vec![s]);
 }
 
-/// Work calendars upsert; time off lists by owner, filters by range, deletes.
+/// Work calendars upsert; time off lists by owner, filters by range, deletes;
+/// `working_time` reads both at once, with the same answers.
 pub async fn calendars_and_time_off_round_trip(fresh: Fresh) {
     let store = fresh.store;
     let f = Fixture::write(store.as_ref(), 1, "sparkle").await;
@@ -181,6 +182,26 @@ pub async fn calendars_and_time_off_round_trip(fresh: Fresh) {
         none_of_theirs,
         vec![holiday.clone()],
         "business-wide entries apply to everyone"
+    );
+    // Both in one read, the same answers.
+    let week = range("2026-03-01T00:00:00Z", "2026-03-08T00:00:00Z");
+    let mut working = tx
+        .calendars()
+        .working_time(f.business.id, &[f.provider.id, f.owner.id], week)
+        .await
+        .unwrap();
+    working.time_off.sort_by_key(|t| t.id);
+    assert_eq!(working.calendars, cals);
+    assert_eq!(working.time_off, within);
+    let nobody = tx
+        .calendars()
+        .working_time(f.business.id, &[], week)
+        .await
+        .unwrap();
+    assert_eq!(
+        (nobody.calendars, nobody.time_off),
+        (vec![], vec![holiday.clone()]),
+        "no providers: only the business-wide entries"
     );
     assert_eq!(
         tx.calendars()
