@@ -16,7 +16,7 @@ use crate::ports::{StoreError, TxMode};
 
 /// How long sent messages may wait to be recorded as sent: what goes out
 /// twice if the process dies mid-round.
-pub const RECORD_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+pub const RECORD_EVERY: SignedDuration = SignedDuration::from_secs(1);
 
 /// How long a taken message is left to its worker.
 pub const LEASE: SignedDuration = SignedDuration::from_mins(5);
@@ -49,7 +49,7 @@ impl Rota {
 
         let mut report = DeliveryReport::default();
         let mut outcomes = Vec::with_capacity(due.len());
-        let mut recorded = std::time::Instant::now();
+        let mut recorded = now;
         for mut message in due {
             let outcome = self
                 .mailer()
@@ -67,9 +67,9 @@ impl Rota {
                 }
             }
             outcomes.push(message);
-            if recorded.elapsed() >= RECORD_EVERY {
+            if at.duration_since(recorded) >= RECORD_EVERY {
                 self.record_outcomes(&mut outcomes).await?;
-                recorded = std::time::Instant::now();
+                recorded = at;
             }
         }
         self.record_outcomes(&mut outcomes).await?;

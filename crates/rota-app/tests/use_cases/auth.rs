@@ -1,9 +1,12 @@
 //! Sign-in, sessions, passwords, invitations and the outbox (A1–A8).
 
+use async_trait::async_trait;
 use rota_app::auth::{AuthenticateError, SignIn, SignInError, SignedIn};
+use rota_app::delivery::LEASE;
 use rota_app::domain::account::AccountStatus;
 use rota_app::domain::actor::Actor;
 use rota_app::domain::audit::AuditChange;
+use rota_app::domain::email::EmailAddress;
 use rota_app::domain::jiff::SignedDuration;
 use rota_app::domain::notice::Notice;
 use rota_app::domain::password::PasswordRejected;
@@ -13,9 +16,13 @@ use rota_app::domain::role::{EmployeeRoles, RoleSet};
 use rota_app::employees::EmployeeChanges;
 use rota_app::page::Limit;
 use rota_app::passwords::{ChangePasswordError, RedeemTokenError, SendLinkError};
+use rota_app::ports::{MailError, Mailer};
 use rota_app::ports::{Store, TxMode};
 use rota_app::recent::FRESH_FOR;
 use rota_app::secrecy::SecretString;
+use rota_app::testing::{ManualClock, RecordingMailer};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::support::{World, new_customer, new_employee, world};
 
@@ -647,5 +654,78 @@ async fn a8_a_refused_change_queues_no_email_and_an_outage_loses_none() {
         w.rota.deliver_due_emails(10).await.unwrap().sent,
         0,
         "sent once"
+    );
+}
+
+/// A mailer that sends through `inner`, each sending taking 600 ms of the
+/// clock, and dies (as its process would) at the sending after `sends`.
+struct DyingMailer {
+    inner: Arc<RecordingMailer>,
+    clock: Arc<ManualClock>,
+    sends: AtomicUsize,
+}
+
+#[async_trait]
+impl Mailer for DyingMailer {
+    fn seal(&self, notice: &Notice) -> Result<String, MailError> {
+        self.inner.seal(notice)
+    }
+
+    async fn deliver(&self, to: &EmailAddress, sealed: &str) -> Result<(), MailError> {
+        if self.sends.fetch_sub(1, Ordering::SeqCst) == 0 {
+            panic!("the process dies mid-round");
+        }
+        self.inner.deliver(to, sealed).await?;
+        self.clock.advance(SignedDuration::from_millis(600));
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a8_a_delivery_round_that_dies_loses_no_email_and_repeats_at_most_its_last_second() {
+    let w = world();
+    let owner = acme(&w).await;
+    for n in 1..=5 {
+        w.rota
+            .add_employee(
+                &owner,
+                new_employee(
+                    &format!("p{n}@acme.example"),
+                    RoleSet::ServiceProvider,
+                    false,
+                ),
+            )
+            .await
+            .unwrap();
+    }
+    let dying = w.delivering_with(Arc::new(DyingMailer {
+        inner: Arc::clone(&w.mailer),
+        clock: Arc::clone(&w.clock),
+        sends: AtomicUsize::new(3),
+    }));
+    let round = tokio::spawn(async move { dying.deliver_due_emails(10).await });
+    assert!(round.await.unwrap_err().is_panic());
+    let sent = |from: usize| -> Vec<String> {
+        w.mailer.delivered()[from..]
+            .iter()
+            .map(|(to, _)| to.as_str().to_owned())
+            .collect()
+    };
+    // Sent at 0.6 s, 1.2 s (both recorded then: a second had passed) and
+    // 1.8 s (not recorded before the round died).
+    assert_eq!(
+        sent(0),
+        ["p1@acme.example", "p2@acme.example", "p3@acme.example"]
+    );
+
+    let report = w.rota.deliver_due_emails(10).await.unwrap();
+    assert_eq!(report.sent, 0, "the rest wait out their lease");
+    w.clock.advance(LEASE);
+    let report = w.rota.deliver_due_emails(10).await.unwrap();
+    assert_eq!(report.sent, 3);
+    assert_eq!(
+        sent(3),
+        ["p3@acme.example", "p4@acme.example", "p5@acme.example"],
+        "only the unrecorded third goes out twice"
     );
 }

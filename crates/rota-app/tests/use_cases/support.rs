@@ -13,7 +13,7 @@ use rota_app::domain::jiff::Timestamp;
 use rota_app::domain::name::{BusinessName, PersonName, Slug};
 use rota_app::domain::role::{EmployeeRoles, RoleSet};
 use rota_app::employees::NewEmployee;
-use rota_app::ports::{Store, TxMode};
+use rota_app::ports::{Mailer, Store, TxMode};
 use rota_app::secrecy::SecretString;
 use rota_app::signup::{SignUp, SignedUp};
 use rota_app::testing::{
@@ -45,13 +45,17 @@ pub fn world() -> World {
 }
 
 fn rota_on(store: &MemoryStore, clock: &Arc<ManualClock>, mailer: &Arc<RecordingMailer>) -> Rota {
+    rota_mailing(store, clock, mailer.clone())
+}
+
+fn rota_mailing(store: &MemoryStore, clock: &Arc<ManualClock>, mailer: Arc<dyn Mailer>) -> Rota {
     Rota::new(Ports {
         store: Arc::new(store.clone()),
         clock: clock.clone(),
         ids: Arc::new(SequentialIds::default()),
         hasher: Arc::new(InsecureHasher),
         tokens: Arc::new(CountingTokens::default()),
-        mailer: mailer.clone(),
+        mailer,
     })
 }
 
@@ -73,6 +77,12 @@ impl World {
     /// reads: its ids and tokens would repeat this one's.
     pub fn another_process(&self) -> Rota {
         rota_on(&self.store, &self.clock, &self.mailer)
+    }
+
+    /// [`World::another_process`] sending with `mailer`: only for delivering
+    /// what `self.rota` queued.
+    pub fn delivering_with(&self, mailer: Arc<dyn Mailer>) -> Rota {
+        rota_mailing(&self.store, &self.clock, mailer)
     }
 
     pub async fn sign_up(&self, slug: &str) -> (SignedUp, Actor) {
