@@ -672,9 +672,8 @@ impl Mailer for DyingMailer {
     }
 
     async fn deliver(&self, to: &EmailAddress, sealed: &str) -> Result<(), MailError> {
-        if self.sends.fetch_sub(1, Ordering::SeqCst) == 0 {
-            panic!("the process dies mid-round");
-        }
+        let left = self.sends.fetch_sub(1, Ordering::SeqCst);
+        assert!(left > 0, "the process dies mid-round");
         self.inner.deliver(to, sealed).await?;
         self.clock.advance(SignedDuration::from_millis(600));
         Ok(())
