@@ -83,13 +83,13 @@ impl CalendarRepository for MemoryTx {
         Ok(())
     }
 
-    async fn time_off_within(
+    async fn working_time(
         &mut self,
         business: BusinessId,
         providers: &[AccountId],
         range: TimeRange,
-    ) -> Result<Vec<TimeOff>, StoreError> {
-        Ok(self
+    ) -> Result<WorkingTime, StoreError> {
+        let time_off = self
             .work
             .time_off
             .values()
@@ -100,18 +100,10 @@ impl CalendarRepository for MemoryTx {
                 Absence::Days { .. } | Absence::Weekly { .. } => true,
             })
             .cloned()
-            .collect())
-    }
-
-    async fn working_time(
-        &mut self,
-        business: BusinessId,
-        providers: &[AccountId],
-        range: TimeRange,
-    ) -> Result<WorkingTime, StoreError> {
+            .collect();
         Ok(WorkingTime {
             calendars: self.work_calendars(business, providers).await?,
-            time_off: self.time_off_within(business, providers, range).await?,
+            time_off,
         })
     }
 

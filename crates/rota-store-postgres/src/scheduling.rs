@@ -132,7 +132,8 @@ fn calendar_from(r: &PgRow, hours: Value) -> Result<(AccountId, WorkCalendar), S
     ))
 }
 
-/// The condition on `time_off` rows of `time_off_within`.
+/// The condition on `time_off` rows that can apply to `providers` within
+/// `range` (see `CalendarRepository::working_time`).
 fn push_time_off_within(
     q: &mut QueryBuilder<Postgres>,
     business: BusinessId,
@@ -204,18 +205,6 @@ impl CalendarRepository for PgTx {
         .await
         .map_err(db_error)?;
         Ok(())
-    }
-
-    async fn time_off_within(
-        &mut self,
-        business: BusinessId,
-        providers: &[AccountId],
-        range: TimeRange,
-    ) -> Result<Vec<TimeOff>, StoreError> {
-        let mut q = QueryBuilder::<Postgres>::new("SELECT * FROM time_off WHERE ");
-        push_time_off_within(&mut q, business, providers, range);
-        let rows = q.build().fetch_all(&mut *self.tx).await.map_err(db_error)?;
-        rows.iter().map(time_off_from).collect()
     }
 
     async fn working_time(
@@ -376,9 +365,9 @@ fn named_from(r: &PgRow) -> Result<NamedBooking, StoreError> {
     })
 }
 
-/// Appends `INSERT INTO bookings … VALUES (…)` for `b` to `q`.
-/// `INSERT INTO bookings` of `b`: its values, or with `after` the same
-/// values selected from that CTE (so the insert waits for it).
+/// Appends `INSERT INTO bookings` of `b` to `q`: `VALUES (…)`, or with
+/// `after` the same values selected from that CTE (so the insert waits for
+/// it).
 fn push_booking_insert(
     q: &mut QueryBuilder<Postgres>,
     b: &Booking,

@@ -132,7 +132,8 @@ fn calendar_from(r: &SqliteRow, hours: &str) -> Result<(AccountId, WorkCalendar)
     ))
 }
 
-/// The condition on `time_off` rows of `time_off_within`.
+/// The condition on `time_off` rows that can apply to `providers` within
+/// `range` (see `CalendarRepository::working_time`).
 fn push_time_off_within(
     q: &mut QueryBuilder<Sqlite>,
     business: BusinessId,
@@ -204,18 +205,6 @@ impl CalendarRepository for SqliteTx {
         .await
         .map_err(db_error)?;
         Ok(())
-    }
-
-    async fn time_off_within(
-        &mut self,
-        business: BusinessId,
-        providers: &[AccountId],
-        range: TimeRange,
-    ) -> Result<Vec<TimeOff>, StoreError> {
-        let mut q = QueryBuilder::<Sqlite>::new("SELECT * FROM time_off WHERE ");
-        push_time_off_within(&mut q, business, providers, range);
-        let rows = q.build().fetch_all(self.conn()).await.map_err(db_error)?;
-        rows.iter().map(time_off_from).collect()
     }
 
     async fn working_time(

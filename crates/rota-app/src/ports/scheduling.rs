@@ -50,17 +50,11 @@ pub trait CalendarRepository: Send {
         provider: AccountId,
         calendar: &WorkCalendar,
     ) -> Result<(), StoreError>;
-    /// Every entry that can apply to these providers within `range`: theirs
-    /// and the business-wide ones (one-off ranges only when they overlap).
-    async fn time_off_within(
-        &mut self,
-        business: BusinessId,
-        providers: &[AccountId],
-        range: TimeRange,
-    ) -> Result<Vec<TimeOff>, StoreError>;
-    /// [`CalendarRepository::work_calendars`] and
-    /// [`CalendarRepository::time_off_within`] in one read: what decides
-    /// whether these providers work within `range`.
+    /// What decides whether these providers work within `range`, in one
+    /// read: their work calendars, as [`CalendarRepository::work_calendars`],
+    /// and every time-off entry that can apply to them within `range` —
+    /// theirs and the business-wide ones (one-off ranges only when they
+    /// overlap).
     async fn working_time(
         &mut self,
         business: BusinessId,
@@ -90,7 +84,7 @@ pub trait CalendarRepository: Send {
 pub struct WorkingTime {
     /// The providers' work calendars (those without one are left out).
     pub calendars: Vec<(AccountId, WorkCalendar)>,
-    /// Their time off and the business-wide closures, as `time_off_within`.
+    /// Their time off and the business-wide closures that can apply.
     pub time_off: Vec<TimeOff>,
 }
 
