@@ -44,6 +44,7 @@ impl Server {
             base_url: Some(base.clone()),
             mail_from: "Rota <no-reply@rota.localhost>".into(),
             listen: addr,
+            db_max_connections: rota_server::DEFAULT_DB_CONNECTIONS,
         };
         let runtime = Runtime::open(&config).await.unwrap();
         let (stop, stopped) = oneshot::channel::<()>();

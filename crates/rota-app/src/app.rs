@@ -20,8 +20,6 @@ use crate::ports::{
     Clock, IdSource, MailError, Mailer, PasswordHasher, Store, StoreError, Tokens, TxMode,
     UnitOfWork,
 };
-use crate::recent::Recent;
-use crate::watched::Watched;
 
 /// The adapters Rota runs on.
 pub struct Ports {
@@ -43,7 +41,6 @@ pub struct Ports {
 #[derive(Clone)]
 pub struct Rota {
     ports: Arc<Ports>,
-    recent: Arc<Recent>,
 }
 
 impl Rota {
@@ -52,7 +49,6 @@ impl Rota {
     pub fn new(ports: Ports) -> Self {
         Self {
             ports: Arc::new(ports),
-            recent: Arc::default(),
         }
     }
 
@@ -62,22 +58,16 @@ impl Rota {
         Ok(())
     }
 
-    /// Starts a unit of work; a write one forgets remembered actors when it
-    /// commits a change to them (`watched`).
+    /// Starts a unit of work. Nothing read is remembered past it: every
+    /// request reads the store, so what any process committed is seen by
+    /// the next request on every process (SPEC §8; docs/DECISIONS.md,
+    /// "Consistency across processes").
     pub(crate) async fn begin(&self, mode: TxMode) -> Result<Box<dyn UnitOfWork>, StoreError> {
-        let tx = self.ports.store.begin(mode).await?;
-        Ok(match mode {
-            TxMode::Read | TxMode::ReadOnce => tx,
-            TxMode::Write => Box::new(Watched::new(tx, Arc::clone(&self.recent))),
-        })
+        self.ports.store.begin(mode).await
     }
 
     pub(crate) fn store(&self) -> &dyn Store {
         self.ports.store.as_ref()
-    }
-
-    pub(crate) fn recent(&self) -> &Recent {
-        &self.recent
     }
 
     pub(crate) fn now(&self) -> Timestamp {
@@ -194,13 +184,29 @@ impl LockedTeam {
         let Some(business) = tx.businesses().lock(business).await? else {
             return Ok(None);
         };
+        Self::with_team(tx, business).await.map(Some)
+    }
+
+    /// Loads the business and its team without locking (a read-only
+    /// transaction may not lock rows); `None` if it does not exist.
+    pub(crate) async fn read(
+        tx: &mut dyn UnitOfWork,
+        business: BusinessId,
+    ) -> Result<Option<Self>, StoreError> {
+        let Some(business) = tx.businesses().get(business).await? else {
+            return Ok(None);
+        };
+        Self::with_team(tx, business).await.map(Some)
+    }
+
+    async fn with_team(tx: &mut dyn UnitOfWork, business: Business) -> Result<Self, StoreError> {
         let employees = tx.accounts().employees(business.id).await?;
         let team = Team::new(&business, employees.iter().filter_map(member_of));
-        Ok(Some(Self {
+        Ok(Self {
             business,
             team,
             employees,
-        }))
+        })
     }
 
     /// The actor as the team knows them now (roles and status read in this

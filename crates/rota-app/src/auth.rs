@@ -258,18 +258,14 @@ impl Rota {
     }
 
     /// The actor behind a session token (A3): the session must be live and
-    /// its account active. Refreshes the idle timer. An actor read in the
-    /// last moments is recalled without asking the store (`recent`).
+    /// its account active. Refreshes the idle timer. Always asks the store,
+    /// so a sign-out or deactivation on any process counts at once.
     pub async fn authenticate(
         &self,
         token: &SecretString,
     ) -> Result<Authenticated, AuthenticateError> {
         let now = self.now();
         let hash = self.tokens().hash(token);
-        if let Some(who) = self.recent().sessions.actor(&hash, now) {
-            return Ok(who);
-        }
-        let generation = self.recent().sessions.generation();
         let mut tx = self.begin(TxMode::Read).await?;
         let session = tx
             .sessions()
@@ -291,14 +287,10 @@ impl Rota {
             tx.commit().await?;
             session.last_seen_at = now;
         }
-        let who = Authenticated {
+        Ok(Authenticated {
             actor: Actor::of(&account),
             session,
-        };
-        self.recent()
-            .sessions
-            .remember(hash, who.clone(), now, generation);
-        Ok(who)
+        })
     }
 
     /// Ends a session (sign-out).

@@ -21,7 +21,6 @@ pub mod feeds;
 pub mod page;
 pub mod passwords;
 pub mod ports;
-pub mod recent;
 mod schedule;
 pub mod services;
 pub mod settings;
@@ -30,7 +29,6 @@ pub mod subscription;
 #[cfg(feature = "mocks")]
 pub mod testing;
 pub mod time_tracking;
-mod watched;
 
 pub use app::{Ports, Rota};
 pub use error::{Classify, ErrorKind};

@@ -60,7 +60,7 @@ impl Rota {
         actor: &Actor,
     ) -> Result<SubscriptionView, ReadSubscriptionError> {
         let mut tx = self.begin(TxMode::Read).await?;
-        let locked = LockedTeam::load(tx.as_mut(), actor.business)
+        let locked = LockedTeam::read(tx.as_mut(), actor.business)
             .await?
             .ok_or(Denied::NotFound)?;
         authorize(actor, &Action::ViewSubscription, &locked.business.settings)?;

@@ -2,8 +2,9 @@
 
 use rota_domain::actor::Actor;
 use rota_domain::id::{AccountId, TimeEntryId};
+use rota_domain::jiff::{SignedDuration, Timestamp};
 use rota_domain::policy::{Action, Denied, authorize};
-use rota_domain::time::TimeRange;
+use rota_domain::time::{ERA_END, ERA_START, EmptyRange, TimeRange};
 use rota_domain::time_entry::{ClockError, TimeEntry};
 
 use crate::Rota;
@@ -41,7 +42,32 @@ impl Classify for TimeTrackingError {
     }
 }
 
+/// How far a window of time entries reaches when only one end is given.
+pub const DEFAULT_WINDOW: SignedDuration = SignedDuration::from_hours(31 * 24);
+
 impl Rota {
+    /// The window of time entries to list when the request names `from`,
+    /// `to`, both or neither: a missing end lies [`DEFAULT_WINDOW`] from the
+    /// other; with neither, the window ends a day from now (an entry still
+    /// open is in it). Refused when the end is not after the start.
+    pub fn time_entry_window(
+        &self,
+        from: Option<Timestamp>,
+        to: Option<Timestamp>,
+    ) -> Result<TimeRange, EmptyRange> {
+        let day = SignedDuration::from_hours(24);
+        let to = match (from, to) {
+            (_, Some(t)) => t,
+            (Some(f), None) => f.saturating_add(DEFAULT_WINDOW).map_err(|_| EmptyRange)?,
+            (None, None) => self.now().saturating_add(day).map_err(|_| EmptyRange)?,
+        };
+        let from = match from {
+            Some(f) => f,
+            None => to.saturating_sub(DEFAULT_WINDOW).map_err(|_| EmptyRange)?,
+        };
+        TimeRange::new(from.max(ERA_START), to.min(ERA_END))
+    }
+
     /// Starts an entry for the actor.
     pub async fn clock_in(&self, actor: &Actor) -> Result<TimeEntry, TimeTrackingError> {
         let mut tx = self.begin(TxMode::Write).await?;

@@ -31,10 +31,72 @@ struct RawRange {
 #[error("the end must come after the start")]
 pub struct EmptyRange;
 
+/// The first instant Rota accepts from outside: 1900-01-01T00:00:00Z.
+pub const ERA_START: Timestamp = Timestamp::constant(-2_208_988_800, 0);
+/// The first instant after the last one Rota accepts: 2200-01-01T00:00:00Z.
+pub const ERA_END: Timestamp = Timestamp::constant(7_258_118_400, 0);
+
+/// An instant outside the years 1900–2200, which Rota refuses on every
+/// route and store (SPEC B10 note): no business books that far away, and
+/// each database keeps a different range of dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("must be within the years 1900 to 2199")]
+pub struct OutsideEra;
+
+/// `at`, if it lies within the years 1900–2199.
+pub fn within_era(at: Timestamp) -> Result<Timestamp, OutsideEra> {
+    if (ERA_START..ERA_END).contains(&at) {
+        Ok(at)
+    } else {
+        Err(OutsideEra)
+    }
+}
+
+/// An RFC 3339 instant from outside (a request), within the years 1900–2199.
+pub fn parse_instant(raw: &str) -> Result<Timestamp, InstantError> {
+    let at: Timestamp = raw.parse().map_err(|_| InstantError::Malformed)?;
+    within_era(at).map_err(|_| InstantError::OutsideEra)
+}
+
+/// Why an instant from outside was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum InstantError {
+    /// Not an RFC 3339 instant with an offset.
+    #[error("not an RFC 3339 instant with an offset, e.g. 2030-03-04T09:00:00Z")]
+    Malformed,
+    /// Before 1900 or after 2199.
+    #[error("must be within the years 1900 to 2199")]
+    OutsideEra,
+}
+
+/// Why a range from outside was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum RangeError {
+    /// The end is not after the start (B2).
+    #[error(transparent)]
+    Empty(#[from] EmptyRange),
+    /// An end lies outside the years 1900–2199.
+    #[error(transparent)]
+    OutsideEra(#[from] OutsideEra),
+}
+
 impl TryFrom<RawRange> for TimeRange {
-    type Error = EmptyRange;
-    fn try_from(r: RawRange) -> Result<Self, EmptyRange> {
-        TimeRange::new(r.start, r.end)
+    type Error = RangeError;
+    /// Ranges read from outside must also lie within the era.
+    fn try_from(r: RawRange) -> Result<Self, RangeError> {
+        within_era(r.start)?;
+        if r.end > ERA_END {
+            return Err(OutsideEra.into());
+        }
+        Ok(TimeRange::new(r.start, r.end)?)
+    }
+}
+
+impl TimeRange {
+    /// Whether the whole range lies within the years 1900–2199.
+    #[must_use]
+    pub fn within_era(&self) -> bool {
+        self.start >= ERA_START && self.end <= ERA_END
     }
 }
 
@@ -197,6 +259,31 @@ mod tests {
             Timestamp::from_second(b).unwrap(),
         )
         .unwrap()
+    }
+
+    #[test]
+    fn b10_instants_outside_1900_to_2200_are_refused() {
+        assert_eq!(ERA_START.to_string(), "1900-01-01T00:00:00Z");
+        assert_eq!(ERA_END.to_string(), "2200-01-01T00:00:00Z");
+        assert_eq!(
+            parse_instant("1899-12-31T23:59:59Z"),
+            Err(InstantError::OutsideEra)
+        );
+        assert_eq!(
+            parse_instant("-004713-01-01T00:00:00Z"),
+            Err(InstantError::OutsideEra)
+        );
+        assert_eq!(
+            parse_instant("2200-01-01T00:00:00Z"),
+            Err(InstantError::OutsideEra)
+        );
+        assert_eq!(parse_instant("tomorrow"), Err(InstantError::Malformed));
+        assert!(parse_instant("1900-01-01T00:00:00Z").is_ok());
+        assert!(parse_instant("2199-12-31T23:00:00+00:00").is_ok());
+        let far: Result<TimeRange, _> = serde_json::from_str(
+            r#"{"start": "1000-01-01T00:00:00Z", "end": "2030-01-01T00:00:00Z"}"#,
+        );
+        assert!(far.is_err());
     }
 
     #[test]

@@ -98,12 +98,12 @@ impl Runtime {
             .with_context(|| format!("creating {}", config.data_dir.display()))?;
         let store: Arc<dyn Store> = match &config.database_url {
             Some(url) if url.starts_with("postgres") => Arc::new(
-                PgStore::connect(url, 32)
+                PgStore::connect(url, config.db_max_connections)
                     .await
                     .context("connecting to DATABASE_URL")?,
             ),
             Some(url) if url.starts_with("sqlite:") => Arc::new(
-                SqliteStore::open_url(url, 8)
+                SqliteStore::open_url(url, config.db_max_connections)
                     .await
                     .context("opening DATABASE_URL")?,
             ),
@@ -112,7 +112,7 @@ impl Runtime {
                 other.split(':').next().unwrap_or_default()
             ),
             None => Arc::new(
-                SqliteStore::open(&config.data_dir.join("rota.db"), 8)
+                SqliteStore::open(&config.data_dir.join("rota.db"), config.db_max_connections)
                     .await
                     .context("opening the SQLite database")?,
             ),

@@ -74,7 +74,22 @@ pub struct Config {
         global = true
     )]
     pub listen: SocketAddr,
+    /// At most this many database connections per process; idle ones are
+    /// closed after a minute (SPEC §8: several processes fit PostgreSQL's
+    /// default `max_connections` of 100).
+    #[arg(
+        long,
+        env = "ROTA_DB_MAX_CONNECTIONS",
+        default_value_t = DEFAULT_DB_CONNECTIONS,
+        global = true
+    )]
+    pub db_max_connections: u32,
 }
+
+/// The default of `ROTA_DB_MAX_CONNECTIONS`: enough to keep two cores
+/// busy with requests waiting on the database, few enough that ten
+/// processes fit PostgreSQL's default `max_connections`.
+pub const DEFAULT_DB_CONNECTIONS: u32 = 8;
 
 #[derive(Subcommand)]
 enum Command {

@@ -40,6 +40,9 @@ pub struct PostgresStore {
     pool: PgPool,
 }
 
+/// A connection unused this long is closed (SPEC §8: idle ones released).
+pub const IDLE_CONNECTION_TIMEOUT: std::time::Duration = std::time::Duration::from_mins(1);
+
 impl PostgresStore {
     /// Connects to `url` and applies the migrations.
     pub async fn connect(url: &str, max_connections: u32) -> Result<Self, StoreError> {
@@ -63,6 +66,8 @@ impl PostgresStore {
         // 50–100 ms at 1,500 bookings.
         let pool = PgPoolOptions::new()
             .max_connections(max_connections.max(1))
+            .min_connections(0)
+            .idle_timeout(Some(IDLE_CONNECTION_TIMEOUT))
             .test_before_acquire(false)
             .connect_with(options)
             .await

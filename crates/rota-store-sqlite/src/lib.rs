@@ -46,6 +46,9 @@ pub struct SqliteStore {
     write_gate: Arc<Mutex<()>>,
 }
 
+/// A connection unused this long is closed (SPEC §8: idle ones released).
+pub const IDLE_CONNECTION_TIMEOUT: std::time::Duration = std::time::Duration::from_mins(1);
+
 impl SqliteStore {
     /// Opens (creating if needed) the database file at `path` and applies
     /// the migrations.
@@ -75,6 +78,8 @@ impl SqliteStore {
             .foreign_keys(true);
         let pool = SqlitePoolOptions::new()
             .max_connections(max_connections.max(1))
+            .min_connections(0)
+            .idle_timeout(Some(IDLE_CONNECTION_TIMEOUT))
             .test_before_acquire(false)
             .connect_with(options)
             .await

@@ -66,7 +66,6 @@ impl Rota {
             self.store()
                 .place_booking(&prepared.booking, prepared.email.as_slice())
                 .await?;
-            self.recent().listings.forget_all();
             return Ok(Created::New(prepared.view(actor)));
         };
         let mut tx = self.begin(TxMode::Write).await?;

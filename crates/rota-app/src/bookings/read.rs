@@ -7,13 +7,12 @@ use rota_domain::id::{AccountId, BookingId};
 use rota_domain::jiff::Timestamp;
 use rota_domain::policy::{Action, BookingRef, BookingScope, Denied, authorize, booking_scope};
 use rota_domain::privacy::customer_name_as_seen_by;
-use rota_domain::time::TimeRange;
+use rota_domain::time::{ERA_END, ERA_START, TimeRange};
 
 use super::{BookingError, BookingView, views};
 use crate::Rota;
 use crate::page::{Limit, Page, PageError};
 use crate::ports::{BookingQuery, NamedBooking, TxMode};
-use crate::recent::ListingKey;
 
 /// Which bookings to list.
 #[derive(Clone, Copy, Debug, Default)]
@@ -75,7 +74,7 @@ impl Rota {
         let within = match (filter.from, filter.to) {
             (None, None) => None,
             (from, to) => Some(
-                TimeRange::new(from.unwrap_or(Timestamp::MIN), to.unwrap_or(Timestamp::MAX))
+                TimeRange::new(from.unwrap_or(ERA_START), to.unwrap_or(ERA_END))
                     .map_err(|_| PageError::Range)?,
             ),
         };
@@ -102,17 +101,6 @@ impl Rota {
                 query.customer = Some(me);
             }
         }
-        let key = ListingKey {
-            business: actor.business,
-            query: query.clone(),
-            viewer: actor.kind,
-        };
-        let now = self.now();
-        let listings = &self.recent().listings;
-        if let Some(page) = listings.recall(&key, now, |_| true) {
-            return Ok(page);
-        }
-        let generation = listings.generation();
         // The business and its bookings need not agree to the instant: a
         // page is as of the moment each part is read.
         let mut tx = self.begin(TxMode::ReadOnce).await?;
@@ -127,15 +115,13 @@ impl Rota {
             .into_iter()
             .map(|named| view_of_named(actor, &business, named))
             .collect();
-        let page = Page::from_overfetch(seen, limit, |v: &BookingView| {
+        Ok(Page::from_overfetch(seen, limit, |v: &BookingView| {
             format!(
                 "{}_{}",
                 v.booking.range.start().as_nanosecond(),
                 v.booking.id
             )
-        });
-        listings.remember(key, page.clone(), now, generation);
-        Ok(page)
+        }))
     }
 }
 

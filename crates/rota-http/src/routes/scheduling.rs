@@ -17,7 +17,7 @@ use rota_app::domain::jiff::{SignedDuration, Timestamp};
 use rota_app::domain::money::Money;
 use rota_app::domain::name::BusinessName;
 use rota_app::domain::service::{Service, ServiceDuration};
-use rota_app::domain::time::TimeRange;
+use rota_app::domain::time::{TimeRange, parse_instant};
 use rota_app::domain::time_entry::TimeEntry;
 use rota_app::page::Limit;
 use rota_app::ports::StoredResponse;
@@ -34,7 +34,7 @@ use crate::problem::Problem;
 use crate::session::Signed;
 
 fn instant(c: &mut Check, field: &str, raw: &str) -> Option<Timestamp> {
-    c.field(field, raw.parse::<Timestamp>())
+    c.field(field, parse_instant(raw))
 }
 
 fn ids<T: std::str::FromStr>(c: &mut Check, field: &str, raw: &[String]) -> Option<Vec<T>> {
@@ -449,8 +449,8 @@ async fn list_bookings(
     Query(q): Query<BookingParams>,
 ) -> Result<Json<BookingPage>, Problem> {
     let mut c = Check::default();
-    let from = c.optional("from", q.from, |s| s.parse::<Timestamp>());
-    let to = c.optional("to", q.to, |s| s.parse::<Timestamp>());
+    let from = c.optional("from", q.from, |s| parse_instant(&s));
+    let to = c.optional("to", q.to, |s| parse_instant(&s));
     let provider = c.optional("provider_id", q.provider_id, |s| s.parse::<AccountId>());
     let customer = c.optional("customer_id", q.customer_id, |s| s.parse::<AccountId>());
     let status = c.optional("status", q.status, |s| {
@@ -519,7 +519,7 @@ async fn create_booking(
     let customer = c.field("customer_id", b.customer_id.parse::<AccountId>());
     let service = c.optional("service_id", b.service_id, |s| s.parse::<ServiceId>());
     let starts_at = instant(&mut c, "starts_at", &b.starts_at);
-    let ends_at = c.optional("ends_at", b.ends_at, |s| s.parse::<Timestamp>());
+    let ends_at = c.optional("ends_at", b.ends_at, |s| parse_instant(&s));
     let providers = ids::<AccountId>(&mut c, "provider_ids", &b.provider_ids);
     let price = c.optional("price_minor", b.price_minor, Money::new);
     let notes = match b.notes {
@@ -620,8 +620,8 @@ async fn patch_booking(
 ) -> Result<Json<BookingDto>, Problem> {
     let target: BookingId = id(&raw)?;
     let mut c = Check::default();
-    let starts_at = c.optional("starts_at", b.starts_at, |s| s.parse::<Timestamp>());
-    let ends_at = c.optional("ends_at", b.ends_at, |s| s.parse::<Timestamp>());
+    let starts_at = c.optional("starts_at", b.starts_at, |s| parse_instant(&s));
+    let ends_at = c.optional("ends_at", b.ends_at, |s| parse_instant(&s));
     let providers = match &b.provider_ids {
         None => Some(None),
         Some(p) => ids::<AccountId>(&mut c, "provider_ids", p).map(Some),
@@ -802,10 +802,11 @@ async fn clock_out(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct TimeEntryParams {
-    /// Window start (RFC 3339).
-    pub from: String,
-    /// Window end (RFC 3339).
-    pub to: String,
+    /// Window start (RFC 3339; default: 31 days before `to`).
+    pub from: Option<String>,
+    /// Window end (RFC 3339; default: 31 days after `from`, or a day from
+    /// now when neither is given).
+    pub to: Option<String>,
     /// Another employee's (administrators).
     pub employee_id: Option<String>,
     /// Everyone's (administrators).
@@ -823,11 +824,11 @@ async fn time_entries(
     Query(q): Query<TimeEntryParams>,
 ) -> Result<Json<Vec<TimeEntryDto>>, Problem> {
     let mut c = Check::default();
-    let from = instant(&mut c, "from", &q.from);
-    let to = instant(&mut c, "to", &q.to);
+    let from = c.optional("from", q.from, |s| parse_instant(&s));
+    let to = c.optional("to", q.to, |s| parse_instant(&s));
     let employee = c.optional("employee_id", q.employee_id, |s| s.parse::<AccountId>());
     let range = match (from, to) {
-        (Some(f), Some(t)) => c.field("to", TimeRange::new(f, t)),
+        (Some(f), Some(t)) => c.field("to", state.rota.time_entry_window(f, t)),
         _ => None,
     };
     let (Some(range), Some(employee)) = (range, employee) else {
