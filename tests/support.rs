@@ -7,11 +7,120 @@
 )]
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use rota_server::{Config, Runtime, serve_on};
 use serde_json::{Value, json};
+use sqlx::Connection;
 use tokio::sync::oneshot;
+
+/// The database a server under test runs on: every end-to-end test runs
+/// on both (SPEC §1, §8).
+#[derive(Clone, Debug)]
+pub enum Db {
+    /// The embedded default, a file in the server's data directory.
+    Sqlite,
+    /// A fresh schema of `ROTA_TEST_DATABASE_URL`: the URL with its
+    /// `search_path`.
+    Postgres(String),
+}
+
+static NEXT_SCHEMA: AtomicU32 = AtomicU32::new(0);
+
+impl Db {
+    /// A fresh PostgreSQL schema, when `ROTA_TEST_DATABASE_URL` is set
+    /// (when `CI` is set it must be: the end-to-end suite runs on both
+    /// stores there).
+    pub async fn postgres() -> Option<Self> {
+        let Ok(url) = std::env::var("ROTA_TEST_DATABASE_URL") else {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI runs the end-to-end suite on PostgreSQL: set ROTA_TEST_DATABASE_URL"
+            );
+            eprintln!("skipped on PostgreSQL: ROTA_TEST_DATABASE_URL is not set");
+            return None;
+        };
+        let mut admin = sqlx::PgConnection::connect(&url)
+            .await
+            .expect("ROTA_TEST_DATABASE_URL is reachable");
+        let _ = sqlx::query("CREATE EXTENSION IF NOT EXISTS btree_gist WITH SCHEMA public")
+            .execute(&mut admin)
+            .await;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        // Named like the contract's schemas, so its sweep drops old ones.
+        let schema = format!(
+            "rota_t_{now}_{}_e{}",
+            std::process::id(),
+            NEXT_SCHEMA.fetch_add(1, Ordering::Relaxed)
+        );
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA \"{schema}\"")))
+            .execute(&mut admin)
+            .await
+            .expect("a test schema can be created");
+        let sep = if url.contains('?') { '&' } else { '?' };
+        Some(Self::Postgres(format!(
+            "{url}{sep}options=-c%20search_path%3D{schema},public"
+        )))
+    }
+
+    /// Drops a PostgreSQL test schema (after its last connection is gone);
+    /// nothing for SQLite, whose file goes with its data directory.
+    pub async fn drop_data(&self) {
+        let Self::Postgres(url) = self else { return };
+        let Some((base, options)) = url.split_once("options=-c%20search_path%3D") else {
+            return;
+        };
+        let schema = options.split(',').next().unwrap_or_default();
+        let base = base.trim_end_matches(['?', '&']);
+        if let Ok(mut admin) = sqlx::PgConnection::connect(base).await {
+            let drop = format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE");
+            let _ = sqlx::query(sqlx::AssertSqlSafe(drop))
+                .execute(&mut admin)
+                .await;
+        }
+    }
+
+    /// The `DATABASE_URL` a server on this database is given.
+    #[must_use]
+    pub fn url(&self) -> Option<String> {
+        match self {
+            Self::Sqlite => None,
+            Self::Postgres(url) => Some(url.clone()),
+        }
+    }
+}
+
+/// Runs an end-to-end test on SQLite and on PostgreSQL: the body becomes
+/// `async fn run(db: Db)`, and two tests, `<name>::sqlite` and
+/// `<name>::postgres`, call it (the latter skipped without
+/// `ROTA_TEST_DATABASE_URL`, failing under `CI`).
+#[macro_export]
+macro_rules! on_every_store {
+    ($(#[doc = $doc:literal])* async fn $name:ident($db:ident: Db) $body:block) => {
+        $(#[doc = $doc])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn run($db: $crate::Db) $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn sqlite() {
+                run($crate::Db::Sqlite).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn postgres() {
+                if let Some(db) = $crate::Db::postgres().await {
+                    run(db).await;
+                }
+            }
+        }
+    };
+}
 
 /// A running server.
 pub struct Server {
@@ -28,10 +137,15 @@ pub struct Server {
 impl Server {
     /// Starts the server on SQLite in a fresh directory.
     pub async fn start(name: &str) -> Self {
+        Self::start_on(name, &Db::Sqlite).await
+    }
+
+    /// Starts the server on `db`, with a fresh data directory.
+    pub async fn start_on(name: &str, db: &Db) -> Self {
         let data_dir = std::env::temp_dir().join(format!(
             "rota-e2e-{name}-{}-{}",
             std::process::id(),
-            Instant::now().elapsed().as_nanos()
+            NEXT_SCHEMA.fetch_add(1, Ordering::Relaxed)
         ));
         let _ = std::fs::remove_dir_all(&data_dir);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -39,7 +153,7 @@ impl Server {
         let base = format!("http://{addr}");
         let config = Config {
             data_dir: data_dir.clone(),
-            database_url: None,
+            database_url: db.url(),
             smtp_url: None,
             base_url: Some(base.clone()),
             mail_from: "Rota <no-reply@rota.localhost>".into(),

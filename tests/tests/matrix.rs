@@ -1,7 +1,7 @@
 //! The authorization matrix: every route of API v1, driven as every kind of
 //! actor, against a table of expected statuses. Each cell runs on a fresh
-//! business (in memory, through the real router and its gate), so no cell
-//! sees another's changes.
+//! database (SQLite, and PostgreSQL when `ROTA_TEST_DATABASE_URL` is set),
+//! through the real router and its gate, so no cell sees another's changes.
 //!
 //! Columns: anonymous; owner; non-owner administrator; administrator who is
 //! also a provider; a provider with every access right off (the default);
@@ -19,6 +19,7 @@
 
 use std::fmt::Write as _;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use axum::body::Body;
 use axum::http::{Request, header};
@@ -39,6 +40,7 @@ use rota_app::domain::role::{EmployeeRoles, RoleSet};
 use rota_app::domain::service::ServiceDuration;
 use rota_app::domain::time_off::Absence;
 use rota_app::employees::NewEmployee;
+use rota_app::ports::Store;
 use rota_app::secrecy::{ExposeSecret, SecretString};
 use rota_app::services::NewService;
 use rota_app::signup::SignUp;
@@ -47,9 +49,13 @@ use rota_app::testing::{
 };
 use rota_app::{Ports, Rota};
 use rota_http::HttpConfig;
-use rota_store_memory::MemoryStore;
+use rota_store_postgres::PostgresStore;
+use rota_store_sqlite::SqliteStore;
+use rota_tests::Db;
 use serde_json::{Value, json};
 use tower::ServiceExt;
+
+static NEXT: AtomicU32 = AtomicU32::new(0);
 
 const PASSWORD: &str = "correct horse battery staple";
 
@@ -205,10 +211,10 @@ fn t(s: &str) -> Timestamp {
     s.parse().unwrap()
 }
 
-async fn world(column: usize) -> World {
+async fn world(column: usize, store: Arc<dyn Store>) -> World {
     let mailer = Arc::new(RecordingMailer::default());
     let rota = Rota::new(Ports {
-        store: Arc::new(MemoryStore::new()),
+        store,
         clock: Arc::new(ManualClock::at(t("2030-01-07T09:00:00Z"))),
         ids: Arc::new(SequentialIds::default()),
         hasher: Arc::new(InsecureHasher),
@@ -393,8 +399,40 @@ async fn world(column: usize) -> World {
     }
 }
 
-async fn cell(route: &str, body: Option<&Value>, column: usize) -> (u16, String) {
-    let w = world(column).await;
+/// A fresh, empty database of the kind `db` names, and how to drop it.
+async fn fresh_store(db: &Db) -> (Arc<dyn Store>, Db) {
+    match db {
+        Db::Sqlite => {
+            let n = NEXT.fetch_add(1, Ordering::Relaxed);
+            let path =
+                std::env::temp_dir().join(format!("rota-matrix-{}-{n}.db", std::process::id()));
+            let _ = std::fs::remove_file(&path);
+            let store = SqliteStore::open(&path, 2).await.unwrap();
+            (Arc::new(store), Db::Sqlite)
+        }
+        Db::Postgres(_) => {
+            let fresh = Db::postgres().await.expect("a PostgreSQL schema");
+            let url = fresh.url().unwrap();
+            let store = PostgresStore::connect(&url, 2).await.unwrap();
+            (Arc::new(store), fresh)
+        }
+    }
+}
+
+async fn cell(route: &str, body: Option<&Value>, column: usize, db: &Db) -> (u16, String) {
+    let (store, fresh) = fresh_store(db).await;
+    let answer = cell_on(route, body, column, store).await;
+    fresh.drop_data().await;
+    answer
+}
+
+async fn cell_on(
+    route: &str,
+    body: Option<&Value>,
+    column: usize,
+    store: Arc<dyn Store>,
+) -> (u16, String) {
+    let w = world(column, store).await;
     let fill = |s: &str| {
         w.ids
             .iter()
@@ -427,15 +465,29 @@ async fn cell(route: &str, body: Option<&Value>, column: usize) -> (u16, String)
     )
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_route_as_every_actor_answers_as_the_table_says() {
+rota_tests::on_every_store! {
+    /// R1–R12 over HTTP, on each store: every cell on a fresh database.
+    async fn every_route_as_every_actor_answers_as_the_table_says(db: Db) {
+        the_table_holds(db).await;
+    }
+}
+
+async fn the_table_holds(db: Db) {
     let mut differ = Vec::new();
     let mut cells = 0;
     let mut report = String::new();
     for (route, body, expected) in table() {
         let mut row = Vec::new();
-        for (column, want) in expected.iter().enumerate() {
-            let (got, detail) = cell(route, body.as_ref(), column).await;
+        // A row's cells at once, each on its own database.
+        let mut running = Vec::new();
+        for column in 0..expected.len() {
+            let (body, db) = (body.clone(), db.clone());
+            running.push(tokio::spawn(async move {
+                cell(route, body.as_ref(), column, &db).await
+            }));
+        }
+        for (column, (want, run)) in expected.iter().zip(running).enumerate() {
+            let (got, detail) = run.await.unwrap();
             cells += 1;
             row.push(got.to_string());
             if got != *want {

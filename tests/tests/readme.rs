@@ -22,30 +22,31 @@ fn walkthrough() -> String {
     block[code_start..code_end].to_owned()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_readme_walkthrough_works_as_written() {
-    let script = walkthrough();
-    assert!(script.contains("API=http://127.0.0.1:8080"));
-    let s = Server::start("readme").await;
-    let script = script.replace("API=http://127.0.0.1:8080", &format!("API={}", s.base));
-    let output = tokio::task::spawn_blocking(move || {
-        Command::new("bash")
-            .args(["-euo", "pipefail", "-c", &script])
-            .output()
-            .expect("bash runs")
-    })
-    .await
-    .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "the walkthrough failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(stdout.contains("\"status\":\"scheduled\""), "{stdout}");
-    assert!(
-        stdout.contains("\"starts_at\":\"2030-03-04T10:00:00Z\""),
-        "{stdout}"
-    );
-    s.stop().await;
+rota_tests::on_every_store! {
+    async fn the_readme_walkthrough_works_as_written(db: Db) {
+        let script = walkthrough();
+        assert!(script.contains("API=http://127.0.0.1:8080"));
+        let s = Server::start_on("readme", &db).await;
+        let script = script.replace("API=http://127.0.0.1:8080", &format!("API={}", s.base));
+        let output = tokio::task::spawn_blocking(move || {
+            Command::new("bash")
+                .args(["-euo", "pipefail", "-c", &script])
+                .output()
+                .expect("bash runs")
+        })
+        .await
+        .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success(),
+            "the walkthrough failed:\n{stdout}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(stdout.contains("\"status\":\"scheduled\""), "{stdout}");
+        assert!(
+            stdout.contains("\"starts_at\":\"2030-03-04T10:00:00Z\""),
+            "{stdout}"
+        );
+        s.stop().await;
+    }
 }

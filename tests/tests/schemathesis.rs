@@ -22,57 +22,58 @@ fn schemathesis() -> Option<String> {
         .map(|_| exe)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn schemathesis_finds_no_5xx_no_schema_violation_and_no_ignored_auth() {
-    let Some(exe) = schemathesis() else {
+rota_tests::on_every_store! {
+    async fn schemathesis_finds_no_5xx_no_schema_violation_and_no_ignored_auth(db: Db) {
+        let Some(exe) = schemathesis() else {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI must install schemathesis (see .ci/run)"
+            );
+            eprintln!("skipped: schemathesis is not installed");
+            return;
+        };
+        let s = Server::start_on("schemathesis", &db).await;
+        let token = s
+            .sign_up(
+                "sparkle",
+                "olive@sparkle.example",
+                "correct horse battery staple",
+            )
+            .await;
+        let url = format!("{}/v1/openapi.json", s.base);
+        let output = tokio::task::spawn_blocking(move || {
+            Command::new(exe)
+                .args(["run", &url, "--header"])
+                .arg(format!("Authorization: Bearer {token}"))
+                .args([
+                    "--checks",
+                    "not_a_server_error,response_schema_conformance,content_type_conformance,ignored_auth",
+                    "--max-examples",
+                    "25",
+                    "--seed",
+                    "20261122",
+                    "--warnings",
+                    "off",
+                    "--no-color",
+                ])
+                .env("SCHEMATHESIS_HOOKS", "")
+                .output()
+                .expect("schemathesis runs")
+        })
+        .await
+        .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let summary: String = stdout
+            .lines()
+            .skip_while(|l| !l.contains("SUMMARY"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        eprintln!("{summary}");
         assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install schemathesis (see .ci/run)"
+            output.status.success(),
+            "schemathesis found problems:\n{stdout}\n{}",
+            String::from_utf8_lossy(&output.stderr)
         );
-        eprintln!("skipped: schemathesis is not installed");
-        return;
-    };
-    let s = Server::start("schemathesis").await;
-    let token = s
-        .sign_up(
-            "sparkle",
-            "olive@sparkle.example",
-            "correct horse battery staple",
-        )
-        .await;
-    let url = format!("{}/v1/openapi.json", s.base);
-    let output = tokio::task::spawn_blocking(move || {
-        Command::new(exe)
-            .args(["run", &url, "--header"])
-            .arg(format!("Authorization: Bearer {token}"))
-            .args([
-                "--checks",
-                "not_a_server_error,response_schema_conformance,content_type_conformance,ignored_auth",
-                "--max-examples",
-                "25",
-                "--seed",
-                "20261122",
-                "--warnings",
-                "off",
-                "--no-color",
-            ])
-            .env("SCHEMATHESIS_HOOKS", "")
-            .output()
-            .expect("schemathesis runs")
-    })
-    .await
-    .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let summary: String = stdout
-        .lines()
-        .skip_while(|l| !l.contains("SUMMARY"))
-        .collect::<Vec<_>>()
-        .join("\n");
-    eprintln!("{summary}");
-    assert!(
-        output.status.success(),
-        "schemathesis found problems:\n{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    s.stop().await;
+        s.stop().await;
+    }
 }

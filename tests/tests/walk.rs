@@ -51,247 +51,249 @@ fn ids(page: &Value) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn an_owner_builds_a_team_and_books_customers_who_see_their_bookings() {
-    let s = Server::start("walk").await;
-    let owner = s
-        .sign_up("sparkle", "olive@sparkle.example", OWNER_PW)
-        .await;
+rota_tests::on_every_store! {
+    async fn an_owner_builds_a_team_and_books_customers_who_see_their_bookings(db: Db) {
+        let s = Server::start_on("walk", &db).await;
+        let owner = s
+            .sign_up("sparkle", "olive@sparkle.example", OWNER_PW)
+            .await;
 
-    // R5: providers need a paid plan.
-    let (status, body) = s
-        .call(
-            "POST",
-            "/v1/employees",
-            Some(&owner),
-            Some(json!({"name": "Pat", "email": "pat@sparkle.example", "roles": ["service_provider"]})),
-        )
-        .await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (409, Some("plan_required"))
-    );
-    s.expect(
-        200,
-        "PUT",
-        "/v1/subscription",
-        Some(&owner),
-        Some(json!({"plan": "grow"})),
-    )
-    .await;
-
-    let (pat, pat_token) = invite_provider(&s, &owner, "Pat Provider", "pat@sparkle.example").await;
-    let (sam, sam_token) = invite_provider(&s, &owner, "Sam Provider", "sam@sparkle.example").await;
-
-    let week = json!({
-        "time_zone": null,
-        "hours": {
-            "monday": [{"start": "09:00", "end": "17:00"}],
-            "tuesday": [{"start": "09:00", "end": "17:00"}],
-            "wednesday": [{"start": "09:00", "end": "17:00"}],
-            "thursday": [{"start": "09:00", "end": "17:00"}],
-            "friday": [{"start": "09:00", "end": "17:00"}]
-        }
-    });
-    for p in [&pat, &sam] {
+        // R5: providers need a paid plan.
+        let (status, body) = s
+            .call(
+                "POST",
+                "/v1/employees",
+                Some(&owner),
+                Some(json!({"name": "Pat", "email": "pat@sparkle.example", "roles": ["service_provider"]})),
+            )
+            .await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (409, Some("plan_required"))
+        );
         s.expect(
             200,
             "PUT",
-            &format!("/v1/employees/{p}/work-hours"),
+            "/v1/subscription",
             Some(&owner),
-            Some(week.clone()),
+            Some(json!({"plan": "grow"})),
         )
         .await;
-    }
-    // A provider may not change their own hours while `work_hours` is `view`.
-    s.expect(
-        403,
-        "PUT",
-        &format!("/v1/employees/{pat}/work-hours"),
-        Some(&pat_token),
-        Some(week),
-    )
-    .await;
 
-    let service = s
-        .expect(
-            201,
-            "POST",
-            "/v1/services",
-            Some(&owner),
-            Some(json!({"name": "Deep clean", "duration_minutes": 120, "price_minor": 9000})),
+        let (pat, pat_token) = invite_provider(&s, &owner, "Pat Provider", "pat@sparkle.example").await;
+        let (sam, sam_token) = invite_provider(&s, &owner, "Sam Provider", "sam@sparkle.example").await;
+
+        let week = json!({
+            "time_zone": null,
+            "hours": {
+                "monday": [{"start": "09:00", "end": "17:00"}],
+                "tuesday": [{"start": "09:00", "end": "17:00"}],
+                "wednesday": [{"start": "09:00", "end": "17:00"}],
+                "thursday": [{"start": "09:00", "end": "17:00"}],
+                "friday": [{"start": "09:00", "end": "17:00"}]
+            }
+        });
+        for p in [&pat, &sam] {
+            s.expect(
+                200,
+                "PUT",
+                &format!("/v1/employees/{p}/work-hours"),
+                Some(&owner),
+                Some(week.clone()),
+            )
+            .await;
+        }
+        // A provider may not change their own hours while `work_hours` is `view`.
+        s.expect(
+            403,
+            "PUT",
+            &format!("/v1/employees/{pat}/work-hours"),
+            Some(&pat_token),
+            Some(week),
         )
         .await;
-    let service = service["id"].as_str().unwrap().to_owned();
-    let mut customers = Vec::new();
-    for (first, email) in [("Ana", "ana@x.example"), ("Ben", "ben@x.example")] {
-        let c = s
+
+        let service = s
             .expect(
                 201,
                 "POST",
-                "/v1/customers",
+                "/v1/services",
                 Some(&owner),
-                Some(json!({"first_name": first, "last_name": "Smith", "email": email, "city": "Leeds"})),
+                Some(json!({"name": "Deep clean", "duration_minutes": 120, "price_minor": 9000})),
             )
             .await;
-        customers.push(c["id"].as_str().unwrap().to_owned());
-    }
+        let service = service["id"].as_str().unwrap().to_owned();
+        let mut customers = Vec::new();
+        for (first, email) in [("Ana", "ana@x.example"), ("Ben", "ben@x.example")] {
+            let c = s
+                .expect(
+                    201,
+                    "POST",
+                    "/v1/customers",
+                    Some(&owner),
+                    Some(json!({"first_name": first, "last_name": "Smith", "email": email, "city": "Leeds"})),
+                )
+                .await;
+            customers.push(c["id"].as_str().unwrap().to_owned());
+        }
 
-    // Monday 2030-03-04, in London (GMT).
-    let book = |customer: &str, provider: &str, at: &str| json!({"customer_id": customer, "service_id": service, "starts_at": at, "provider_ids": [provider]});
-    let b1 = s
-        .expect(
-            201,
-            "POST",
-            "/v1/bookings",
-            Some(&owner),
-            Some(book(&customers[0], &pat, "2030-03-04T10:00:00Z")),
-        )
-        .await;
-    assert_eq!(b1["ends_at"], "2030-03-04T12:00:00Z");
-    let b2 = s
-        .expect(
-            201,
-            "POST",
-            "/v1/bookings",
-            Some(&owner),
-            Some(book(&customers[1], &sam, "2030-03-04T10:00:00Z")),
-        )
-        .await;
-    // B4: Pat is taken at 11:00.
-    let (status, body) = s
-        .call(
-            "POST",
-            "/v1/bookings",
-            Some(&owner),
-            Some(book(&customers[1], &pat, "2030-03-04T11:00:00Z")),
-        )
-        .await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (409, Some("double_booking")),
-        "{body}"
-    );
-    // B5: outside work hours.
-    let (status, body) = s
-        .call(
-            "POST",
-            "/v1/bookings",
-            Some(&owner),
-            Some(book(&customers[1], &pat, "2030-03-04T18:00:00Z")),
-        )
-        .await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (409, Some("outside_work_hours")),
-        "{body}"
-    );
+        // Monday 2030-03-04, in London (GMT).
+        let book = |customer: &str, provider: &str, at: &str| json!({"customer_id": customer, "service_id": service, "starts_at": at, "provider_ids": [provider]});
+        let b1 = s
+            .expect(
+                201,
+                "POST",
+                "/v1/bookings",
+                Some(&owner),
+                Some(book(&customers[0], &pat, "2030-03-04T10:00:00Z")),
+            )
+            .await;
+        assert_eq!(b1["ends_at"], "2030-03-04T12:00:00Z");
+        let b2 = s
+            .expect(
+                201,
+                "POST",
+                "/v1/bookings",
+                Some(&owner),
+                Some(book(&customers[1], &sam, "2030-03-04T10:00:00Z")),
+            )
+            .await;
+        // B4: Pat is taken at 11:00.
+        let (status, body) = s
+            .call(
+                "POST",
+                "/v1/bookings",
+                Some(&owner),
+                Some(book(&customers[1], &pat, "2030-03-04T11:00:00Z")),
+            )
+            .await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (409, Some("double_booking")),
+            "{body}"
+        );
+        // B5: outside work hours.
+        let (status, body) = s
+            .call(
+                "POST",
+                "/v1/bookings",
+                Some(&owner),
+                Some(book(&customers[1], &pat, "2030-03-04T18:00:00Z")),
+            )
+            .await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (409, Some("outside_work_hours")),
+            "{body}"
+        );
 
-    // R8/R10: each provider sees only their own bookings.
-    let mine = s
-        .expect(200, "GET", "/v1/bookings", Some(&pat_token), None)
-        .await;
-    assert_eq!(ids(&mine), vec![b1["id"].as_str().unwrap().to_owned()]);
-    let mine = s
-        .expect(200, "GET", "/v1/bookings", Some(&sam_token), None)
-        .await;
-    assert_eq!(ids(&mine), vec![b2["id"].as_str().unwrap().to_owned()]);
-    s.expect(
-        403,
-        "GET",
-        &format!("/v1/bookings/{}", b2["id"].as_str().unwrap()),
-        Some(&pat_token),
-        None,
-    )
-    .await;
-    let all = s
-        .expect(200, "GET", "/v1/bookings", Some(&owner), None)
-        .await;
-    assert_eq!(ids(&all).len(), 2);
-
-    // The customer gets portal access and sees theirs.
-    s.expect(
-        202,
-        "POST",
-        &format!("/v1/customers/{}/invite", customers[0]),
-        Some(&owner),
-        None,
-    )
-    .await;
-    let token = s.emailed_token("ana@x.example", "accept-invitation").await;
-    let ana = s
-        .expect(
-            201,
-            "POST",
-            "/v1/invitations/accept",
+        // R8/R10: each provider sees only their own bookings.
+        let mine = s
+            .expect(200, "GET", "/v1/bookings", Some(&pat_token), None)
+            .await;
+        assert_eq!(ids(&mine), vec![b1["id"].as_str().unwrap().to_owned()]);
+        let mine = s
+            .expect(200, "GET", "/v1/bookings", Some(&sam_token), None)
+            .await;
+        assert_eq!(ids(&mine), vec![b2["id"].as_str().unwrap().to_owned()]);
+        s.expect(
+            403,
+            "GET",
+            &format!("/v1/bookings/{}", b2["id"].as_str().unwrap()),
+            Some(&pat_token),
             None,
-            Some(json!({"token": token, "password": "ana's own passphrase"})),
         )
         .await;
-    let ana = ana["token"].as_str().unwrap();
-    let theirs = s.expect(200, "GET", "/v1/bookings", Some(ana), None).await;
-    assert_eq!(ids(&theirs), vec![b1["id"].as_str().unwrap().to_owned()]);
-    let me = s.expect(200, "GET", "/v1/me", Some(ana), None).await;
-    assert_eq!(me["kind"], "customer");
-    s.expect(403, "GET", "/v1/customers", Some(ana), None).await;
+        let all = s
+            .expect(200, "GET", "/v1/bookings", Some(&owner), None)
+            .await;
+        assert_eq!(ids(&all).len(), 2);
 
-    // Sign-out ends the session.
-    s.expect(204, "DELETE", "/v1/sessions/current", Some(ana), None)
-        .await;
-    s.expect(401, "GET", "/v1/me", Some(ana), None).await;
-
-    s.stop().await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a4_a_forgotten_password_is_reset_by_the_emailed_link() {
-    let s = Server::start("reset").await;
-    let owner = s
-        .sign_up("sparkle", "olive@sparkle.example", OWNER_PW)
-        .await;
-    let body = json!({"business": "sparkle", "email": "olive@sparkle.example"});
-    let known = s
-        .expect(202, "POST", "/v1/password-resets", None, Some(body))
-        .await;
-    let unknown = s
-        .expect(
+        // The customer gets portal access and sees theirs.
+        s.expect(
             202,
             "POST",
-            "/v1/password-resets",
+            &format!("/v1/customers/{}/invite", customers[0]),
+            Some(&owner),
             None,
-            Some(json!({"business": "sparkle", "email": "who@x.example"})),
         )
         .await;
-    assert_eq!(known, unknown, "the answer tells nothing");
-    let token = s
-        .emailed_token("olive@sparkle.example", "reset-password")
+        let token = s.emailed_token("ana@x.example", "accept-invitation").await;
+        let ana = s
+            .expect(
+                201,
+                "POST",
+                "/v1/invitations/accept",
+                None,
+                Some(json!({"token": token, "password": "ana's own passphrase"})),
+            )
+            .await;
+        let ana = ana["token"].as_str().unwrap();
+        let theirs = s.expect(200, "GET", "/v1/bookings", Some(ana), None).await;
+        assert_eq!(ids(&theirs), vec![b1["id"].as_str().unwrap().to_owned()]);
+        let me = s.expect(200, "GET", "/v1/me", Some(ana), None).await;
+        assert_eq!(me["kind"], "customer");
+        s.expect(403, "GET", "/v1/customers", Some(ana), None).await;
+
+        // Sign-out ends the session.
+        s.expect(204, "DELETE", "/v1/sessions/current", Some(ana), None)
+            .await;
+        s.expect(401, "GET", "/v1/me", Some(ana), None).await;
+
+        s.stop().await;
+    }
+}
+
+rota_tests::on_every_store! {
+    async fn a4_a_forgotten_password_is_reset_by_the_emailed_link(db: Db) {
+        let s = Server::start_on("reset", &db).await;
+        let owner = s
+            .sign_up("sparkle", "olive@sparkle.example", OWNER_PW)
+            .await;
+        let body = json!({"business": "sparkle", "email": "olive@sparkle.example"});
+        let known = s
+            .expect(202, "POST", "/v1/password-resets", None, Some(body))
+            .await;
+        let unknown = s
+            .expect(
+                202,
+                "POST",
+                "/v1/password-resets",
+                None,
+                Some(json!({"business": "sparkle", "email": "who@x.example"})),
+            )
+            .await;
+        assert_eq!(known, unknown, "the answer tells nothing");
+        let token = s
+            .emailed_token("olive@sparkle.example", "reset-password")
+            .await;
+        assert!(token.len() >= 32);
+        s.expect(
+            204,
+            "POST",
+            "/v1/password-resets/confirm",
+            None,
+            Some(json!({"token": token, "new_password": "a new long passphrase"})),
+        )
         .await;
-    assert!(token.len() >= 32);
-    s.expect(
-        204,
-        "POST",
-        "/v1/password-resets/confirm",
-        None,
-        Some(json!({"token": token, "new_password": "a new long passphrase"})),
-    )
-    .await;
-    s.expect(401, "GET", "/v1/me", Some(&owner), None).await;
-    let signin =
-        |pw: &str| json!({"business": "sparkle", "email": "olive@sparkle.example", "password": pw});
-    let (status, body) = s
-        .call("POST", "/v1/sessions", None, Some(signin(OWNER_PW)))
+        s.expect(401, "GET", "/v1/me", Some(&owner), None).await;
+        let signin =
+            |pw: &str| json!({"business": "sparkle", "email": "olive@sparkle.example", "password": pw});
+        let (status, body) = s
+            .call("POST", "/v1/sessions", None, Some(signin(OWNER_PW)))
+            .await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (401, Some("invalid_credentials"))
+        );
+        s.expect(
+            201,
+            "POST",
+            "/v1/sessions",
+            None,
+            Some(signin("a new long passphrase")),
+        )
         .await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (401, Some("invalid_credentials"))
-    );
-    s.expect(
-        201,
-        "POST",
-        "/v1/sessions",
-        None,
-        Some(signin("a new long passphrase")),
-    )
-    .await;
-    s.stop().await;
+        s.stop().await;
+    }
 }
