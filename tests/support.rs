@@ -132,6 +132,8 @@ pub struct Server {
     pub http: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<Result<(), String>>>,
+    /// A server run as its own `rota serve` process.
+    child: Option<tokio::process::Child>,
 }
 
 impl Server {
@@ -175,11 +177,59 @@ impl Server {
             http: reqwest::Client::new(),
             stop: Some(stop),
             task: Some(task),
+            child: None,
+        }
+    }
+
+    /// Starts `rota serve` as a process of its own (the binary `exe`) on
+    /// `db`, with `data_dir` (which processes may share: the `.eml` outbox
+    /// is then one folder) and the sealing key `key` (hex), on a free port.
+    pub async fn spawn(exe: &str, db: &Db, data_dir: &Path, key: &str) -> Self {
+        use tokio::io::AsyncBufReadExt;
+        let mut cmd = tokio::process::Command::new(exe);
+        cmd.arg("serve")
+            .env("ROTA_DATA_DIR", data_dir)
+            .env("ROTA_LISTEN", "127.0.0.1:0")
+            .env("ROTA_SECRET_KEY", key)
+            .env("RUST_LOG", "warn")
+            .env_remove("DATABASE_URL")
+            .env_remove("SMTP_URL")
+            .stdout(std::process::Stdio::piped())
+            .kill_on_drop(true);
+        if let Some(url) = db.url() {
+            cmd.env("DATABASE_URL", url);
+        }
+        let mut child = cmd.spawn().expect("rota serve starts");
+        let stdout = child.stdout.take().unwrap();
+        let mut lines = tokio::io::BufReader::new(stdout).lines();
+        let base = tokio::time::timeout(Duration::from_mins(1), async {
+            while let Some(line) = lines.next_line().await.unwrap() {
+                if let Some(rest) = line.strip_prefix("Rota listening on ") {
+                    return rest.split_whitespace().next().unwrap().to_owned();
+                }
+            }
+            panic!("rota serve ended before listening");
+        })
+        .await
+        .expect("rota serve listens within a minute");
+        // Keep reading its output so it never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Self {
+            base,
+            data_dir: data_dir.to_owned(),
+            http: reqwest::Client::new(),
+            stop: None,
+            task: None,
+            child: Some(child),
         }
     }
 
     /// Stops the server gracefully and removes its directory.
     pub async fn stop(mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill().await;
+            return;
+        }
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -270,6 +320,36 @@ impl Server {
             .await;
         v["session"]["token"].as_str().unwrap().to_owned()
     }
+}
+
+/// Adds a provider by invitation and accepts it by the emailed link;
+/// returns the account's id and a session token.
+pub async fn invite_provider(s: &Server, owner: &str, name: &str, email: &str) -> (String, String) {
+    let account = s
+        .expect(
+            201,
+            "POST",
+            "/v1/employees",
+            Some(owner),
+            Some(json!({"name": name, "email": email, "roles": ["service_provider"]})),
+        )
+        .await;
+    assert_eq!(account["status"], "invited");
+    let token = s.emailed_token(email, "accept-invitation").await;
+    let signed = s
+        .expect(
+            201,
+            "POST",
+            "/v1/invitations/accept",
+            None,
+            Some(json!({"token": token, "password": format!("{name} passphrase")})),
+        )
+        .await;
+    assert_eq!(signed["account"]["status"], "active");
+    (
+        account["id"].as_str().unwrap().to_owned(),
+        signed["token"].as_str().unwrap().to_owned(),
+    )
 }
 
 fn find_token(outbox: &Path, to: &str, path: &str) -> Option<String> {

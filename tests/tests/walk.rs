@@ -9,38 +9,10 @@
     reason = "a walk through the product reads best as one story"
 )]
 
-use rota_tests::Server;
+use rota_tests::{Server, invite_provider};
 use serde_json::{Value, json};
 
 const OWNER_PW: &str = "owner's long passphrase";
-
-async fn invite_provider(s: &Server, owner: &str, name: &str, email: &str) -> (String, String) {
-    let account = s
-        .expect(
-            201,
-            "POST",
-            "/v1/employees",
-            Some(owner),
-            Some(json!({"name": name, "email": email, "roles": ["service_provider"]})),
-        )
-        .await;
-    assert_eq!(account["status"], "invited");
-    let token = s.emailed_token(email, "accept-invitation").await;
-    let signed = s
-        .expect(
-            201,
-            "POST",
-            "/v1/invitations/accept",
-            None,
-            Some(json!({"token": token, "password": format!("{name} passphrase")})),
-        )
-        .await;
-    assert_eq!(signed["account"]["status"], "active");
-    (
-        account["id"].as_str().unwrap().to_owned(),
-        signed["token"].as_str().unwrap().to_owned(),
-    )
-}
 
 fn ids(page: &Value) -> Vec<String> {
     page["items"]

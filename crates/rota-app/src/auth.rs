@@ -7,7 +7,7 @@
 //! tells them apart. Failures are throttled per account and per client
 //! (`rota_domain::throttle`).
 
-use rota_domain::account::{Account, AccountStatus};
+use rota_domain::account::Account;
 use rota_domain::actor::Actor;
 use rota_domain::audit::AuditChange;
 use rota_domain::business::Business;
@@ -277,7 +277,7 @@ impl Rota {
             .accounts()
             .get(session.business_id, session.account_id)
             .await?
-            .filter(|a| a.status == AccountStatus::Active)
+            .filter(Account::may_sign_in)
             .ok_or(AuthenticateError::Unauthenticated)?;
         drop(tx);
         let mut session = session;

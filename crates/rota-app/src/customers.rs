@@ -279,6 +279,10 @@ impl Rota {
         {
             c.archived_at = Some(now);
             tx.accounts().update(&found.account).await?;
+            // A13: their sessions end at once, on every process.
+            tx.sessions()
+                .delete_for_account(found.business.id, id, None)
+                .await?;
             let event = self.audit_event(
                 found.business.id,
                 Some(actor.id),

@@ -236,11 +236,13 @@ impl Account {
         }
     }
 
-    /// Whether its holder may sign in (R11, A2, A6): active, with a password
-    /// set (an invited employee or a customer without portal access may not).
+    /// Whether its holder may sign in (R11, A2, A6, A13): active, with a
+    /// password set (an invited employee or a customer without portal access
+    /// may not), and not an archived customer.
     #[must_use]
     pub fn may_sign_in(&self) -> bool {
-        self.status == AccountStatus::Active && self.activated_at.is_some()
+        let archived = matches!(&self.profile, Profile::Customer(c) if c.archived_at.is_some());
+        self.status == AccountStatus::Active && self.activated_at.is_some() && !archived
     }
 
     /// The status a reactivated account returns to: active if its holder
