@@ -90,6 +90,17 @@ pub enum BookingError {
     /// Neither an end nor a service was given, or the end is not after the start (422).
     #[error("give ends_at after starts_at, or a service")]
     NoEnd,
+    /// B10: a customer set what only the team may (`price_minor`,
+    /// `ends_at`, `notes`, more than one provider, a work-hours override;
+    /// 422 `validation`).
+    #[error("{0} is the business's to set: a customer books a service's slot as offered")]
+    NotForCustomers(&'static str),
+    /// B10: a customer must name a service (422 `validation`).
+    #[error("choose a service to book")]
+    ServiceRequired,
+    /// B10: availability does not offer this slot (409 `not_available`).
+    #[error("that time is not offered for this service; pick one of the offered slots")]
+    SlotNotOffered,
     /// A customer booking sooner than the business's minimum notice or in
     /// the past (409 `not_available`).
     #[error("that time can no longer be booked online")]
@@ -146,11 +157,14 @@ impl Classify for BookingError {
             Self::Schedule(s) if s.field().is_some() => ErrorKind::Invalid,
             Self::ServiceNotFound
             | Self::NotOffered(_)
+            | Self::NotForCustomers(_)
+            | Self::ServiceRequired
             | Self::NoEnd
             | Self::IdempotencyKeyReused
             | Self::Page(_) => ErrorKind::Invalid,
             Self::Schedule(_)
             | Self::TooSoon
+            | Self::SlotNotOffered
             | Self::Transition(_)
             | Self::CancellationWindowPassed { .. }
             | Self::Overpayment(_) => ErrorKind::Conflict,
@@ -161,10 +175,13 @@ impl Classify for BookingError {
         match self {
             Self::Denied(d) => d.code(),
             Self::Schedule(s) => s.code(),
-            Self::ServiceNotFound | Self::NotOffered(_) | Self::NoEnd | Self::Page(_) => {
-                "validation"
-            }
-            Self::TooSoon => "not_available",
+            Self::ServiceNotFound
+            | Self::NotOffered(_)
+            | Self::NotForCustomers(_)
+            | Self::ServiceRequired
+            | Self::NoEnd
+            | Self::Page(_) => "validation",
+            Self::TooSoon | Self::SlotNotOffered => "not_available",
             Self::Transition(_) => "invalid_transition",
             Self::CancellationWindowPassed { .. } => "cancellation_window_passed",
             Self::Overpayment(_) => "overpayment",

@@ -14,6 +14,7 @@ use rota_domain::time::TimeRange;
 
 use super::{BookingError, BookingView, NewBooking, booking_notice, views_among};
 use crate::Rota;
+use crate::availability::{AvailabilityError, AvailabilityQuery};
 use crate::ports::{IdempotencyRecord, StoreError, StoredResponse, TxMode, UnitOfWork};
 use crate::schedule::Schedules;
 use rota_domain::notice::BookingChange;
@@ -58,7 +59,10 @@ impl Rota {
         // What the rules read is read before the write transaction, which
         // then holds only what must be decided at commit (docs/DECISIONS.md,
         // "Booking in two steps").
-        let prepared = self.prepare(actor, new).await;
+        let prepared = match self.as_offered(actor, new).await {
+            Ok(new) => self.prepare(actor, new).await,
+            Err(e) => Err(e),
+        };
         let Some(req) = idempotency else {
             // Nothing to remember: a refusal needs no write, and the booking
             // with its email is one write the store commits as it makes it.
@@ -142,6 +146,61 @@ impl Rota {
             response,
             created_at: self.now(),
         }
+    }
+
+    /// B10: what a customer books is what the business offers. A customer
+    /// names a service, a start and one provider or none ("anyone"); the
+    /// start must be a slot availability (W3) offers that provider, or some
+    /// provider offering the service, who is then assigned. The price and
+    /// the end are the service's. Anyone else's request passes unchanged.
+    async fn as_offered(&self, actor: &Actor, new: NewBooking) -> Result<NewBooking, BookingError> {
+        if actor.roles().is_some() {
+            return Ok(new);
+        }
+        let refused = [
+            ("price_minor", new.price.is_some()),
+            ("ends_at", new.ends_at.is_some()),
+            ("notes", new.notes.is_some()),
+            ("provider_ids", new.providers.len() > 1),
+        ];
+        if new.allow_outside_work_hours {
+            // B5: nobody but an administrator overrides work hours.
+            return Err(Denied::Forbidden.into());
+        }
+        if let Some((field, _)) = refused.iter().find(|(_, set)| *set) {
+            return Err(BookingError::NotForCustomers(field));
+        }
+        let service = new.service.ok_or(BookingError::ServiceRequired)?;
+        let window = TimeRange::starting_at(new.starts_at, SignedDuration::from_hours(24))
+            .map_err(|_| BookingError::NoEnd)?;
+        let offered = self
+            .availability(
+                actor,
+                AvailabilityQuery {
+                    service,
+                    range: window,
+                    provider: new.providers.first().copied(),
+                    step: None,
+                },
+            )
+            .await
+            .map_err(|e| match e {
+                AvailabilityError::Denied(Denied::NotFound) if new.providers.is_empty() => {
+                    BookingError::ServiceNotFound
+                }
+                AvailabilityError::Denied(d) => BookingError::Denied(d),
+                AvailabilityError::WindowTooLong => BookingError::NoEnd,
+                AvailabilityError::Unexpected(e) => BookingError::Unexpected(e),
+            })?;
+        let provider = offered
+            .iter()
+            .find(|p| p.slots.iter().any(|s| s.start() == new.starts_at))
+            .map(|p| p.provider)
+            .ok_or(BookingError::SlotNotOffered)?;
+        Ok(NewBooking {
+            providers: vec![provider],
+            ..new
+        })
     }
 
     /// Reads what the rules need and checks all but B4: the business, the

@@ -535,3 +535,95 @@ fn abbreviating_names() -> AccessRights {
     })
     .unwrap()
 }
+
+/// A customer of the salon with online booking on, signed in to the portal.
+async fn online_customer(s: &crate::support::Salon) -> Actor {
+    s.w.rota
+        .update_business(
+            &s.owner,
+            BusinessChanges {
+                online_booking: Some(true),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    s.w.activate(&s.customer).await
+}
+
+async fn customer_books(
+    s: &crate::support::Salon,
+    customer: &Actor,
+    req: rota_app::bookings::NewBooking,
+) -> Result<rota_app::bookings::BookingView, rota_app::bookings::BookingError> {
+    match s.w.rota.create_booking(customer, req, None).await? {
+        Created::New(v) => Ok(v),
+        Created::Replayed(_) => unreachable!("no key was given"),
+    }
+}
+
+#[tokio::test]
+async fn b10_a_customer_cannot_set_the_price_the_end_or_notes() {
+    let s = salon().await;
+    let customer = online_customer(&s).await;
+    let mut cheap = s.request(MON_10);
+    cheap.price = Some(Money::new(0).unwrap());
+    let mut short = s.request(MON_10);
+    short.ends_at = Some(at("2026-03-09T10:05:00Z"));
+    let mut noted = s.request(MON_10);
+    noted.notes = rota_app::domain::account::Text::parse("staff only").unwrap();
+    for (req, field) in [(cheap, "price_minor"), (short, "ends_at"), (noted, "notes")] {
+        let err = customer_books(&s, &customer, req).await.unwrap_err();
+        assert_eq!((err.kind(), err.code()), (ErrorKind::Invalid, "validation"));
+        assert!(err.to_string().contains(field), "{err}");
+    }
+    // What the service says: its price and its length.
+    let v = customer_books(&s, &customer, s.request(MON_10))
+        .await
+        .unwrap();
+    assert_eq!(v.booking.price.minor(), 5000);
+    assert_eq!(v.booking.range.end(), at("2026-03-09T11:00:00Z"));
+}
+
+#[tokio::test]
+async fn b10_a_customer_books_only_a_slot_availability_offers() {
+    let s = salon().await;
+    let customer = online_customer(&s).await;
+    // No service: refused, whatever the hours.
+    let mut bare = s.request("2026-03-09T03:00:00Z");
+    bare.service = None;
+    bare.providers = vec![];
+    let err = customer_books(&s, &customer, bare).await.unwrap_err();
+    assert_eq!((err.kind(), err.code()), (ErrorKind::Invalid, "validation"));
+    // 03:00 is outside the provider's hours: no slot there.
+    let err = customer_books(&s, &customer, s.request("2026-03-09T03:00:00Z"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.kind(), err.code()),
+        (ErrorKind::Conflict, "not_available")
+    );
+    // Off the slot grid (slots start every 15 minutes).
+    let err = customer_books(&s, &customer, s.request("2026-03-09T10:07:00Z"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "not_available");
+    // "Anyone": no provider named, one who offers the slot is assigned.
+    let mut anyone = s.request(MON_10);
+    anyone.providers = vec![];
+    let v = customer_books(&s, &customer, anyone).await.unwrap();
+    assert_eq!(v.booking.providers, vec![s.provider.id], "never unassigned");
+    // Now taken: the same slot is not offered again, to anyone.
+    let mut again = s.request(MON_10);
+    again.providers = vec![];
+    let err = customer_books(&s, &customer, again).await.unwrap_err();
+    assert_eq!(err.code(), "not_available");
+    let err = customer_books(&s, &customer, s.request("2026-03-09T10:30:00Z"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.code(),
+        "not_available",
+        "overlapping the booking just made"
+    );
+}

@@ -398,7 +398,9 @@ pub struct NewBookingBody {
     pub starts_at: String,
     /// End; defaults to the service's duration.
     pub ends_at: Option<String>,
-    /// Who serves (at least one, B3).
+    /// Who serves (B3); empty or omitted = unassigned. A customer names one
+    /// provider, or none for anyone who offers the service (B10).
+    #[serde(default)]
     pub provider_ids: Vec<String>,
     /// Price in minor units; defaults to the service's.
     pub price_minor: Option<i64>,
