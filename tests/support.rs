@@ -134,6 +134,8 @@ pub struct Server {
     task: Option<tokio::task::JoinHandle<Result<(), String>>>,
     /// A server run as its own `rota serve` process.
     child: Option<tokio::process::Child>,
+    /// The in-process server's password hasher.
+    hasher: Option<rota_auth::Argon2Hasher>,
 }
 
 impl Server {
@@ -161,8 +163,11 @@ impl Server {
             mail_from: "Rota <no-reply@rota.localhost>".into(),
             listen: addr,
             db_max_connections: rota_server::DEFAULT_DB_CONNECTIONS,
+            // The tests speak for many clients through X-Forwarded-For.
+            trusted_proxies: vec![std::net::Ipv4Addr::LOCALHOST.into()],
         };
         let runtime = Runtime::open(&config).await.unwrap();
+        let hasher = runtime.hasher.clone();
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             serve_on(runtime, listener, async {
@@ -178,6 +183,7 @@ impl Server {
             stop: Some(stop),
             task: Some(task),
             child: None,
+            hasher: Some(hasher),
         }
     }
 
@@ -221,7 +227,27 @@ impl Server {
             stop: None,
             task: None,
             child: Some(child),
+            hasher: None,
         }
+    }
+
+    /// How many password hashes and verifications the server has run.
+    #[must_use]
+    pub fn hashes_run(&self) -> u64 {
+        self.hasher
+            .as_ref()
+            .map_or(0, rota_auth::Argon2Hasher::runs)
+    }
+
+    /// The emails written to the outbox folder so far, as text.
+    #[must_use]
+    pub fn emails(&self) -> Vec<String> {
+        std::fs::read_dir(self.data_dir.join("outbox"))
+            .map(|dir| {
+                dir.filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// Stops the server gracefully and removes its directory.

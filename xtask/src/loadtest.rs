@@ -381,11 +381,12 @@ async fn run_store(
     seconds: u64,
 ) -> Result<Vec<Figures>, String> {
     let mailer = Arc::new(RecordingMailer::default());
+    let hasher = Argon2Hasher::new(2);
     let rota = Rota::new(Ports {
         store: store.clone(),
         clock: Arc::new(Clockwork),
         ids: Arc::new(TimeOrderedIds),
-        hasher: Arc::new(Argon2Hasher::new(2)),
+        hasher: Arc::new(hasher.clone()),
         tokens: Arc::new(RandomTokens),
         mailer: mailer.clone(),
     });
@@ -422,6 +423,8 @@ async fn run_store(
         ),
         store,
         base_url: base.clone(),
+        hasher,
+        trusted_proxies: Vec::new(),
     };
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(rota_server::serve_on(runtime, listener, async {

@@ -16,7 +16,9 @@ use rota_domain::id::SessionId;
 use rota_domain::jiff::{SignedDuration, Timestamp};
 use rota_domain::name::Slug;
 use rota_domain::session::Session;
-use rota_domain::throttle::{Attempts, PER_ACCOUNT, PER_CLIENT, ThrottlePolicy};
+use rota_domain::throttle::{
+    Attempts, PER_ACCOUNT, PER_ACCOUNT_ANYWHERE, PER_CLIENT, ThrottlePolicy,
+};
 use secrecy::SecretString;
 
 use crate::Rota;
@@ -75,7 +77,7 @@ impl Classify for SignInError {
         match self {
             Self::InvalidCredentials => ErrorKind::Unauthenticated,
             Self::TooManyAttempts { .. } => ErrorKind::TooManyRequests,
-            Self::Hash(_) => ErrorKind::Unexpected,
+            Self::Hash(h) => h.kind(),
             Self::Unexpected(e) => e.kind(),
         }
     }
@@ -83,7 +85,7 @@ impl Classify for SignInError {
         match self {
             Self::InvalidCredentials => "invalid_credentials",
             Self::TooManyAttempts { .. } => "too_many_attempts",
-            Self::Hash(_) => "internal",
+            Self::Hash(h) => h.code(),
             Self::Unexpected(e) => e.code(),
         }
     }
@@ -134,56 +136,101 @@ pub(crate) fn account_key(business: &str, email_input: &str) -> String {
     )
 }
 
-fn client_key(client: &str) -> String {
-    format!("client:{client}")
-}
+/// One throttle key and its schedule.
+pub(crate) type Throttled<'p> = (String, &'p ThrottlePolicy);
 
-/// `Err(retry_at)` if any of the keys is blocked at `now`.
-async fn check_throttles(
-    tx: &mut dyn UnitOfWork,
-    keys: &[&str],
-    now: Timestamp,
-) -> Result<Option<Timestamp>, StoreError> {
-    let mut blocked: Option<Timestamp> = None;
-    for key in keys {
-        if let Some(attempts) = tx.throttles().get(key).await?
-            && let Err(until) = attempts.check(now)
-        {
-            blocked = Some(blocked.map_or(until, |b| b.max(until)));
-        }
-    }
-    Ok(blocked)
-}
-
-/// Records a failure against a key; true if it started a burst.
-async fn record_failure(
-    tx: &mut dyn UnitOfWork,
-    key: &str,
-    policy: &ThrottlePolicy,
-    now: Timestamp,
-) -> Result<Attempts, StoreError> {
-    let previous = tx.throttles().get(key).await?;
-    let next = Attempts::after_failure(previous, policy, now);
-    tx.throttles().put(key, &next).await?;
-    Ok(next)
+/// What counting an attempt found (A9).
+pub(crate) struct Counted {
+    /// The latest instant until which a key was blocked before this attempt,
+    /// if any was (then nothing was counted).
+    pub(crate) blocked_until: Option<Timestamp>,
+    /// The records after counting, in the order of the keys.
+    pub(crate) after: Vec<Attempts>,
 }
 
 impl Rota {
-    /// Signs in with a business slug, email and password (A2, A3).
+    /// Counts one attempt against every key, in one write transaction that
+    /// holds the keys (A9): the attempt is counted before any password is
+    /// checked, so parallel attempts see each other. A key already blocked
+    /// counts nothing and says until when.
+    pub(crate) async fn count_attempt(
+        &self,
+        keys: &[Throttled<'_>],
+    ) -> Result<Counted, StoreError> {
+        let now = self.now();
+        let names: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
+        let mut tx = self.begin(TxMode::Write).await?;
+        tx.throttles().hold(&names).await?;
+        let mut before = Vec::with_capacity(keys.len());
+        let mut blocked_until: Option<Timestamp> = None;
+        for (key, _) in keys {
+            let record = tx.throttles().get(key).await?;
+            if let Some(until) = record.and_then(|a| a.check(now).err()) {
+                blocked_until = Some(blocked_until.map_or(until, |b| b.max(until)));
+            }
+            before.push(record);
+        }
+        if blocked_until.is_some() {
+            return Ok(Counted {
+                blocked_until,
+                after: before.into_iter().flatten().collect(),
+            });
+        }
+        let mut after = Vec::with_capacity(keys.len());
+        for ((key, policy), previous) in keys.iter().zip(before) {
+            let next = Attempts::after_failure(previous, policy, now);
+            tx.throttles().put(key, &next).await?;
+            after.push(next);
+        }
+        tx.commit().await?;
+        Ok(Counted {
+            blocked_until: None,
+            after,
+        })
+    }
+
+    /// Takes back one counted attempt from each key (it succeeded, A9).
+    async fn take_back(
+        &self,
+        tx: &mut dyn UnitOfWork,
+        keys: &[Throttled<'_>],
+    ) -> Result<(), StoreError> {
+        let names: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
+        tx.throttles().hold(&names).await?;
+        for (key, policy) in keys {
+            if let Some(a) = tx.throttles().get(key).await? {
+                tx.throttles().put(key, &a.taken_back(policy)).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Signs in with a business slug, email and password (A2, A3, A9).
+    ///
+    /// The attempt is counted against the account from this client, the
+    /// account from anywhere and the client before the password is checked;
+    /// success forgets the account-and-client key and takes the attempt back
+    /// from the other two.
     pub async fn sign_in(&self, request: SignIn) -> Result<SignedIn, SignInError> {
         let now = self.now();
         let account_key = account_key(&request.business, &request.email);
-        let client_key = request.client.as_deref().map(client_key);
-        let keys: Vec<&str> = std::iter::once(account_key.as_str())
-            .chain(client_key.as_deref())
-            .collect();
-
-        let mut tx = self.begin(TxMode::Read).await?;
-        if let Some(until) = check_throttles(tx.as_mut(), &keys, now).await? {
+        let here = request.client.as_deref().unwrap_or("unknown");
+        let mine = format!("{account_key}:from:{here}");
+        let mut keys: Vec<Throttled<'_>> = vec![
+            (mine.clone(), &PER_ACCOUNT),
+            (account_key.clone(), &PER_ACCOUNT_ANYWHERE),
+        ];
+        if let Some(client) = &request.client {
+            keys.push((format!("client:{client}"), &PER_CLIENT));
+        }
+        let counted = self.count_attempt(&keys).await?;
+        if let Some(until) = counted.blocked_until {
             return Err(SignInError::TooManyAttempts {
                 retry_after: retry_after(now, until),
             });
         }
+
+        let mut tx = self.begin(TxMode::Read).await?;
         let found = find_account(tx.as_mut(), &request).await?;
         drop(tx);
 
@@ -209,7 +256,8 @@ impl Rota {
                     .set_password_hash(business.id, account.id, &new_hash)
                     .await?;
             }
-            tx.throttles().clear(&account_key).await?;
+            self.take_back(tx.as_mut(), &keys[1..]).await?;
+            tx.throttles().clear(&mine).await?;
             let (token, session) = self.open_session(tx.as_mut(), &account).await?;
             tx.commit().await?;
             return Ok(SignedIn {
@@ -220,19 +268,19 @@ impl Rota {
             });
         }
 
-        let mut tx = self.begin(TxMode::Write).await?;
-        let attempts = record_failure(tx.as_mut(), &account_key, &PER_ACCOUNT, now).await?;
-        if let Some(key) = &client_key {
-            record_failure(tx.as_mut(), key, &PER_CLIENT, now).await?;
-        }
-        if let (Some(account), true) = (&account, attempts.starts_burst(&PER_ACCOUNT)) {
+        let burst = counted
+            .after
+            .first()
+            .is_some_and(|a| a.starts_burst(&PER_ACCOUNT));
+        if let (Some(account), true) = (&account, burst) {
             let change = AuditChange::SignInFailures {
-                count: attempts.failures,
+                count: counted.after[0].failures,
             };
             let event = self.audit_event(account.business_id, None, Some(account.id), change);
+            let mut tx = self.begin(TxMode::Write).await?;
             tx.audit().append(&event).await?;
+            tx.commit().await?;
         }
-        tx.commit().await?;
         Err(SignInError::InvalidCredentials)
     }
 

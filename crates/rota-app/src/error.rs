@@ -24,6 +24,8 @@ pub enum ErrorKind {
     Invalid,
     /// Slow down (429).
     TooManyRequests,
+    /// A bounded resource is full; try again in a moment (503).
+    Unavailable,
     /// A failure nobody asked for; opaque to users, logged (500).
     Unexpected,
 }

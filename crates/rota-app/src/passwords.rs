@@ -14,15 +14,18 @@ use rota_domain::audit::AuditChange;
 use rota_domain::business::Business;
 use rota_domain::email;
 use rota_domain::id::{AccountId, SessionId};
+use rota_domain::jiff::SignedDuration;
 use rota_domain::name::Slug;
 use rota_domain::notice::{Notice, Secret};
 use rota_domain::password::{self, PasswordRejected};
 use rota_domain::policy::{Action, CustomerRef, Denied, EmployeeRef, authorize};
 use rota_domain::session::{AccountToken, TokenPurpose};
+use rota_domain::throttle::{FORGOT_PER_ACCOUNT, FORGOT_PER_CLIENT, PASSWORD_CHANGE};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::Rota;
 use crate::auth::{SignedIn, account_key};
+
 use crate::error::{Classify, ErrorKind};
 use crate::ports::{HashError, StoreError, TxMode, UnitOfWork};
 
@@ -65,6 +68,12 @@ pub enum ChangePasswordError {
     /// A5: the current password given is not right.
     #[error("the current password is not right")]
     WrongPassword,
+    /// A10: too many wrong current passwords; try again after this long.
+    #[error("too many attempts; try again in {} s", retry_after.as_secs())]
+    TooManyAttempts {
+        /// How long to wait.
+        retry_after: SignedDuration,
+    },
     /// Hashing failed.
     #[error(transparent)]
     Hash(#[from] HashError),
@@ -77,7 +86,8 @@ impl Classify for ChangePasswordError {
     fn kind(&self) -> ErrorKind {
         match self {
             Self::WeakPassword(_) | Self::WrongPassword => ErrorKind::Invalid,
-            Self::Hash(_) => ErrorKind::Unexpected,
+            Self::TooManyAttempts { .. } => ErrorKind::TooManyRequests,
+            Self::Hash(h) => h.kind(),
             Self::Unexpected(e) => e.kind(),
         }
     }
@@ -85,7 +95,8 @@ impl Classify for ChangePasswordError {
         match self {
             Self::WeakPassword(p) => p.code(),
             Self::WrongPassword => "wrong_password",
-            Self::Hash(_) => "internal",
+            Self::TooManyAttempts { .. } => "too_many_attempts",
+            Self::Hash(h) => h.code(),
             Self::Unexpected(e) => e.code(),
         }
     }
@@ -113,7 +124,7 @@ impl Classify for RedeemTokenError {
     fn kind(&self) -> ErrorKind {
         match self {
             Self::WeakPassword(_) | Self::InvalidToken => ErrorKind::Invalid,
-            Self::Hash(_) => ErrorKind::Unexpected,
+            Self::Hash(h) => h.kind(),
             Self::Unexpected(e) => e.kind(),
         }
     }
@@ -121,7 +132,7 @@ impl Classify for RedeemTokenError {
         match self {
             Self::WeakPassword(p) => p.code(),
             Self::InvalidToken => "invalid_token",
-            Self::Hash(_) => "internal",
+            Self::Hash(h) => h.code(),
             Self::Unexpected(e) => e.code(),
         }
     }
@@ -233,6 +244,15 @@ impl Rota {
         new: &SecretString,
     ) -> Result<(), ChangePasswordError> {
         check_new_password(new)?;
+        // A10: a guess at the current password is counted before it is checked.
+        let key = format!("password-change:{}", actor.id);
+        let keys = [(key.clone(), &PASSWORD_CHANGE)];
+        if let Some(until) = self.count_attempt(&keys).await?.blocked_until {
+            let wait = until.duration_since(self.now()).as_secs().max(1);
+            return Err(ChangePasswordError::TooManyAttempts {
+                retry_after: SignedDuration::from_secs(wait),
+            });
+        }
         let mut tx = self.begin(TxMode::Read).await?;
         let hash = tx
             .accounts()
@@ -253,6 +273,7 @@ impl Rota {
         tx.accounts()
             .set_password_hash(business.id, account.id, &new_hash)
             .await?;
+        tx.throttles().clear(&key).await?;
         tx.sessions()
             .delete_for_account(business.id, account.id, current_session)
             .await?;
@@ -286,14 +307,31 @@ impl Rota {
         Ok(())
     }
 
-    /// "Forgot password" (A4): if the business has an active account with
-    /// this email and a password, emails it a reset link. Answers the same
-    /// whether or not it did, so it tells no one which emails exist.
+    /// "Forgot password" (A4, A11): if the business has an active account
+    /// with this email and a password, emails it a reset link. Answers the
+    /// same whether or not it did, so it tells no one which emails exist.
+    /// A few emails an hour per account and per client, then silently none:
+    /// the request is counted, known email or not, before anything is
+    /// looked up.
     pub async fn request_password_reset(
         &self,
         business: &str,
         email_input: &str,
+        client: Option<&str>,
     ) -> Result<(), StoreError> {
+        let mut keys = vec![(
+            format!("forgot:{}", account_key(business, email_input)),
+            &FORGOT_PER_ACCOUNT,
+        )];
+        if let Some(client) = client {
+            keys.push((format!("forgot-client:{client}"), &FORGOT_PER_CLIENT));
+        }
+        let counted = self.count_attempt(&keys).await?;
+        if counted.blocked_until.is_some()
+            || counted.after.iter().any(|a| a.blocked_until.is_some())
+        {
+            return Ok(());
+        }
         let Ok(slug) = Slug::parse(business) else {
             return Ok(());
         };
@@ -414,6 +452,8 @@ impl Rota {
         new: &SecretString,
     ) -> Result<(), RedeemTokenError> {
         check_new_password(new)?;
+        // A10: the token is checked before any hashing.
+        self.check_token(token, TokenPurpose::PasswordReset).await?;
         let new_hash = self.hasher().hash(new).await?;
         let mut tx = self.begin(TxMode::Write).await?;
         let (business, account) =
@@ -450,6 +490,8 @@ impl Rota {
         password: &SecretString,
     ) -> Result<SignedIn, RedeemTokenError> {
         check_new_password(password)?;
+        // A10: the token is checked before any hashing.
+        self.check_token(token, TokenPurpose::Invitation).await?;
         let hash = self.hasher().hash(password).await?;
         let mut tx = self.begin(TxMode::Write).await?;
         let (business, mut account) =
@@ -484,6 +526,25 @@ impl Rota {
             account,
             business,
         })
+    }
+}
+
+impl Rota {
+    /// Refuses a token that is unknown, used, of another purpose or expired,
+    /// without using it up: the cheap check before hashing a password (A10).
+    async fn check_token(
+        &self,
+        token: &SecretString,
+        purpose: TokenPurpose,
+    ) -> Result<(), RedeemTokenError> {
+        let hash = self.tokens().hash(token);
+        let mut tx = self.begin(TxMode::ReadOnce).await?;
+        tx.account_tokens()
+            .find(&hash)
+            .await?
+            .filter(|t| t.purpose == purpose && t.is_valid(self.now()))
+            .map(|_| ())
+            .ok_or(RedeemTokenError::InvalidToken)
     }
 }
 

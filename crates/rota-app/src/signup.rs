@@ -80,14 +80,16 @@ impl Classify for SignUpError {
         match self {
             Self::WeakPassword(_) => ErrorKind::Invalid,
             Self::SlugTaken => ErrorKind::Conflict,
-            Self::Hash(_) | Self::Unexpected(_) => ErrorKind::Unexpected,
+            Self::Hash(h) => h.kind(),
+            Self::Unexpected(_) => ErrorKind::Unexpected,
         }
     }
     fn code(&self) -> &'static str {
         match self {
             Self::WeakPassword(p) => p.code(),
             Self::SlugTaken => "slug_taken",
-            Self::Hash(_) | Self::Unexpected(_) => "internal",
+            Self::Hash(h) => h.code(),
+            Self::Unexpected(_) => "internal",
         }
     }
 }
@@ -96,6 +98,12 @@ impl Rota {
     /// Signs a business up with its owner (active, password set).
     pub async fn sign_up(&self, request: SignUp) -> Result<SignedUp, SignUpError> {
         check_new_password(&request.password)?;
+        // A10: a taken slug is refused before any hashing.
+        let mut tx = self.begin(TxMode::ReadOnce).await?;
+        if tx.businesses().by_slug(&request.slug).await?.is_some() {
+            return Err(SignUpError::SlugTaken);
+        }
+        drop(tx);
         let hash = self.hasher().hash(&request.password).await?;
         let now = self.now();
         let business = Business {

@@ -1,5 +1,6 @@
 //! argon2id password hashing (A1), bounded (A2).
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 
 use argon2::password_hash::phc::{Output, ParamsString, PasswordHash as Phc, Salt};
@@ -17,10 +18,18 @@ const LANES: u32 = 1;
 /// A job for the hashing threads: it gets the thread's argon2 memory.
 type Job = Box<dyn FnOnce(&mut Vec<Block>) + Send>;
 
+/// Places in the hashing queue per hashing thread (A10): a request that
+/// finds them all taken is answered `Busy` at once, so an honest sign-in
+/// waits behind at most this many hashes per thread, whatever the flood.
+pub const QUEUE_PER_THREAD: usize = 4;
+
 /// argon2id hashing. Each hash takes tens of milliseconds of CPU and 19 MiB
 /// of memory, so hashing runs on a fixed pool of `threads` dedicated
-/// threads, never on the async threads, and further requests queue for a
-/// free one instead of exhausting memory or starving other requests (A2).
+/// threads, never on the async threads. Further requests queue for a free
+/// one in a queue of fixed length ([`QUEUE_PER_THREAD`] places per thread);
+/// when it is full a request is refused with [`HashError::Busy`] instead of
+/// waiting, and a queued job whose request went away is dropped unrun
+/// (A2, A10).
 ///
 /// Each thread allocates its 19 MiB of argon2 memory once and reuses it for
 /// every hash, so memory stays at `threads × 19 MiB` however many sign-ins
@@ -30,8 +39,10 @@ type Job = Box<dyn FnOnce(&mut Vec<Block>) + Send>;
 #[derive(Clone)]
 pub struct Argon2Hasher {
     params: Params,
-    jobs: Arc<Mutex<mpsc::Sender<Job>>>,
+    jobs: mpsc::SyncSender<Job>,
     dummy: PasswordHash,
+    /// Hashes and verifications run to the end (not those dropped unrun).
+    runs: Arc<AtomicU64>,
 }
 
 impl Argon2Hasher {
@@ -43,9 +54,10 @@ impl Argon2Hasher {
     #[must_use]
     pub fn new(threads: usize) -> Self {
         let params = Params::new(MEMORY_KIB, PASSES, LANES, None).expect("valid argon2 parameters");
-        let (tx, rx) = mpsc::channel::<Job>();
+        let threads = threads.max(1);
+        let (tx, rx) = mpsc::sync_channel::<Job>(threads * QUEUE_PER_THREAD);
         let rx = Arc::new(Mutex::new(rx));
-        for i in 0..threads.max(1) {
+        for i in 0..threads {
             let rx = Arc::clone(&rx);
             std::thread::Builder::new()
                 .name(format!("argon2-{i}"))
@@ -74,9 +86,17 @@ impl Argon2Hasher {
         .expect("argon2 hashes a constant");
         Self {
             params,
-            jobs: Arc::new(Mutex::new(tx)),
+            jobs: tx,
             dummy,
+            runs: Arc::default(),
         }
+    }
+
+    /// How many hashes and verifications have run to the end (a test counts
+    /// the work a flood caused, A10).
+    #[must_use]
+    pub fn runs(&self) -> u64 {
+        self.runs.load(Ordering::Relaxed)
     }
 
     async fn run<T: Send + 'static>(
@@ -84,18 +104,26 @@ impl Argon2Hasher {
         work: impl FnOnce(&Params, &mut Vec<Block>) -> T + Send + 'static,
     ) -> Result<T, HashError> {
         let params = self.params.clone();
+        let runs = Arc::clone(&self.runs);
         let (done, result) = oneshot::channel();
         let job: Job = Box::new(move |memory| {
-            let _ = done.send(work(&params, memory));
+            // The request went away while queued: nobody wants the answer.
+            if done.is_closed() {
+                return;
+            }
+            let answer = work(&params, memory);
+            runs.fetch_add(1, Ordering::Relaxed);
+            let _ = done.send(answer);
         });
-        self.jobs
-            .lock()
-            .map_err(|_| HashError("hashing pool poisoned".into()))?
-            .send(job)
-            .map_err(|_| HashError("hashing threads stopped".into()))?;
+        self.jobs.try_send(job).map_err(|e| match e {
+            mpsc::TrySendError::Full(_) => HashError::Busy,
+            mpsc::TrySendError::Disconnected(_) => {
+                HashError::Failed("hashing threads stopped".into())
+            }
+        })?;
         result
             .await
-            .map_err(|_| HashError("a hashing thread stopped".into()))
+            .map_err(|_| HashError::Failed("a hashing thread stopped".into()))
     }
 }
 
@@ -104,7 +132,7 @@ fn argon2(params: Params) -> Argon2<'static> {
 }
 
 fn failed(e: impl std::fmt::Display) -> HashError {
-    HashError(e.to_string())
+    HashError::Failed(e.to_string())
 }
 
 /// Makes sure `memory` holds enough blocks for `params`.
@@ -149,7 +177,9 @@ fn verify_with(password: &[u8], hash: &str, memory: &mut Vec<Block>) -> Result<b
     };
     let params = Params::try_from(&parsed).map_err(failed)?;
     let (Some(salt), Some(expected)) = (&parsed.salt, &parsed.hash) else {
-        return Err(HashError("the stored hash has no salt or output".into()));
+        return Err(HashError::Failed(
+            "the stored hash has no salt or output".into(),
+        ));
     };
     let mut out = vec![0u8; expected.len()];
     Argon2::new(algorithm, version, params.clone())
@@ -257,6 +287,50 @@ mod tests {
                 .verify(&SecretString::from("an older passphrasE"), &weak)
                 .await
                 .unwrap()
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a10_a_full_queue_refuses_at_once_and_abandoned_work_is_dropped() {
+        let hasher = Argon2Hasher::new(1);
+        let password = SecretString::from("correct horse battery staple");
+        let hash_later = |h: &Argon2Hasher| {
+            let (h, p) = (h.clone(), password.clone());
+            tokio::spawn(async move { h.hash(&p).await })
+        };
+        // One running and QUEUE_PER_THREAD waiting fill it; the rest are
+        // refused at once.
+        let flood: Vec<_> = (0..QUEUE_PER_THREAD + 6)
+            .map(|_| hash_later(&hasher))
+            .collect();
+        let (mut done, mut busy) = (0, 0);
+        for w in flood {
+            match w.await.unwrap() {
+                Ok(_) => done += 1,
+                Err(HashError::Busy) => busy += 1,
+                Err(e) => panic!("{e}"),
+            }
+        }
+        assert_eq!(done + busy, QUEUE_PER_THREAD + 6);
+        assert!(busy >= 5, "a full queue refuses ({done} done, {busy} busy)");
+        assert_eq!(hasher.runs(), u64::try_from(done).unwrap());
+        // A request that goes away while queued costs no hash: three ahead
+        // of it, then it is dropped.
+        let before = hasher.runs();
+        let ahead: Vec<_> = (0..3).map(|_| hash_later(&hasher)).collect();
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        let abandoned = hash_later(&hasher);
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        abandoned.abort();
+        for a in ahead {
+            a.await.unwrap().unwrap();
+        }
+        // Give the thread the time to reach (and skip) the abandoned job.
+        let _ = hasher.hash(&password).await.unwrap();
+        assert_eq!(
+            hasher.runs() - before,
+            4,
+            "three ahead and the last, not the abandoned one"
         );
     }
 

@@ -10,6 +10,6 @@ mod hasher;
 mod ids;
 mod tokens;
 
-pub use hasher::Argon2Hasher;
+pub use hasher::{Argon2Hasher, QUEUE_PER_THREAD};
 pub use ids::TimeOrderedIds;
 pub use tokens::RandomTokens;

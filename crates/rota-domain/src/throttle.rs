@@ -1,18 +1,27 @@
-//! Sign-in throttling (A2): repeated failures slow the next attempts down,
-//! per account and per client address, without ever locking anyone out for
-//! good.
+//! Throttling (A2, A9–A11): repeated attempts slow the next ones down, per
+//! account and per client address, without ever locking anyone out for
+//! good, and without letting one address lock other people out.
 //!
-//! The schedule (also in `docs/DECISIONS.md`):
+//! Every attempt is counted *before* the password is checked (A9), so a
+//! burst of parallel guesses gets no more tries than the same guesses one
+//! by one; a successful sign-in takes its own attempt back. The schedule
+//! (also in `docs/DECISIONS.md`, "Throttles"):
 //!
-//! | scope | free failures | then each further failure blocks for | at most |
+//! | key | free attempts | then each further one blocks for | at most |
 //! |---|---|---|---|
-//! | account (business + email, known or not) | 5 | 1 s, 2 s, 4 s, … | 5 min |
-//! | client address | 20 | 1 s, 2 s, 4 s, … | 15 min |
+//! | account from one client address | 5 | 1 s, 2 s, 4 s, … | 5 min |
+//! | account from any address | 100 | 1 s, 2 s, 4 s, … | 1 min |
+//! | client address, any account | 50 | 1 s, 2 s, 4 s, … | 5 min |
+//! | password change, per account | 5 | 1 s, 2 s, 4 s, … | 5 min |
+//! | forgot-password emails, per account | 3 | then none for an hour | |
+//! | forgot-password emails, per client address | 20 | then none for an hour | |
 //!
-//! Failures are forgotten an hour after the last one; a successful sign-in
-//! and a password reset forget the account's. An attacker can therefore slow
-//! a victim's sign-in to one try per five minutes while the attack lasts, but
-//! never block it, and the emailed reset always lets the holder back in.
+//! Attempts are forgotten an hour after the last one; a successful sign-in
+//! and a password reset forget the account's. One address guessing at an
+//! account blocks only itself (its own account-and-address key and, past
+//! 50, its own address); the account-wide key only slows a guessing crowd
+//! of many addresses, never for more than a minute, and the emailed reset
+//! always lets the holder back in.
 
 use jiff::{SignedDuration, Timestamp};
 
@@ -29,7 +38,7 @@ pub struct ThrottlePolicy {
     pub forget_after: SignedDuration,
 }
 
-/// Per account (A2).
+/// Sign-ins to one account from one client address (A2, A9).
 pub const PER_ACCOUNT: ThrottlePolicy = ThrottlePolicy {
     free: 5,
     first_delay: SignedDuration::from_secs(1),
@@ -37,11 +46,39 @@ pub const PER_ACCOUNT: ThrottlePolicy = ThrottlePolicy {
     forget_after: SignedDuration::from_hours(1),
 };
 
-/// Per client address (A2).
-pub const PER_CLIENT: ThrottlePolicy = ThrottlePolicy {
-    free: 20,
+/// Sign-ins to one account from any address: slows a crowd of addresses,
+/// never for long (A9).
+pub const PER_ACCOUNT_ANYWHERE: ThrottlePolicy = ThrottlePolicy {
+    free: 100,
     first_delay: SignedDuration::from_secs(1),
-    max_delay: SignedDuration::from_mins(15),
+    max_delay: SignedDuration::from_mins(1),
+    forget_after: SignedDuration::from_hours(1),
+};
+
+/// Sign-ins from one client address to any account (A2, A9).
+pub const PER_CLIENT: ThrottlePolicy = ThrottlePolicy {
+    free: 50,
+    first_delay: SignedDuration::from_secs(1),
+    max_delay: SignedDuration::from_mins(5),
+    forget_after: SignedDuration::from_hours(1),
+};
+
+/// Password changes with a wrong current password, per account (A10).
+pub const PASSWORD_CHANGE: ThrottlePolicy = PER_ACCOUNT;
+
+/// Forgot-password emails per account: a few an hour, then none (A11).
+pub const FORGOT_PER_ACCOUNT: ThrottlePolicy = ThrottlePolicy {
+    free: 3,
+    first_delay: SignedDuration::from_hours(1),
+    max_delay: SignedDuration::from_hours(1),
+    forget_after: SignedDuration::from_hours(1),
+};
+
+/// Forgot-password requests per client address (A11).
+pub const FORGOT_PER_CLIENT: ThrottlePolicy = ThrottlePolicy {
+    free: 20,
+    first_delay: SignedDuration::from_hours(1),
+    max_delay: SignedDuration::from_hours(1),
     forget_after: SignedDuration::from_hours(1),
 };
 
@@ -90,6 +127,19 @@ impl Attempts {
         }
     }
 
+    /// The record with one attempt taken back (a sign-in that succeeded was
+    /// counted before its password was checked, A9): one fewer, and no
+    /// longer blocked once within the free attempts.
+    #[must_use]
+    pub fn taken_back(self, policy: &ThrottlePolicy) -> Self {
+        let failures = self.failures.saturating_sub(1);
+        Self {
+            failures,
+            blocked_until: self.blocked_until.filter(|_| failures > policy.free),
+            ..self
+        }
+    }
+
     /// Whether this failure is the one that started throttling (the audit
     /// log records each such burst once, A7).
     #[must_use]
@@ -126,6 +176,30 @@ mod tests {
     }
 
     #[test]
+    fn a9_a_successful_attempt_is_taken_back() {
+        let mut a = None;
+        for _ in 0..6 {
+            a = Some(Attempts::after_failure(a, &PER_ACCOUNT, at(0)));
+        }
+        let a = a.unwrap();
+        assert!(a.blocked_until.is_some());
+        let back = a.taken_back(&PER_ACCOUNT);
+        assert_eq!((back.failures, back.blocked_until), (5, None));
+    }
+
+    #[test]
+    fn a11_three_reset_emails_an_hour_then_none() {
+        let mut a = None;
+        let mut sent = 0;
+        for i in 0..200 {
+            let next = Attempts::after_failure(a, &FORGOT_PER_ACCOUNT, at(i));
+            sent += u32::from(next.blocked_until.is_none());
+            a = Some(next);
+        }
+        assert_eq!(sent, 3);
+    }
+
+    #[test]
     fn a2_a_blocked_key_is_heard_again_when_the_delay_is_over() {
         let mut a = None;
         for _ in 0..7 {
@@ -151,7 +225,7 @@ mod tests {
     fn a7_a_burst_is_reported_once_when_throttling_starts() {
         let mut a = None;
         let mut bursts = 0;
-        for _ in 0..30 {
+        for _ in 0..80 {
             let next = Attempts::after_failure(a, &PER_CLIENT, at(0));
             bursts += u32::from(next.starts_burst(&PER_CLIENT));
             a = Some(next);

@@ -108,7 +108,7 @@ async fn a1_a3_no_plaintext_secret_in_the_database_logs_or_debug_output() {
     let request_debug = format!("{request:?}");
     let signed = rota.sign_in(request).await.unwrap();
     let signed_debug = format!("{signed:?}");
-    rota.request_password_reset("sparkle", "olive@sparkle.example")
+    rota.request_password_reset("sparkle", "olive@sparkle.example", None)
         .await
         .unwrap();
     let _ = rota

@@ -144,7 +144,7 @@ async fn a8_a_reset_email_waits_out_an_smtp_outage_and_arrives_with_a_working_li
     })
     .await
     .unwrap();
-    rota.request_password_reset("sparkle", "olive@sparkle.example")
+    rota.request_password_reset("sparkle", "olive@sparkle.example", None)
         .await
         .unwrap();
 

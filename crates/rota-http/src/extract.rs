@@ -66,3 +66,79 @@ fn query_problem(e: &QueryRejection) -> Problem {
 pub fn id<T: FromStr>(raw: &str) -> Result<T, Problem> {
     raw.parse().map_err(|_| Problem::not_found())
 }
+
+/// The client's address, for throttling (A9): the socket's peer, unless the
+/// peer is one of `ROTA_TRUSTED_PROXIES`; then the nearest address in
+/// `X-Forwarded-For` that is not a trusted proxy itself. Forwarded headers
+/// from anyone else are ignored, so a client cannot pick its own address.
+pub struct Client(pub Option<String>);
+
+impl FromRequestParts<crate::AppState> for Client {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &crate::AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip());
+        Ok(Self(peer.map(|p| {
+            client_of(p, &parts.headers, &state.config.trusted_proxies).to_string()
+        })))
+    }
+}
+
+/// Who the client is, given its peer, the request's headers and the trusted
+/// proxies.
+pub(crate) fn client_of(
+    peer: std::net::IpAddr,
+    headers: &axum::http::HeaderMap,
+    trusted: &[std::net::IpAddr],
+) -> std::net::IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let forwarded = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse::<std::net::IpAddr>().ok())
+        .collect::<Vec<_>>();
+    // The right-most hop is the one the trusted proxy saw; walk left past
+    // further trusted proxies.
+    forwarded
+        .into_iter()
+        .rev()
+        .find(|a| !trusted.contains(a))
+        .unwrap_or(peer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a9_forwarded_addresses_count_only_from_trusted_proxies() {
+        let proxy: std::net::IpAddr = "10.0.0.1".parse().unwrap();
+        let mut headers = axum::http::HeaderMap::new();
+        headers.insert("x-forwarded-for", "6.6.6.6, 1.2.3.4".parse().unwrap());
+        let stranger: std::net::IpAddr = "9.9.9.9".parse().unwrap();
+        assert_eq!(
+            client_of(stranger, &headers, &[proxy]),
+            stranger,
+            "not trusted: ignored"
+        );
+        assert_eq!(
+            client_of(proxy, &headers, &[proxy]).to_string(),
+            "1.2.3.4",
+            "the hop the proxy saw, not what the client claimed before it"
+        );
+        assert_eq!(
+            client_of(proxy, &axum::http::HeaderMap::new(), &[proxy]),
+            proxy
+        );
+    }
+}

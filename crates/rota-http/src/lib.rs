@@ -52,6 +52,9 @@ pub struct HttpConfig {
     /// Largest JSON body in bytes (the default is 1 MiB); CSV imports have
     /// their own limit (20 MiB).
     pub body_limit: usize,
+    /// Proxies whose `X-Forwarded-For` names the client (A9); none by
+    /// default (`ROTA_TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl HttpConfig {
@@ -63,6 +66,7 @@ impl HttpConfig {
             origin: origin_of(base_url),
             request_timeout: Duration::from_secs(30),
             body_limit: 1024 * 1024,
+            trusted_proxies: Vec::new(),
         }
     }
 

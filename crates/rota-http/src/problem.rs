@@ -55,6 +55,7 @@ pub fn status_of(kind: ErrorKind) -> StatusCode {
         ErrorKind::Conflict => StatusCode::CONFLICT,
         ErrorKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
         ErrorKind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+        ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         ErrorKind::Unexpected => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -134,6 +135,12 @@ impl<E: Classify + fmt::Display + fmt::Debug> From<E> for Problem {
                     code: e.code().to_owned(),
                     message: e.to_string(),
                 }]);
+                p
+            }
+            ErrorKind::Unavailable => {
+                // A10: a full queue; a moment later there is room.
+                let mut p = Self::new(status_of(e.kind()), e.code(), e.to_string());
+                p.retry_after = Some(1);
                 p
             }
             kind => Self::new(status_of(kind), e.code(), e.to_string()),

@@ -46,6 +46,10 @@ pub struct Runtime {
     pub store: Arc<dyn Store>,
     /// The public base URL.
     pub base_url: String,
+    /// The password hasher (a test counts the hashes a flood caused).
+    pub hasher: Argon2Hasher,
+    /// Proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// The sealing key: `ROTA_SECRET_KEY`, else `<data-dir>/secret.key`
@@ -132,11 +136,12 @@ impl Runtime {
             transport,
         )?);
         let hashers = std::thread::available_parallelism().map_or(2, |n| n.get().max(2));
+        let hasher = Argon2Hasher::new(hashers);
         let rota = Rota::new(Ports {
             store: store.clone(),
             clock: Arc::new(SystemClock),
             ids: Arc::new(TimeOrderedIds),
-            hasher: Arc::new(Argon2Hasher::new(hashers)),
+            hasher: Arc::new(hasher.clone()),
             tokens: Arc::new(RandomTokens),
             mailer: postman.clone(),
         });
@@ -145,6 +150,8 @@ impl Runtime {
             postman,
             store,
             base_url,
+            hasher,
+            trusted_proxies: config.trusted_proxies.clone(),
         })
     }
 }
@@ -238,7 +245,9 @@ pub async fn serve_on(
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let router = rota_http::router(runtime.rota.clone(), HttpConfig::new(&runtime.base_url));
+    let mut http = HttpConfig::new(&runtime.base_url);
+    http.trusted_proxies.clone_from(&runtime.trusted_proxies);
+    let router = rota_http::router(runtime.rota.clone(), http);
     let (stop_tx, stop_rx) = watch::channel(false);
     let worker = tokio::spawn(outbox_worker(runtime.rota.clone(), stop_rx));
     axum::serve(

@@ -84,6 +84,15 @@ pub struct Config {
         global = true
     )]
     pub db_max_connections: u32,
+    /// Proxies (IP addresses, comma-separated) whose `X-Forwarded-For` names
+    /// the client that sign-in throttles count (A9); none by default.
+    #[arg(
+        long,
+        env = "ROTA_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// The default of `ROTA_DB_MAX_CONNECTIONS`: enough to keep two cores

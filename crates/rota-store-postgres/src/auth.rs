@@ -171,6 +171,21 @@ impl AccountTokenRepository for PgTx {
 
 #[async_trait]
 impl ThrottleRepository for PgTx {
+    async fn hold(&mut self, keys: &[String]) -> Result<(), StoreError> {
+        // In one order, so two holders of the same keys queue, never deadlock.
+        let mut keys = keys.to_vec();
+        keys.sort();
+        keys.dedup();
+        for key in keys {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('throttle:' || $1, 0))")
+                .bind(key)
+                .execute(&mut *self.tx)
+                .await
+                .map_err(db_error)?;
+        }
+        Ok(())
+    }
+
     async fn get(&mut self, key: &str) -> Result<Option<Attempts>, StoreError> {
         let row = sqlx::query("SELECT * FROM sign_in_throttles WHERE key = $1")
             .bind(key)

@@ -65,6 +65,15 @@ pub trait AccountTokenRepository: Send {
 #[cfg_attr(feature = "mocks", mockall::automock)]
 #[async_trait]
 pub trait ThrottleRepository: Send {
+    /// Holds `keys` until the transaction ends, so that reading a record
+    /// and saving the next one is never interleaved with another
+    /// transaction's doing the same (A9). A store whose write transactions
+    /// already run one at a time (SQLite, memory) need do nothing.
+    async fn hold(&mut self, keys: &[String]) -> Result<(), StoreError> {
+        let _ = keys;
+        Ok(())
+    }
+
     /// The record of a key.
     async fn get(&mut self, key: &str) -> Result<Option<Attempts>, StoreError>;
 

@@ -50,8 +50,30 @@ impl fmt::Debug for PasswordHash {
 
 /// Hashing failed (not "the password is wrong": that is `Ok(false)`).
 #[derive(Debug, thiserror::Error)]
-#[error("password hashing failed: {0}")]
-pub struct HashError(pub String);
+pub enum HashError {
+    /// A10: every place in the hashing queue is taken; the request is
+    /// answered at once (503 with Retry-After) rather than made to wait.
+    #[error("the server is busy checking passwords; try again in a moment")]
+    Busy,
+    /// The hasher failed.
+    #[error("password hashing failed: {0}")]
+    Failed(String),
+}
+
+impl crate::error::Classify for HashError {
+    fn kind(&self) -> crate::error::ErrorKind {
+        match self {
+            Self::Busy => crate::error::ErrorKind::Unavailable,
+            Self::Failed(_) => crate::error::ErrorKind::Unexpected,
+        }
+    }
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Busy => "busy",
+            Self::Failed(_) => "internal",
+        }
+    }
+}
 
 /// Hashes and verifies passwords (argon2id in `rota-auth`).
 #[cfg_attr(feature = "mocks", mockall::automock)]

@@ -79,6 +79,19 @@ impl World {
         rota_on(&self.store, &self.clock, &self.mailer)
     }
 
+    /// Another process on the same store hashing with `hasher` (a mock
+    /// that says which hashing it expects).
+    pub fn hashing_with(&self, hasher: Arc<dyn rota_app::ports::PasswordHasher>) -> Rota {
+        Rota::new(Ports {
+            store: Arc::new(self.store.clone()),
+            clock: self.clock.clone(),
+            ids: Arc::new(SequentialIds::default()),
+            hasher,
+            tokens: Arc::new(CountingTokens::default()),
+            mailer: self.mailer.clone(),
+        })
+    }
+
     /// [`World::another_process`] sending with `mailer`: only for delivering
     /// what `self.rota` queued.
     pub fn delivering_with(&self, mailer: Arc<dyn Mailer>) -> Rota {

@@ -1,9 +1,7 @@
 //! Signing up, in and out; one's own account and password; emailed links.
 
-use std::net::SocketAddr;
-
 use axum::Json;
-use axum::extract::{ConnectInfo, FromRequest, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use rota_app::auth::{SignIn, SignInError, SignedIn};
@@ -15,6 +13,7 @@ use rota_app::domain::jiff::Timestamp;
 use rota_app::domain::name::{BusinessName, PersonName, Slug};
 use rota_app::domain::policy::{Action, authorize};
 use rota_app::domain::session::Session;
+use rota_app::passwords::ChangePasswordError;
 use rota_app::secrecy::{ExposeSecret, SecretString};
 use rota_app::signup::SignUp;
 use serde::{Deserialize, Serialize};
@@ -24,7 +23,7 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::dto::{AccountDto, BusinessDto, Check, Message};
-use crate::extract::Body;
+use crate::extract::{Body, Client};
 use crate::problem::Problem;
 use crate::session::{Signed, clear_cookie, session_cookie};
 
@@ -172,12 +171,6 @@ pub struct SignInBody {
     pub password: SecretString,
 }
 
-/// The client's address, for throttling (A2). Behind a proxy every client
-/// shares the proxy's address; forwarded headers are not trusted.
-fn client(connect: Option<&ConnectInfo<SocketAddr>>) -> Option<String> {
-    connect.map(|c| c.0.ip().to_string())
-}
-
 /// Signs in (A2, A3).
 #[utoipa::path(post, path = "/v1/sessions", tag = "account", security(()),
     request_body = SignInBody,
@@ -187,20 +180,16 @@ fn client(connect: Option<&ConnectInfo<SocketAddr>>) -> Option<String> {
         (status = UNPROCESSABLE_ENTITY, body = Problem)))]
 async fn sign_in(
     State(state): State<AppState>,
-    request: axum::extract::Request,
+    Client(client): Client,
+    Body(b): Body<SignInBody>,
 ) -> Result<Response, Problem> {
-    let connect = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .copied();
-    let Body(b) = Body::<SignInBody>::from_request(request, &state).await?;
     let result = state
         .rota
         .sign_in(SignIn {
             business: b.business,
             email: b.email,
             password: b.password,
-            client: client(connect.as_ref()),
+            client,
         })
         .await;
     match result {
@@ -316,6 +305,7 @@ pub struct ChangePasswordBody {
 #[utoipa::path(put, path = "/v1/me/password", tag = "account",
     request_body = ChangePasswordBody,
     responses((status = NO_CONTENT), (status = UNAUTHORIZED, body = Problem),
+        (status = TOO_MANY_REQUESTS, description = "`too_many_attempts`, with Retry-After", body = Problem),
         (status = UNPROCESSABLE_ENTITY, description = "`wrong_password`, `password_too_short`…", body = Problem)))]
 async fn change_password(
     State(state): State<AppState>,
@@ -330,7 +320,18 @@ async fn change_password(
             &b.current_password,
             &b.new_password,
         )
-        .await?;
+        .await
+        .map_err(|e| {
+            let wait = match &e {
+                ChangePasswordError::TooManyAttempts { retry_after } => {
+                    Some(u64::try_from(retry_after.as_secs()).unwrap_or(1))
+                }
+                _ => None,
+            };
+            let mut p = Problem::from(e);
+            p.retry_after = wait.or(p.retry_after);
+            p
+        })?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -350,13 +351,21 @@ pub struct ForgotBody {
     responses((status = ACCEPTED, body = Message)))]
 async fn forgot_password(
     State(state): State<AppState>,
+    Client(client): Client,
     Body(b): Body<ForgotBody>,
 ) -> Result<(StatusCode, Json<Message>), Problem> {
-    state
-        .rota
-        .request_password_reset(&b.business, &b.email)
-        .await
-        .map_err(Problem::from)?;
+    // A11: answered before the work is done, so the answer takes the same
+    // time whether or not the account exists; the work (counting the
+    // request, queuing the email) goes on without the client.
+    let rota = state.rota.clone();
+    tokio::spawn(async move {
+        if let Err(e) = rota
+            .request_password_reset(&b.business, &b.email, client.as_deref())
+            .await
+        {
+            tracing::error!(error = ?e, "a password-reset request could not be handled");
+        }
+    });
     Ok((
         StatusCode::ACCEPTED,
         Json(Message {
