@@ -98,6 +98,8 @@ fn table() -> Vec<(&'static str, Option<Value>, [u16; 16])> {
             t("422 422 422 422 422 422 422 422 422 422 422 422 422 422 422 422")),
         ("POST /v1/invitations/accept", Some(json!({"token": "not-a-token", "password": "another long passphrase"})),
             t("422 422 422 422 422 422 422 422 422 422 422 422 422 422 422 422")),
+        ("POST /v1/email-changes/confirm", Some(json!({"token": "not-a-token"})),
+            t("422 422 422 422 422 422 422 422 422 422 422 422 422 422 422 422")),
         ("GET /v1/business", None,
             t("401 200 200 200 200 200 200 200 200 200 200 200 200 200 401 200")),
         ("PATCH /v1/business", Some(json!({"online_booking": true})),

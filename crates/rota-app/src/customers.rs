@@ -90,6 +90,10 @@ pub enum CustomerError {
     /// R1.
     #[error("email address already in use in this business")]
     EmailTaken,
+    /// R10: the team's own fields (`notes`, `customer_number`) are not a
+    /// customer's to set (422 `validation`).
+    #[error("{0} is kept by the team and cannot be changed here")]
+    TeamsOwn(&'static str),
     /// A bad cursor or limit.
     #[error(transparent)]
     Page(#[from] PageError),
@@ -112,7 +116,7 @@ impl Classify for CustomerError {
         match self {
             Self::Denied(d) => d.kind(),
             Self::EmailTaken => ErrorKind::Conflict,
-            Self::Page(_) => ErrorKind::Invalid,
+            Self::Page(_) | Self::TeamsOwn(_) => ErrorKind::Invalid,
             Self::Unexpected(e) => e.kind(),
         }
     }
@@ -120,7 +124,7 @@ impl Classify for CustomerError {
         match self {
             Self::Denied(d) => d.code(),
             Self::EmailTaken => "email_taken",
-            Self::Page(_) => "validation",
+            Self::Page(_) | Self::TeamsOwn(_) => "validation",
             Self::Unexpected(e) => e.code(),
         }
     }
@@ -229,7 +233,9 @@ impl Rota {
     }
 
     /// Edits a customer (administrators; providers with `edit_customers` for
-    /// customers they can see; customers themselves).
+    /// customers they can see; customers themselves, except the team's
+    /// `notes` and `customer_number`, R10). A new email address is asked to
+    /// confirm itself and counts only then (A12, `confirm_email_change`).
     pub async fn update_customer(
         &self,
         actor: &Actor,
@@ -243,13 +249,33 @@ impl Rota {
             &Action::EditCustomer(found.target),
             &found.business.settings,
         )?;
+        if actor.roles().is_none() {
+            // R10: a customer edits their profile, not the team's record of them.
+            if changes.notes.is_some() {
+                return Err(CustomerError::TeamsOwn("notes"));
+            }
+            if changes.customer_number.is_some() {
+                return Err(CustomerError::TeamsOwn("customer_number"));
+            }
+        }
+        // A12: another address counts only once it confirms; the same one
+        // written differently ("Ana@X" for "ana@x") is just kept as typed.
+        let mut new_address = None;
         if let Some(email) = changes.email.clone() {
-            found.account.email = email;
+            if email.normalized() == found.account.email.normalized() {
+                found.account.email = email;
+            } else {
+                new_address = Some(email);
+            }
         }
         if let Profile::Customer(c) = &mut found.account.profile {
             changes.apply(c);
         }
         tx.accounts().update(&found.account).await?;
+        if let Some(new) = new_address {
+            self.ask_to_confirm_email(tx.as_mut(), actor, &found.business, &found.account, new)
+                .await?;
+        }
         tx.commit().await?;
         Ok(self.as_seen_by(
             actor,

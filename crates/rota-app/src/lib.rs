@@ -15,6 +15,7 @@ pub mod bulk;
 pub mod calendars;
 pub mod customers;
 pub mod delivery;
+pub mod email_change;
 pub mod employees;
 pub mod error;
 pub mod feeds;

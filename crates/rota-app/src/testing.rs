@@ -133,7 +133,8 @@ impl RecordingMailer {
         self.down.store(down, Ordering::Relaxed);
     }
 
-    /// The token of the last delivered invitation or reset sent to `email`.
+    /// The token of the last delivered invitation, reset or email
+    /// confirmation sent to `email`.
     #[must_use]
     pub fn last_token_for(&self, email: &str) -> Option<SecretString> {
         self.delivered()
@@ -141,7 +142,9 @@ impl RecordingMailer {
             .rev()
             .filter(|(to, _)| to.as_str() == email)
             .find_map(|(_, n)| match n {
-                Notice::Invitation { token, .. } | Notice::PasswordReset { token, .. } => {
+                Notice::Invitation { token, .. }
+                | Notice::PasswordReset { token, .. }
+                | Notice::ConfirmEmail { token, .. } => {
                     Some(SecretString::from(token.reveal().to_owned()))
                 }
                 _ => None,

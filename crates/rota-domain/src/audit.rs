@@ -54,6 +54,13 @@ pub enum AuditChange {
     SignInFailures {
         count: u32,
     },
+    /// A12: a new address was asked for; it counts once confirmed.
+    EmailChangeRequested,
+    /// A12: the new address was confirmed.
+    EmailChanged {
+        from: String,
+        to: String,
+    },
 }
 
 impl AuditChange {
@@ -78,6 +85,8 @@ impl AuditChange {
             Self::CustomerArchived => "customer_archived",
             Self::CustomerInvited => "customer_invited",
             Self::SignInFailures { .. } => "sign_in_failures",
+            Self::EmailChangeRequested => "email_change_requested",
+            Self::EmailChanged { .. } => "email_changed",
         }
     }
 }

@@ -91,6 +91,41 @@ pub enum Notice {
         /// The zone to show `at` in.
         zone: Zone,
     },
+    /// A12, to the new address: confirm it.
+    ConfirmEmail {
+        /// The business's name.
+        business: String,
+        /// The holder's name.
+        name: String,
+        /// The address to confirm.
+        new_email: String,
+        /// The single-use token of the link.
+        token: Secret,
+        /// When the link stops working.
+        expires_at: Timestamp,
+        /// The zone to show `expires_at` in.
+        zone: Zone,
+    },
+    /// A12, to the old address: a change to another address was asked for.
+    EmailChangeRequested {
+        /// The business's name.
+        business: String,
+        /// The holder's name.
+        name: String,
+        /// The address asked for.
+        new_email: String,
+        /// When.
+        at: Timestamp,
+        /// The zone to show `at` in.
+        zone: Zone,
+    },
+    /// A12, to an address someone asked to move an account to that already
+    /// has an account at the business: nothing changes (the one who asked
+    /// is told nothing either way).
+    EmailInUse {
+        /// The business's name.
+        business: String,
+    },
     /// A booking was made, changed or cancelled.
     Booking {
         /// What happened.
@@ -121,6 +156,9 @@ impl Notice {
             Self::Invitation { .. } => "invitation",
             Self::PasswordReset { .. } => "password_reset",
             Self::PasswordChanged { .. } => "password_changed",
+            Self::ConfirmEmail { .. } => "confirm_email",
+            Self::EmailChangeRequested { .. } => "email_change_requested",
+            Self::EmailInUse { .. } => "email_in_use",
             Self::Booking {
                 change: BookingChange::Confirmed,
                 ..

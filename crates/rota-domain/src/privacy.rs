@@ -23,6 +23,13 @@ pub fn customer_as_seen_by(
     latest_own_booking_end: Option<Timestamp>,
     now: Timestamp,
 ) -> CustomerProfile {
+    if actor.kind == ActorKind::Customer {
+        // R10: the team's notes and numbering are the team's.
+        let mut seen = customer.clone();
+        seen.details.notes = None;
+        seen.details.customer_number = None;
+        return seen;
+    }
     if !is_restricted(actor) {
         return customer.clone();
     }

@@ -8,6 +8,7 @@
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
+use crate::email::EmailAddress;
 use crate::id::{AccountId, BusinessId, SessionId};
 
 /// A session ends after this long without a request (A3).
@@ -74,6 +75,9 @@ pub enum TokenPurpose {
     Invitation,
     /// Read an employee's calendar feed (W4): good until rotated.
     CalendarFeed,
+    /// Confirm a new email address (A12): good for 24 hours; the token
+    /// carries the address it confirms.
+    EmailChange,
 }
 
 impl TokenPurpose {
@@ -85,6 +89,7 @@ impl TokenPurpose {
             Self::Invitation => SignedDuration::from_hours(7 * 24),
             // Until rotated; a century stands in for "forever".
             Self::CalendarFeed => SignedDuration::from_hours(100 * 366 * 24),
+            Self::EmailChange => SignedDuration::from_hours(24),
         }
     }
 
@@ -95,6 +100,7 @@ impl TokenPurpose {
             Self::PasswordReset => "password_reset",
             Self::Invitation => "invitation",
             Self::CalendarFeed => "calendar_feed",
+            Self::EmailChange => "email_change",
         }
     }
 
@@ -105,6 +111,7 @@ impl TokenPurpose {
             "password_reset" => Some(Self::PasswordReset),
             "invitation" => Some(Self::Invitation),
             "calendar_feed" => Some(Self::CalendarFeed),
+            "email_change" => Some(Self::EmailChange),
             _ => None,
         }
     }
@@ -123,6 +130,9 @@ pub struct AccountToken {
     pub created_at: Timestamp,
     /// When it stops being good.
     pub expires_at: Timestamp,
+    /// The address an `EmailChange` token confirms (A12); `None` for the
+    /// other purposes.
+    pub new_email: Option<EmailAddress>,
 }
 
 impl AccountToken {
@@ -142,6 +152,21 @@ impl AccountToken {
             expires_at: now
                 .saturating_add(purpose.lifetime())
                 .unwrap_or(Timestamp::MAX),
+            new_email: None,
+        }
+    }
+
+    /// A token confirming that `account` may use `new_email` (A12).
+    #[must_use]
+    pub fn email_change(
+        business_id: BusinessId,
+        account_id: AccountId,
+        new_email: EmailAddress,
+        now: Timestamp,
+    ) -> Self {
+        Self {
+            new_email: Some(new_email),
+            ..Self::issue(business_id, account_id, TokenPurpose::EmailChange, now)
         }
     }
 

@@ -43,6 +43,30 @@ fn environment() -> &'static Environment<'static> {
                 "password_changed.html",
                 include_str!("templates/password_changed.html"),
             ),
+            (
+                "confirm_email.txt",
+                include_str!("templates/confirm_email.txt"),
+            ),
+            (
+                "confirm_email.html",
+                include_str!("templates/confirm_email.html"),
+            ),
+            (
+                "email_change_requested.txt",
+                include_str!("templates/email_change_requested.txt"),
+            ),
+            (
+                "email_change_requested.html",
+                include_str!("templates/email_change_requested.html"),
+            ),
+            (
+                "email_in_use.txt",
+                include_str!("templates/email_in_use.txt"),
+            ),
+            (
+                "email_in_use.html",
+                include_str!("templates/email_in_use.html"),
+            ),
             ("booking.txt", include_str!("templates/booking.txt")),
             ("booking.html", include_str!("templates/booking.html")),
         ] {
@@ -68,7 +92,66 @@ fn link(base_url: &str, path: &str, token: &str) -> String {
 
 /// Renders a notice; links start with `base_url`.
 pub fn render(notice: &Notice, base_url: &str) -> Result<Rendered, minijinja::Error> {
-    let (template, subject, ctx): (&str, String, Value) = match notice {
+    let (template, subject, ctx) = parts(notice, base_url);
+    let env = environment();
+    let with_subject = context! { subject => &subject, ..ctx };
+    let text = env
+        .get_template(&format!("{template}.txt"))?
+        .render(&with_subject)?;
+    let html = env
+        .get_template(&format!("{template}.html"))?
+        .render(&with_subject)?;
+    Ok(Rendered {
+        subject,
+        text,
+        html,
+    })
+}
+
+/// A booking notice's template, subject and what the template shows.
+fn booking_parts(notice: &Notice) -> (&'static str, String, Value) {
+    let Notice::Booking {
+        change,
+        business,
+        customer,
+        service,
+        providers,
+        starts_at,
+        ends_at,
+        zone,
+    } = notice
+    else {
+        unreachable!("only called with a booking notice")
+    };
+    let (subject, headline) = match change {
+        BookingChange::Confirmed => (
+            format!("Booked: {service} with {business}"),
+            "Your booking is confirmed:",
+        ),
+        BookingChange::Changed => (
+            format!("Changed: {service} with {business}"),
+            "Your booking has changed. It is now:",
+        ),
+        BookingChange::Cancelled => (
+            format!("Cancelled: {service} with {business}"),
+            "This booking has been cancelled:",
+        ),
+    };
+    (
+        "booking",
+        subject,
+        context! {
+            business, customer, service, headline,
+            providers => providers.join(", "),
+            starts => local(*starts_at, zone),
+            ends => local(*ends_at, zone),
+        },
+    )
+}
+
+/// A notice's template, subject and what the template shows.
+fn parts(notice: &Notice, base_url: &str) -> (&'static str, String, Value) {
+    match notice {
         Notice::Invitation {
             business,
             name,
@@ -114,55 +197,40 @@ pub fn render(notice: &Notice, base_url: &str) -> Result<Rendered, minijinja::Er
             format!("Your {business} password was changed"),
             context! { business, name, at => local(*at, zone) },
         ),
-        Notice::Booking {
-            change,
+        Notice::ConfirmEmail {
             business,
-            customer,
-            service,
-            providers,
-            starts_at,
-            ends_at,
+            name,
+            new_email,
+            token,
+            expires_at,
             zone,
-        } => {
-            let (subject, headline) = match change {
-                BookingChange::Confirmed => (
-                    format!("Booked: {service} with {business}"),
-                    "Your booking is confirmed:",
-                ),
-                BookingChange::Changed => (
-                    format!("Changed: {service} with {business}"),
-                    "Your booking has changed. It is now:",
-                ),
-                BookingChange::Cancelled => (
-                    format!("Cancelled: {service} with {business}"),
-                    "This booking has been cancelled:",
-                ),
-            };
-            (
-                "booking",
-                subject,
-                context! {
-                    business, customer, service, headline,
-                    providers => providers.join(", "),
-                    starts => local(*starts_at, zone),
-                    ends => local(*ends_at, zone),
-                },
-            )
-        }
-    };
-    let env = environment();
-    let with_subject = context! { subject => &subject, ..ctx };
-    let text = env
-        .get_template(&format!("{template}.txt"))?
-        .render(&with_subject)?;
-    let html = env
-        .get_template(&format!("{template}.html"))?
-        .render(&with_subject)?;
-    Ok(Rendered {
-        subject,
-        text,
-        html,
-    })
+        } => (
+            "confirm_email",
+            format!("Confirm your new {business} email address"),
+            context! {
+                business, name, new_email,
+                link => link(base_url, "confirm-email", token.reveal()),
+                expires => local(*expires_at, zone),
+            },
+        ),
+        Notice::EmailChangeRequested {
+            business,
+            name,
+            new_email,
+            at,
+            zone,
+        } => (
+            "email_change_requested",
+            format!("Your {business} account's email is about to change"),
+            context! { business, name, new_email, at => local(*at, zone) },
+        ),
+        Notice::EmailInUse { business } => (
+            "email_in_use",
+            format!("This address already has a {business} account"),
+            context! { business },
+        ),
+        Notice::Booking { .. } => booking_parts(notice),
+    }
 }
 
 #[cfg(test)]

@@ -27,6 +27,7 @@ pub const PUBLIC: &[(Method, &str)] = &[
     (Method::POST, "/v1/password-resets"),
     (Method::POST, "/v1/password-resets/confirm"),
     (Method::POST, "/v1/invitations/accept"),
+    (Method::POST, "/v1/email-changes/confirm"),
     (Method::GET, "/v1/openapi.json"),
     (Method::GET, "/v1/calendar-feeds/{file}"),
     (Method::GET, "/healthz"),

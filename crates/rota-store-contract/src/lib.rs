@@ -37,6 +37,8 @@ macro_rules! contract_tests {
             a8_two_workers_never_deliver_a_message_twice, a8_a_queued_message_lives_and_dies_with_its_unit_of_work,
             a3_sessions_round_trip_touch_and_end, a4_account_tokens_are_single_use_and_voidable,
             a2_throttle_records_round_trip, a3_sign_in_authenticate_and_sign_out,
+            a12_an_email_change_token_keeps_its_address,
+            a9_concurrent_attempts_on_one_key_are_each_counted,
         );
     };
     (@each $fresh:expr; $($story:ident),* $(,)?) => {

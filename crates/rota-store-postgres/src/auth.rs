@@ -1,6 +1,7 @@
 //! Sessions, emailed tokens and sign-in throttles on PostgreSQL.
 
 use async_trait::async_trait;
+use rota_app::domain::email::EmailAddress;
 use rota_app::domain::id::{AccountId, BusinessId, SessionId};
 use rota_app::domain::jiff::Timestamp;
 use rota_app::domain::session::{ABSOLUTE_TIMEOUT, IDLE_TIMEOUT};
@@ -103,13 +104,14 @@ impl SessionRepository for PgTx {
 #[async_trait]
 impl AccountTokenRepository for PgTx {
     async fn insert(&mut self, t: &AccountToken, hash: &TokenHash) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO account_tokens (token_hash, business_id, account_id, purpose, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        sqlx::query("INSERT INTO account_tokens (token_hash, business_id, account_id, purpose, created_at, expires_at, new_email) VALUES ($1, $2, $3, $4, $5, $6, $7)")
             .bind(hash.as_str())
             .bind(t.business_id.as_uuid())
             .bind(t.account_id.as_uuid())
             .bind(t.purpose.as_str())
             .bind(ts(t.created_at))
             .bind(ts(t.expires_at))
+            .bind(t.new_email.as_ref().map(EmailAddress::as_str))
             .execute(&mut *self.tx)
             .await
             .map_err(db_error)?;
@@ -130,6 +132,7 @@ impl AccountTokenRepository for PgTx {
             purpose: TokenPurpose::parse(&purpose).ok_or_else(|| corrupt(purpose))?,
             created_at: instant(r.try_get("created_at").map_err(db_error)?)?,
             expires_at: instant(r.try_get("expires_at").map_err(db_error)?)?,
+            new_email: new_email(&r)?,
         }))
     }
 
@@ -147,6 +150,7 @@ impl AccountTokenRepository for PgTx {
             purpose: TokenPurpose::parse(&purpose).ok_or_else(|| corrupt(purpose))?,
             created_at: instant(r.try_get("created_at").map_err(db_error)?)?,
             expires_at: instant(r.try_get("expires_at").map_err(db_error)?)?,
+            new_email: new_email(&r)?,
         }))
     }
 
@@ -224,4 +228,11 @@ impl ThrottleRepository for PgTx {
             .map_err(db_error)?;
         Ok(())
     }
+}
+
+/// The address an email-change token confirms (A12).
+fn new_email(r: &PgRow) -> Result<Option<EmailAddress>, StoreError> {
+    let raw: Option<String> = r.try_get("new_email").map_err(db_error)?;
+    raw.map(|e| EmailAddress::parse(&e).map_err(|_| corrupt(e)))
+        .transpose()
 }

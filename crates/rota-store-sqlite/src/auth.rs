@@ -1,6 +1,7 @@
 //! Sessions, emailed tokens and sign-in throttles on SQLite.
 
 use async_trait::async_trait;
+use rota_app::domain::email::EmailAddress;
 use rota_app::domain::id::{AccountId, BusinessId, SessionId};
 use rota_app::domain::jiff::Timestamp;
 use rota_app::domain::session::{ABSOLUTE_TIMEOUT, IDLE_TIMEOUT};
@@ -103,13 +104,14 @@ impl SessionRepository for SqliteTx {
 #[async_trait]
 impl AccountTokenRepository for SqliteTx {
     async fn insert(&mut self, t: &AccountToken, hash: &TokenHash) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO account_tokens (token_hash, business_id, account_id, purpose, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)")
+        sqlx::query("INSERT INTO account_tokens (token_hash, business_id, account_id, purpose, created_at, expires_at, new_email) VALUES (?, ?, ?, ?, ?, ?, ?)")
             .bind(hash.as_str())
             .bind(t.business_id.as_uuid())
             .bind(t.account_id.as_uuid())
             .bind(t.purpose.as_str())
             .bind(micros(t.created_at))
             .bind(micros(t.expires_at))
+            .bind(t.new_email.as_ref().map(EmailAddress::as_str))
             .execute(self.conn())
             .await
             .map_err(db_error)?;
@@ -130,6 +132,7 @@ impl AccountTokenRepository for SqliteTx {
             purpose: TokenPurpose::parse(&purpose).ok_or_else(|| corrupt(purpose))?,
             created_at: instant(r.try_get("created_at").map_err(db_error)?)?,
             expires_at: instant(r.try_get("expires_at").map_err(db_error)?)?,
+            new_email: new_email(&r)?,
         }))
     }
 
@@ -147,6 +150,7 @@ impl AccountTokenRepository for SqliteTx {
             purpose: TokenPurpose::parse(&purpose).ok_or_else(|| corrupt(purpose))?,
             created_at: instant(r.try_get("created_at").map_err(db_error)?)?,
             expires_at: instant(r.try_get("expires_at").map_err(db_error)?)?,
+            new_email: new_email(&r)?,
         }))
     }
 
@@ -209,4 +213,11 @@ impl ThrottleRepository for SqliteTx {
             .map_err(db_error)?;
         Ok(())
     }
+}
+
+/// The address an email-change token confirms (A12).
+fn new_email(r: &SqliteRow) -> Result<Option<EmailAddress>, StoreError> {
+    let raw: Option<String> = r.try_get("new_email").map_err(db_error)?;
+    raw.map(|e| EmailAddress::parse(&e).map_err(|_| corrupt(e)))
+        .transpose()
 }

@@ -1,8 +1,11 @@
 use rota_app::customers::CustomerChanges;
 use rota_app::domain::access::{AccessRights, AccessRightsInput, CustomerVisibility, Privacy};
+use rota_app::domain::audit::AuditChange;
+use rota_app::domain::email::EmailAddress;
 use rota_app::domain::plan::Plan;
 use rota_app::domain::role::RoleSet;
 use rota_app::page::Limit;
+use rota_app::secrecy::SecretString;
 use rota_app::{Classify, ErrorKind};
 
 use crate::support::{new_customer, world};
@@ -194,4 +197,176 @@ async fn r12_customers_of_another_business_are_not_found() {
         .create_customer(&b, new_customer("C@x.example", "C", "D"))
         .await
         .unwrap();
+}
+
+fn kinds_sent_to(w: &crate::support::World, email: &str) -> Vec<&'static str> {
+    w.mailer
+        .delivered()
+        .iter()
+        .filter(|(to, _)| to.as_str() == email)
+        .map(|(_, n)| n.kind())
+        .collect()
+}
+
+#[tokio::test]
+async fn a12_an_email_change_counts_only_once_the_new_address_confirms() {
+    let w = world();
+    let (_, owner) = w.sign_up("sparkle").await;
+    w.rota.change_plan(&owner, Plan::Grow).await.unwrap();
+    let ana = w
+        .rota
+        .create_customer(&owner, new_customer("ana@x.example", "Ana", "Smith"))
+        .await
+        .unwrap();
+    let ana_actor = w.activate(&ana).await;
+    // A provider who may edit customers moves Ana to their own address…
+    let provider = w
+        .employee(&owner, "p@sparkle.example", RoleSet::ServiceProvider, false)
+        .await;
+    let rights = AccessRights::new(AccessRightsInput {
+        customers: CustomerVisibility::List,
+        edit_customers: true,
+        ..AccessRightsInput::default()
+    })
+    .unwrap();
+    w.rota.set_access_rights(&owner, rights).await.unwrap();
+    let changes = CustomerChanges {
+        email: Some(EmailAddress::parse("mallory@evil.example").unwrap()),
+        ..CustomerChanges::default()
+    };
+    let seen = w
+        .rota
+        .update_customer(&provider, ana.id, changes)
+        .await
+        .unwrap();
+    assert_eq!(seen.email.as_str(), "ana@x.example", "not until confirmed");
+    // …and asks for a reset there: nothing, the account is not theirs.
+    w.rota
+        .request_password_reset("sparkle", "mallory@evil.example", None)
+        .await
+        .unwrap();
+    // Ana hears of it; the new address gets the confirmation link only.
+    w.rota
+        .request_password_reset("sparkle", "ana@x.example", None)
+        .await
+        .unwrap();
+    w.rota.deliver_due_emails(100).await.unwrap();
+    assert_eq!(
+        kinds_sent_to(&w, "ana@x.example"),
+        ["email_change_requested", "password_reset"]
+    );
+    assert_eq!(kinds_sent_to(&w, "mallory@evil.example"), ["confirm_email"]);
+    let events = w
+        .rota
+        .audit_events(&owner, None, Limit::default())
+        .await
+        .unwrap();
+    assert!(
+        events
+            .items
+            .iter()
+            .any(|e| e.change == AuditChange::EmailChangeRequested && e.actor == Some(provider.id)),
+        "audited, with who asked"
+    );
+    // Confirming moves the account and voids the pending reset link.
+    let reset = w.mailer.last_token_for("ana@x.example").unwrap();
+    let confirm = w.mailer.last_token_for("mallory@evil.example").unwrap();
+    let moved = w.rota.confirm_email_change(&confirm).await.unwrap();
+    assert_eq!(moved.email.as_str(), "mallory@evil.example");
+    let err = w
+        .rota
+        .reset_password(&reset, &SecretString::from("another long passphrase"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.code(),
+        "invalid_token",
+        "pending reset links are voided"
+    );
+    let err = w.rota.confirm_email_change(&confirm).await.unwrap_err();
+    assert_eq!(err.code(), "invalid_token", "single use");
+    let events = w
+        .rota
+        .audit_events(&owner, None, Limit::default())
+        .await
+        .unwrap();
+    assert!(events.items.iter().any(|e| matches!(
+        &e.change,
+        AuditChange::EmailChanged { from, to } if from == "ana@x.example" && to == "mallory@evil.example"
+    )));
+    let _ = ana_actor;
+}
+
+#[tokio::test]
+async fn a12_a_customer_cannot_learn_which_addresses_have_accounts() {
+    let w = world();
+    let (_, owner) = w.sign_up("sparkle").await;
+    let ana = w
+        .rota
+        .create_customer(&owner, new_customer("ana@x.example", "Ana", "Smith"))
+        .await
+        .unwrap();
+    w.rota
+        .create_customer(&owner, new_customer("bo@x.example", "Bo", "Jones"))
+        .await
+        .unwrap();
+    let ana = w.activate(&ana).await;
+    let to = |email: &str| CustomerChanges {
+        email: Some(EmailAddress::parse(email).unwrap()),
+        ..CustomerChanges::default()
+    };
+    let taken = w
+        .rota
+        .update_customer(&ana, ana.id, to("bo@x.example"))
+        .await;
+    let free = w
+        .rota
+        .update_customer(&ana, ana.id, to("new@x.example"))
+        .await;
+    let (taken, free) = (taken.unwrap(), free.unwrap());
+    assert_eq!(taken.email, free.email, "answered alike");
+    w.rota.deliver_due_emails(100).await.unwrap();
+    assert_eq!(kinds_sent_to(&w, "bo@x.example"), ["email_in_use"]);
+    assert_eq!(kinds_sent_to(&w, "new@x.example"), ["confirm_email"]);
+}
+
+#[tokio::test]
+async fn r10_a_customer_neither_sees_nor_sets_the_teams_notes_and_number() {
+    let w = world();
+    let (_, owner) = w.sign_up("sparkle").await;
+    let ana = w
+        .rota
+        .create_customer(&owner, new_customer("ana@x.example", "Ana", "Smith"))
+        .await
+        .unwrap();
+    let text = |s: &str| rota_app::domain::account::Text::parse(s).unwrap();
+    let team = CustomerChanges {
+        notes: Some(text("pays late")),
+        customer_number: Some(text("C-17")),
+        ..CustomerChanges::default()
+    };
+    w.rota.update_customer(&owner, ana.id, team).await.unwrap();
+    let ana = w.activate(&ana).await;
+    let me = w.rota.customer(&ana, ana.id).await.unwrap();
+    let details = &me.customer().unwrap().details;
+    assert_eq!((&details.notes, &details.customer_number), (&None, &None));
+    for change in [
+        CustomerChanges {
+            notes: Some(None),
+            ..CustomerChanges::default()
+        },
+        CustomerChanges {
+            customer_number: Some(text("1")),
+            ..CustomerChanges::default()
+        },
+    ] {
+        let err = w
+            .rota
+            .update_customer(&ana, ana.id, change)
+            .await
+            .unwrap_err();
+        assert_eq!((err.kind(), err.code()), (ErrorKind::Invalid, "validation"));
+    }
+    let theirs = w.rota.customer(&owner, ana.id).await.unwrap();
+    assert!(theirs.customer().unwrap().details.notes.is_some(), "kept");
 }

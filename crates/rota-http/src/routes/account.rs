@@ -115,7 +115,8 @@ fn created_with_cookie(state: &AppState, token: &SecretString, body: impl Serial
     request_body = SignUpBody,
     responses((status = CREATED, body = SignedUpDto),
         (status = CONFLICT, description = "`slug_taken`", body = Problem),
-        (status = UNPROCESSABLE_ENTITY, body = Problem)))]
+        (status = UNPROCESSABLE_ENTITY, body = Problem),
+        (status = SERVICE_UNAVAILABLE, description = "`busy`: the hashing queue is full; Retry-After", body = Problem)))]
 async fn sign_up(
     State(state): State<AppState>,
     Body(b): Body<SignUpBody>,
@@ -177,6 +178,7 @@ pub struct SignInBody {
     responses((status = CREATED, body = SignedInDto),
         (status = UNAUTHORIZED, description = "`invalid_credentials`", body = Problem),
         (status = TOO_MANY_REQUESTS, description = "`too_many_attempts`, with Retry-After", body = Problem),
+        (status = SERVICE_UNAVAILABLE, description = "`busy`: the hashing queue is full; Retry-After", body = Problem),
         (status = UNPROCESSABLE_ENTITY, body = Problem)))]
 async fn sign_in(
     State(state): State<AppState>,
@@ -306,6 +308,7 @@ pub struct ChangePasswordBody {
     request_body = ChangePasswordBody,
     responses((status = NO_CONTENT), (status = UNAUTHORIZED, body = Problem),
         (status = TOO_MANY_REQUESTS, description = "`too_many_attempts`, with Retry-After", body = Problem),
+        (status = SERVICE_UNAVAILABLE, description = "`busy`: the hashing queue is full; Retry-After", body = Problem),
         (status = UNPROCESSABLE_ENTITY, description = "`wrong_password`, `password_too_short`…", body = Problem)))]
 async fn change_password(
     State(state): State<AppState>,
@@ -390,7 +393,8 @@ pub struct ResetBody {
 #[utoipa::path(post, path = "/v1/password-resets/confirm", tag = "account", security(()),
     request_body = ResetBody,
     responses((status = NO_CONTENT),
-        (status = UNPROCESSABLE_ENTITY, description = "`invalid_token`, `password_too_short`…", body = Problem)))]
+        (status = UNPROCESSABLE_ENTITY, description = "`invalid_token`, `password_too_short`…", body = Problem),
+        (status = SERVICE_UNAVAILABLE, description = "`busy`: the hashing queue is full; Retry-After", body = Problem)))]
 async fn confirm_reset(
     State(state): State<AppState>,
     Body(b): Body<ResetBody>,
@@ -415,7 +419,8 @@ pub struct AcceptBody {
 #[utoipa::path(post, path = "/v1/invitations/accept", tag = "account", security(()),
     request_body = AcceptBody,
     responses((status = CREATED, body = SignedInDto),
-        (status = UNPROCESSABLE_ENTITY, description = "`invalid_token`, `password_too_short`…", body = Problem)))]
+        (status = UNPROCESSABLE_ENTITY, description = "`invalid_token`, `password_too_short`…", body = Problem),
+        (status = SERVICE_UNAVAILABLE, description = "`busy`: the hashing queue is full; Retry-After", body = Problem)))]
 async fn accept_invitation(
     State(state): State<AppState>,
     Body(b): Body<AcceptBody>,
@@ -428,6 +433,32 @@ async fn accept_invitation(
     ))
 }
 
+/// Confirming a new email address.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmEmailBody {
+    /// The `token=` of the link emailed to the new address.
+    #[schema(value_type = String, format = Password)]
+    pub token: SecretString,
+}
+
+/// Confirms a new email address with the link emailed to it (A12): the
+/// account moves to it; pending reset and invitation links stop working.
+/// The link in the email points at the page `/confirm-email?token=`, which
+/// posts here.
+#[utoipa::path(post, path = "/v1/email-changes/confirm", tag = "account", security(()),
+    request_body = ConfirmEmailBody,
+    responses((status = OK, body = AccountDto),
+        (status = CONFLICT, description = "`email_taken`: another account took it meanwhile", body = Problem),
+        (status = UNPROCESSABLE_ENTITY, description = "`invalid_token`", body = Problem)))]
+async fn confirm_email(
+    State(state): State<AppState>,
+    Body(b): Body<ConfirmEmailBody>,
+) -> Result<Json<AccountDto>, Problem> {
+    let account = state.rota.confirm_email_change(&b.token).await?;
+    Ok(Json(AccountDto::from(&account)))
+}
+
 pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(sign_up))
@@ -438,4 +469,5 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(forgot_password))
         .routes(routes!(confirm_reset))
         .routes(routes!(accept_invitation))
+        .routes(routes!(confirm_email))
 }

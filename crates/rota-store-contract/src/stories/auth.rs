@@ -139,6 +139,65 @@ pub async fn a4_account_tokens_are_single_use_and_voidable(fresh: Fresh) {
     tx.commit().await.unwrap();
 }
 
+/// A12: an email-change token keeps the address it confirms.
+pub async fn a12_an_email_change_token_keeps_its_address(fresh: Fresh) {
+    let store = fresh.store;
+    let f = Fixture::write(store.as_ref(), 1, "sparkle").await;
+    let now = at("2026-03-02T09:00:00Z");
+    let new = rota_app::domain::email::EmailAddress::parse("New@Elsewhere.example").unwrap();
+    let token = AccountToken::email_change(f.business.id, f.provider.id, new, now);
+    let mut tx = store.begin(TxMode::Write).await.unwrap();
+    tx.account_tokens()
+        .insert(&token, &hash("e1"))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = store.begin(TxMode::Write).await.unwrap();
+    let back = tx
+        .account_tokens()
+        .take(&hash("e1"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(back, token);
+    assert_eq!(
+        back.new_email.map(|e| e.as_str().to_owned()).as_deref(),
+        Some("New@Elsewhere.example"),
+        "as typed"
+    );
+    tx.commit().await.unwrap();
+}
+
+/// A9: attempts counted at once through two connection pools (two server
+/// processes) are each counted: holding a key serializes its read-then-save.
+pub async fn a9_concurrent_attempts_on_one_key_are_each_counted(fresh: Fresh) {
+    let stores = [fresh.store.clone(), fresh.second.unwrap_or(fresh.store)];
+    let now = at("2026-03-02T09:00:00Z");
+    let key = "account:sparkle:olive@sparkle.example".to_owned();
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let store = stores[i % 2].clone();
+        let key = key.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut tx = store.begin(TxMode::Write).await.unwrap();
+            tx.throttles()
+                .hold(std::slice::from_ref(&key))
+                .await
+                .unwrap();
+            let previous = tx.throttles().get(&key).await.unwrap();
+            let next = Attempts::after_failure(previous, &PER_ACCOUNT, now);
+            tx.throttles().put(&key, &next).await.unwrap();
+            tx.commit().await.unwrap();
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let mut tx = stores[0].begin(TxMode::Read).await.unwrap();
+    let counted = tx.throttles().get(&key).await.unwrap().unwrap();
+    assert_eq!(counted.failures, 40, "no attempt lost to a race");
+}
+
 /// A2: throttle records round-trip and can be forgotten.
 pub async fn a2_throttle_records_round_trip(fresh: Fresh) {
     let store = fresh.store;
