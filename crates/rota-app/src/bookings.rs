@@ -10,14 +10,15 @@ use std::collections::HashMap;
 use rota_domain::account::{Account, Text};
 use rota_domain::actor::Actor;
 use rota_domain::booking::{
-    Booking, CustomerCancelError, InvalidTransition, Overpayment, PaymentMethod, ScheduleError,
+    Booking, CustomerCancelError, InvalidTransition, Overpayment, PaymentMethod, PaymentRefused,
+    ScheduleError,
 };
 use rota_domain::business::Business;
 use rota_domain::id::{AccountId, ServiceId};
 use rota_domain::jiff::Timestamp;
 use rota_domain::money::Money;
 use rota_domain::policy::Denied;
-use rota_domain::privacy::customer_as_seen_by;
+use rota_domain::privacy::{BookingShown, booking_shown_to, customer_as_seen_by};
 
 pub use change::BookingChanges;
 pub use create::{Created, IdempotencyRequest};
@@ -70,6 +71,32 @@ pub struct BookingView {
     pub customer_name: String,
     /// Assigned providers with their display names.
     pub providers: Vec<(AccountId, String)>,
+    /// What of the booking the actor may be shown (R8, R10): the booking's
+    /// notes are already blanked when they may not; amounts paid and tips
+    /// are for the caller to leave out as this says.
+    pub shown: BookingShown,
+}
+
+impl BookingView {
+    /// `booking` as `actor` may see it.
+    pub(crate) fn new(
+        actor: &Actor,
+        business: &Business,
+        mut booking: Booking,
+        customer_name: String,
+        providers: Vec<(AccountId, String)>,
+    ) -> Self {
+        let shown = booking_shown_to(actor, &business.settings);
+        if !shown.notes {
+            booking.notes = None;
+        }
+        Self {
+            booking,
+            customer_name,
+            providers,
+            shown,
+        }
+    }
 }
 
 /// Why a booking use case failed.
@@ -117,6 +144,9 @@ pub enum BookingError {
     /// B8 (409 `overpayment`).
     #[error(transparent)]
     Overpayment(#[from] Overpayment),
+    /// B8: the booking's tips would overflow the largest total (422).
+    #[error("the tips on this booking would exceed the largest amount Rota keeps")]
+    TipsTooLarge,
     /// B9: the key was used with another request (422 `idempotency_key_reused`).
     #[error("this Idempotency-Key was used with a different request")]
     IdempotencyKeyReused,
@@ -135,6 +165,15 @@ impl From<StoreError> for BookingError {
                 Self::Schedule(ScheduleError::DoubleBooking(p))
             }
             other => Self::Unexpected(other),
+        }
+    }
+}
+
+impl From<PaymentRefused> for BookingError {
+    fn from(e: PaymentRefused) -> Self {
+        match e {
+            PaymentRefused::Overpayment(o) => Self::Overpayment(o),
+            PaymentRefused::TipsTooLarge => Self::TipsTooLarge,
         }
     }
 }
@@ -161,6 +200,7 @@ impl Classify for BookingError {
             | Self::ServiceRequired
             | Self::NoEnd
             | Self::IdempotencyKeyReused
+            | Self::TipsTooLarge
             | Self::Page(_) => ErrorKind::Invalid,
             Self::Schedule(_)
             | Self::TooSoon
@@ -180,6 +220,7 @@ impl Classify for BookingError {
             | Self::NotForCustomers(_)
             | Self::ServiceRequired
             | Self::NoEnd
+            | Self::TipsTooLarge
             | Self::Page(_) => "validation",
             Self::TooSoon | Self::SlotNotOffered => "not_available",
             Self::Transition(_) => "invalid_transition",
@@ -237,11 +278,7 @@ pub(crate) fn views_among(
                     )
                 })
                 .collect();
-            BookingView {
-                booking,
-                customer_name,
-                providers,
-            }
+            BookingView::new(actor, business, booking, customer_name, providers)
         })
         .collect()
 }

@@ -116,6 +116,17 @@ pub struct Overpayment {
     pub balance_minor: i64,
 }
 
+/// Why a payment or tip was not recorded (B8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PaymentRefused {
+    /// More than what is owed (409 `overpayment`).
+    #[error(transparent)]
+    Overpayment(#[from] Overpayment),
+    /// The booking's tips would no longer fit in a total (422).
+    #[error("the tips on this booking would exceed the largest amount Rota keeps")]
+    TipsTooLarge,
+}
+
 /// A booking.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Booking {
@@ -234,17 +245,23 @@ impl Booking {
         amount: Money,
         tip: Money,
         now: Timestamp,
-    ) -> Result<(), Overpayment> {
+    ) -> Result<(), PaymentRefused> {
         let balance = self.balance_minor();
         if amount.minor() > balance {
             return Err(Overpayment {
                 balance_minor: balance,
-            });
+            }
+            .into());
         }
+        // Checked before anything changes: a refusal records nothing.
+        let tips = self
+            .tips
+            .checked_add(tip)
+            .ok_or(PaymentRefused::TipsTooLarge)?;
         self.paid = self.paid.checked_add(amount).ok_or(Overpayment {
             balance_minor: balance,
         })?;
-        self.tips = self.tips.checked_add(tip).unwrap_or(self.tips);
+        self.tips = tips;
         self.touch(now);
         Ok(())
     }

@@ -218,3 +218,40 @@ mod tests {
         );
     }
 }
+
+/// What of a booking `actor` may be shown besides its time, people and
+/// price (R8, R10).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BookingShown {
+    /// The team's internal notes: never to customers (R10).
+    pub notes: bool,
+    /// Amounts paid: to providers only with `payments` (R10).
+    pub paid: bool,
+    /// Tips: to providers only with `tips` (R10).
+    pub tips: bool,
+}
+
+/// What of a booking `actor` may see (R8, R10): administrators everything;
+/// a customer their booking's money but not the team's notes; a provider
+/// the notes, and tips and payments as the access rights say.
+#[must_use]
+pub fn booking_shown_to(actor: &Actor, settings: &BusinessSettings) -> BookingShown {
+    let rights = settings.access_rights.get();
+    match actor.kind {
+        ActorKind::Customer => BookingShown {
+            notes: false,
+            paid: true,
+            tips: true,
+        },
+        ActorKind::Employee(roles) if roles.is_administrator() => BookingShown {
+            notes: true,
+            paid: true,
+            tips: true,
+        },
+        ActorKind::Employee(_) => BookingShown {
+            notes: true,
+            paid: rights.payments,
+            tips: rights.tips,
+        },
+    }
+}

@@ -141,9 +141,5 @@ fn view_of_named(actor: &Actor, business: &Business, named: NamedBooking) -> Boo
             (*id, name.map(|(_, n)| n.clone()).unwrap_or_default())
         })
         .collect();
-    BookingView {
-        booking: named.booking,
-        customer_name,
-        providers,
-    }
+    BookingView::new(actor, business, named.booking, customer_name, providers)
 }

@@ -627,3 +627,39 @@ async fn b10_a_customer_books_only_a_slot_availability_offers() {
         "overlapping the booking just made"
     );
 }
+
+#[tokio::test]
+async fn r10_customers_never_see_booking_notes_and_providers_see_money_only_as_allowed() {
+    let s = salon().await;
+    let mut req = s.request(MON_10);
+    req.notes = rota_app::domain::account::Text::parse("gate code 1234; rude").unwrap();
+    let Created::New(made) = s.w.rota.create_booking(&s.owner, req, None).await.unwrap() else {
+        unreachable!("no key was given")
+    };
+    let id = made.booking.id;
+    let customer = s.w.activate(&s.customer).await;
+    let theirs = s.w.rota.booking(&customer, id).await.unwrap();
+    assert_eq!(theirs.booking.notes, None, "the team's notes");
+    let listed =
+        s.w.rota
+            .list_bookings(&customer, BookingFilter::default(), None, Limit::default())
+            .await
+            .unwrap();
+    assert_eq!(listed.items[0].booking.notes, None, "listed too");
+    let provider = s.w.rota.booking(&s.provider, id).await.unwrap();
+    assert!(provider.booking.notes.is_some());
+    assert!(
+        !provider.shown.paid && !provider.shown.tips,
+        "rights off by default"
+    );
+    let rights = AccessRights::new(AccessRightsInput {
+        tips: true,
+        ..AccessRightsInput::default()
+    })
+    .unwrap();
+    s.w.rota.set_access_rights(&s.owner, rights).await.unwrap();
+    let provider = s.w.rota.booking(&s.provider, id).await.unwrap();
+    assert!(provider.shown.tips && !provider.shown.paid);
+    let owner = s.w.rota.booking(&s.owner, id).await.unwrap();
+    assert!(owner.shown.paid && owner.shown.tips && owner.booking.notes.is_some());
+}

@@ -120,9 +120,9 @@ fn b8_payments_are_capped_by_the_balance_tips_are_not() {
     assert_eq!(b.balance_minor(), 2000);
     assert_eq!(
         b.record_payment(Money::new(2001).unwrap(), Money::ZERO, now),
-        Err(Overpayment {
+        Err(PaymentRefused::Overpayment(Overpayment {
             balance_minor: 2000
-        })
+        }))
     );
     assert_eq!(b.paid.minor(), 3000, "a refused payment changes nothing");
     b.record_payment(Money::new(2000).unwrap(), Money::ZERO, now)
@@ -238,4 +238,18 @@ fn b3_b4_b5_providers_are_active_providers_in_hours_and_free() {
         "B4 has no override"
     );
     assert_eq!(ScheduleError::DoubleBooking(id(4)).code(), "double_booking");
+}
+
+#[test]
+fn b8_tips_that_would_overflow_are_refused_and_nothing_is_recorded() {
+    let now = ts("2026-05-01T12:00:00Z");
+    let mut b = booking(5000);
+    b.record_payment(Money::ZERO, Money::new(i64::MAX - 5).unwrap(), now)
+        .unwrap();
+    let before = b.clone();
+    assert_eq!(
+        b.record_payment(Money::new(100).unwrap(), Money::new(10).unwrap(), now),
+        Err(PaymentRefused::TipsTooLarge)
+    );
+    assert_eq!(b, before, "neither the payment nor the tip");
 }

@@ -343,11 +343,13 @@ pub struct BookingDto {
     pub status: BookingStatus,
     /// Price in minor units.
     pub price_minor: i64,
-    /// Paid so far.
-    pub paid_minor: i64,
-    /// Tips so far.
-    pub tips_minor: i64,
-    /// Notes.
+    /// Paid so far; left out for a provider without `payments` (R10).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paid_minor: Option<i64>,
+    /// Tips so far; left out for a provider without `tips` (R10).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tips_minor: Option<i64>,
+    /// The team's notes (never shown to customers, R10).
     pub notes: Option<String>,
     /// When booked.
     #[schema(value_type = String, format = DateTime)]
@@ -377,8 +379,8 @@ impl From<&BookingView> for BookingDto {
                 .collect(),
             status: b.status,
             price_minor: b.price.minor(),
-            paid_minor: b.paid.minor(),
-            tips_minor: b.tips.minor(),
+            paid_minor: v.shown.paid.then(|| b.paid.minor()),
+            tips_minor: v.shown.tips.then(|| b.tips.minor()),
             notes: b.notes.as_ref().map(|n| n.as_str().to_owned()),
             created_at: b.created_at,
             updated_at: b.updated_at,
