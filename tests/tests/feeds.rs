@@ -221,3 +221,32 @@ rota_tests::on_every_store! {
         s.stop().await;
     }
 }
+
+rota_tests::on_every_store! {
+    async fn w4_the_feed_names_itself_escaped_and_has_one_prodid(db: Db) {
+        let s = Server::start_on("feed-name", &db).await;
+        let up = s
+            .expect(201, "POST", "/v1/businesses", None, Some(serde_json::json!({
+                "business_name": "Shine, Sparkle; Co", "slug": "shine", "time_zone": "UTC",
+                "currency": "USD", "owner_name": "Olive Owner", "email": "olive@shine.example",
+                "password": "owner's long passphrase"})))
+            .await;
+        let token = up["session"]["token"].as_str().unwrap().to_owned();
+        let me = up["account"]["id"].as_str().unwrap().to_owned();
+        let url = s
+            .expect(200, "POST", &format!("/v1/employees/{me}/calendar-feed"), Some(&token), None)
+            .await["url"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let ics = s.http.get(url).send().await.unwrap().text().await.unwrap();
+        let unfolded = ics.replace("\r\n ", "");
+        assert_eq!(unfolded.matches("PRODID:").count(), 1, "{ics}");
+        assert!(unfolded.contains("PRODID:-//Rota//Calendar feed//EN"), "{ics}");
+        assert!(
+            unfolded.contains("\r\nNAME:Shine\\, Sparkle\\; Co — Olive Owner\r\n"),
+            "{ics}"
+        );
+        s.stop().await;
+    }
+}

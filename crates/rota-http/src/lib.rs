@@ -161,7 +161,8 @@ pub fn api(rota: Rota, config: HttpConfig) -> (Router, OpenApi) {
                 .get("x-request-id")
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("-");
-            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+            let path = logged_path(req.uri().path());
+            tracing::info_span!("request", method = %req.method(), path = %path, request_id = %id)
         }))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid));
     (router, openapi)
@@ -234,6 +235,16 @@ pub fn openapi_json() -> String {
     text
 }
 
+/// A request's path as the log may keep it: a calendar feed's path is its
+/// secret (W4), so the token is left out.
+fn logged_path(path: &str) -> &str {
+    if path.starts_with("/v1/calendar-feeds/") {
+        "/v1/calendar-feeds/[redacted].ics"
+    } else {
+        path
+    }
+}
+
 /// The OpenAPI document, without serving anything.
 #[must_use]
 pub fn openapi() -> OpenApi {
@@ -243,6 +254,15 @@ pub fn openapi() -> OpenApi {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn w4_a_feed_token_never_reaches_the_request_log() {
+        assert_eq!(
+            logged_path("/v1/calendar-feeds/s3cr3tt0k3n.ics"),
+            "/v1/calendar-feeds/[redacted].ics"
+        );
+        assert_eq!(logged_path("/v1/bookings"), "/v1/bookings");
+    }
 
     #[test]
     fn origins_drop_the_path() {

@@ -56,16 +56,30 @@ fn ical_utc(t: Timestamp) -> String {
     t.strftime("%Y%m%dT%H%M%SZ").to_string()
 }
 
+/// RFC 5545 §3.3.11 TEXT: backslash, semicolon, comma and newline escaped
+/// (icalendar escapes the properties it knows as text, which `NAME` and
+/// `X-WR-CALNAME` are not).
+fn ical_text(raw: &str) -> String {
+    raw.replace('\\', "\\\\")
+        .replace(';', "\\;")
+        .replace(',', "\\,")
+        .replace("\r\n", "\\n")
+        .replace('\n', "\\n")
+}
+
 /// The feed as RFC 5545 text.
 pub(crate) fn render(feed: &CalendarFeed) -> String {
-    let mut calendar = Calendar::new();
+    // Empty, so that Rota's PRODID is the only one (W4).
+    let mut calendar = Calendar::empty();
     calendar
-        .name(&format!(
+        .append_property(("VERSION", "2.0"))
+        .append_property(("PRODID", "-//Rota//Calendar feed//EN"))
+        .append_property(("CALSCALE", "GREGORIAN"))
+        .name(&ical_text(&format!(
             "{} — {}",
             feed.business.name,
             feed.employee.display_name()
-        ))
-        .append_property(("PRODID", "-//Rota//Calendar feed//EN"));
+        )));
     for b in &feed.bookings {
         let booking = &b.booking;
         let mut event = Event::new();
