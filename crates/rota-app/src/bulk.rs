@@ -279,19 +279,30 @@ pub fn unneutralize(cell: &str) -> &str {
 }
 
 /// Skips a UTF-8 byte-order mark.
-fn without_bom<R: Read>(input: R) -> Result<BufReader<R>, ImportError> {
+/// The input without its byte-order mark, and whether its lines end in
+/// CR LF (as the header's does).
+fn without_bom<R: Read>(input: R) -> Result<(BufReader<R>, bool), ImportError> {
     let mut reader = BufReader::new(input);
-    let starts_with_bom = reader
-        .fill_buf()
-        .map_err(|e| ImportError::Malformed {
-            line: 1,
-            message: e.to_string(),
-        })?
-        .starts_with(b"\xEF\xBB\xBF");
+    let start = reader.fill_buf().map_err(|e| ImportError::Malformed {
+        line: 1,
+        message: e.to_string(),
+    })?;
+    let starts_with_bom = start.starts_with(b"\xEF\xBB\xBF");
+    let crlf = start
+        .iter()
+        .position(|b| *b == b'\n')
+        .is_some_and(|i| i > 0 && start[i - 1] == b'\r');
     if starts_with_bom {
         reader.consume(3);
     }
-    Ok(reader)
+    Ok((reader, crlf))
+}
+
+/// The file's own line of a record that `csv` says starts on `line` (C1).
+/// `csv` counts the LF of a CR LF when it reads the next record, so a
+/// record after a CR LF is reported one line early.
+fn file_line(line: u64, crlf: bool) -> u64 {
+    if crlf && line > 1 { line + 1 } else { line }
 }
 
 /// One row, checked.
@@ -371,9 +382,8 @@ impl Rota {
             .ok_or(Denied::NotFound)?;
         authorize(actor, &Action::ImportCustomers, &business.settings)?;
 
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .from_reader(without_bom(input)?);
+        let (input, crlf) = without_bom(input)?;
+        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
         let headers = reader
             .headers()
             .map_err(|e| ImportError::Malformed {
@@ -426,7 +436,9 @@ impl Rota {
                 Ok(true) => {}
                 Ok(false) => break,
                 Err(e) => {
-                    let line = e.position().map_or(report.rows + 2, csv::Position::line);
+                    let line = e
+                        .position()
+                        .map_or(report.rows + 2, |p| file_line(p.line(), crlf));
                     return Err(ImportError::Malformed {
                         line,
                         message: e.to_string(),
@@ -446,7 +458,7 @@ impl Rota {
             }
             let line = record
                 .position()
-                .map_or(report.rows + 1, csv::Position::line);
+                .map_or(report.rows + 1, |p| file_line(p.line(), crlf));
             if record.iter().all(|c| c.trim().is_empty()) {
                 report.rows -= 1;
                 continue; // a blank line

@@ -321,3 +321,36 @@ proptest! {
         })?;
     }
 }
+
+#[tokio::test]
+async fn c1_errors_name_the_files_own_line_numbers() {
+    let w = world();
+    let (_, owner) = w.sign_up("acme").await;
+    for eol in ["\n", "\r\n"] {
+        let file = [
+            "email,first_name,last_name",
+            "ok1@x.example,Ok,One",
+            "bad-one,Bad,One",
+            "ok2@x.example,Ok,Two",
+            "bad-two,Bad,Two",
+        ]
+        .join(eol)
+            + eol;
+        for body in [file.clone(), format!("\u{feff}{file}")] {
+            let report = import(
+                &w,
+                &owner,
+                &body,
+                options(ImportMode::DryRun, OnDuplicate::Error),
+            )
+            .await;
+            let lines: Vec<u64> = report.errors.iter().map(|e| e.line).collect();
+            assert_eq!(
+                lines,
+                [3, 5],
+                "{eol:?}, BOM: {}",
+                body.starts_with('\u{feff}')
+            );
+        }
+    }
+}
