@@ -112,14 +112,20 @@ pub fn slots(
             continue;
         };
         // Whole seconds from here on: every start is aligned, every end is
-        // `duration` later.
+        // `duration` later. Each next start is aligned again, so that a
+        // clock change inside the free time (Lord Howe's is 30 minutes)
+        // does not carry the old alignment past it.
         let end = f.end().as_second();
         let mut s = start.as_second();
         while s + duration <= end {
             if let Some(slot) = TimeRange::from_seconds(s, s + duration) {
                 out.push(slot);
             }
-            s += step;
+            let next = Timestamp::from_second(s + step)
+                .ok()
+                .and_then(|t| align_up(t, step, &offsets));
+            let Some(next) = next else { break };
+            s = next.as_second();
         }
     }
     out

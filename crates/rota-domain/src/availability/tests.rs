@@ -144,6 +144,39 @@ fn w3_business_closures_and_minimum_notice_apply() {
 }
 
 #[test]
+fn w3_slots_keep_to_the_wall_clock_across_a_half_hour_clock_change() {
+    // Lord Howe Island moves its clocks from 02:00 to 02:30 on the first
+    // Sunday of October (UTC+10:30 to UTC+11:00).
+    let lhi = tz("Australia/Lord_Howe");
+    let always = WeeklyHours::always();
+    let business = BusinessHours {
+        zone: &lhi,
+        operating_hours: &always,
+        closures: &[],
+    };
+    let provider = ProviderHours {
+        zone: &lhi,
+        work_hours: &always,
+        time_off: &[],
+    };
+    // Local 2026-10-04 00:00 (+10:30) to 06:00 (+11:00).
+    let night = range("2026-10-03T13:30:00Z", "2026-10-03T19:00:00Z");
+    let mut hourly = request(night, 30);
+    hourly.step = SignedDuration::from_mins(60);
+    let got = slots(&working_time(&business, &provider, night), &[], &hourly, &lhi);
+    let local: Vec<Time> = got
+        .iter()
+        .map(|s| s.start().to_zoned(lhi.clone()).time())
+        .collect();
+    let on_the_hour = |h| Time::constant(h, 0, 0, 0);
+    assert_eq!(
+        local,
+        [0, 1, 3, 4, 5].map(on_the_hour),
+        "on the hour before and after the change, none at 02:00 (it does not exist)"
+    );
+}
+
+#[test]
 fn w3_slots_align_to_the_local_clock_in_half_hour_zones() {
     // Kathmandu is UTC+05:45: local 09:00 is 03:15Z.
     let ktm = tz("Asia/Kathmandu");
