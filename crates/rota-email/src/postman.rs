@@ -67,10 +67,13 @@ impl Transport {
         Ok(Self::Smtp(builder.timeout(Some(SMTP_TIMEOUT)).build()))
     }
 
-    /// `.eml` files in `dir`, created if missing.
+    /// `.eml` files in `dir`, created if missing. The messages hold sign-in
+    /// links, so the folder is its owner's only (0700) and each file 0600.
     pub fn files(dir: &Path) -> Result<Self, TransportError> {
         std::fs::create_dir_all(dir)
             .map_err(|e| TransportError(format!("cannot create {}: {e}", dir.display())))?;
+        owner_only(dir, 0o700)
+            .map_err(|e| TransportError(format!("cannot protect {}: {e}", dir.display())))?;
         Ok(Self::Files(
             AsyncFileTransport::<Tokio1Executor>::new(dir),
             dir.to_owned(),
@@ -178,10 +181,26 @@ impl Mailer for Postman {
                     .send(message)
                     .await
                     .map_err(|e| MailError(format!("outbox folder: {e}")))?;
-                tracing::info!(kind, file = %dir.join(format!("{id}.eml")).display(), "email written to the outbox folder");
+                let file = dir.join(format!("{id}.eml"));
+                owner_only(&file, 0o600).map_err(|e| MailError(format!("outbox file: {e}")))?;
+                tracing::info!(kind, file = %file.display(), "email written to the outbox folder");
             }
             Transport::Memory(_) => {}
         }
+        Ok(())
+    }
+}
+
+/// Sets `path`'s permission bits to `mode` (Unix; elsewhere nothing).
+fn owner_only(path: &Path, mode: u32) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (path, mode);
         Ok(())
     }
 }

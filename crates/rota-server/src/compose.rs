@@ -66,7 +66,17 @@ fn seal_key(config: &Config) -> anyhow::Result<SealKey> {
     }
     let path = config.data_dir.join("secret.key");
     match std::fs::read_to_string(&path) {
-        Ok(hex) => SealKey::from_hex(&hex).with_context(|| format!("{}", path.display())),
+        Ok(hex) => {
+            if let Some(mode) = readable_by_others(&path) {
+                tracing::warn!(
+                    file = %path.display(),
+                    mode = format!("{mode:o}"),
+                    "the sealing key can be read by other users of this machine; \
+                     restrict it to its owner (chmod 600)"
+                );
+            }
+            SealKey::from_hex(&hex).with_context(|| format!("{}", path.display()))
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let key = SealKey::generate()?;
             write_private(&path, &key.to_hex())?;
@@ -74,6 +84,40 @@ fn seal_key(config: &Config) -> anyhow::Result<SealKey> {
         }
         Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
     }
+}
+
+/// The permission bits of `path` if anyone but its owner may read or
+/// write it (Unix; elsewhere `None`).
+fn readable_by_others(path: &std::path::Path) -> Option<u32> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+        (mode & 0o077 != 0).then_some(mode)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
+/// Creates the SQLite file readable by its owner only (0600) if it does not
+/// exist yet (SQLite gives its `-wal` and `-shm` files the same bits), and
+/// warns when an existing one is open to others.
+fn prepare_database_file(path: &std::path::Path) -> anyhow::Result<()> {
+    if path.exists() {
+        if let Some(mode) = readable_by_others(path) {
+            tracing::warn!(
+                file = %path.display(),
+                mode = format!("{mode:o}"),
+                "the database can be read by other users of this machine; \
+                 restrict it to its owner (chmod 600)"
+            );
+        }
+        return Ok(());
+    }
+    write_private(path, "")
 }
 
 #[cfg(unix)]
@@ -115,11 +159,12 @@ impl Runtime {
                 "DATABASE_URL must start with postgres:// or sqlite: (got {:?})",
                 other.split(':').next().unwrap_or_default()
             ),
-            None => Arc::new(
+            None => Arc::new({
+                prepare_database_file(&config.data_dir.join("rota.db"))?;
                 SqliteStore::open(&config.data_dir.join("rota.db"), config.db_max_connections)
                     .await
-                    .context("opening the SQLite database")?,
-            ),
+                    .context("opening the SQLite database")?
+            }),
         };
         let base_url = config
             .base_url
@@ -260,4 +305,31 @@ pub async fn serve_on(
     let _ = stop_tx.send(true);
     let _ = worker.await;
     Ok(())
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    #[test]
+    fn a4_a_key_or_database_open_to_others_is_noticed() {
+        let dir = std::env::temp_dir().join(format!("rota-modes-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("secret.key");
+        let _ = std::fs::remove_file(&path);
+        write_private(&path, "00").unwrap();
+        assert_eq!(readable_by_others(&path), None);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert_eq!(readable_by_others(&path), Some(0o644));
+        let db = dir.join("rota.db");
+        let _ = std::fs::remove_file(&db);
+        prepare_database_file(&db).unwrap();
+        assert_eq!(
+            std::fs::metadata(&db).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

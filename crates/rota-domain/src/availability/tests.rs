@@ -163,7 +163,12 @@ fn w3_slots_keep_to_the_wall_clock_across_a_half_hour_clock_change() {
     let night = range("2026-10-03T13:30:00Z", "2026-10-03T19:00:00Z");
     let mut hourly = request(night, 30);
     hourly.step = SignedDuration::from_mins(60);
-    let got = slots(&working_time(&business, &provider, night), &[], &hourly, &lhi);
+    let got = slots(
+        &working_time(&business, &provider, night),
+        &[],
+        &hourly,
+        &lhi,
+    );
     let local: Vec<Time> = got
         .iter()
         .map(|s| s.start().to_zoned(lhi.clone()).time())
