@@ -205,9 +205,9 @@ impl From<&Business> for BusinessDto {
     }
 }
 
-/// R8 privacy settings.
-#[derive(Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+/// R8 privacy settings (omitted keys take their defaults).
+#[derive(Default, Serialize, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
 pub struct PrivacyDto {
     /// Show customers' last names as an initial.
     pub abbreviate_names: bool,
@@ -216,8 +216,9 @@ pub struct PrivacyDto {
 }
 
 /// Access rights of service providers who are not administrators (R8).
-#[derive(Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+/// A `PUT` replaces the whole object: omitted keys take their defaults.
+#[derive(Default, Serialize, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
 pub struct AccessRightsDto {
     /// `hidden`, `details` or `list`.
     #[schema(value_type = String, example = "details")]
