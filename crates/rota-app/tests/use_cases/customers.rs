@@ -370,3 +370,36 @@ async fn r10_a_customer_neither_sees_nor_sets_the_teams_notes_and_number() {
     let theirs = w.rota.customer(&owner, ana.id).await.unwrap();
     assert!(theirs.customer().unwrap().details.notes.is_some(), "kept");
 }
+
+#[tokio::test]
+async fn a13_archiving_a_customer_ends_their_sessions_and_bars_sign_in() {
+    let w = world();
+    let (_, owner) = w.sign_up("sparkle").await;
+    let ana = w
+        .rota
+        .create_customer(&owner, new_customer("ana@x.example", "Ana", "Smith"))
+        .await
+        .unwrap();
+    w.rota.invite_customer(&owner, ana.id).await.unwrap();
+    w.rota.deliver_due_emails(10).await.unwrap();
+    let token = w.mailer.last_token_for("ana@x.example").unwrap();
+    let password = SecretString::from("ana's long passphrase");
+    let signed = w.rota.accept_invitation(&token, &password).await.unwrap();
+    let elsewhere = w.another_process();
+    elsewhere.authenticate(&signed.token).await.unwrap();
+    w.rota.archive_customer(&owner, ana.id).await.unwrap();
+    assert!(
+        elsewhere.authenticate(&signed.token).await.is_err(),
+        "ended at once, on every process"
+    );
+    let again = w
+        .rota
+        .sign_in(rota_app::auth::SignIn {
+            business: "sparkle".into(),
+            email: "ana@x.example".into(),
+            password,
+            client: None,
+        })
+        .await;
+    assert_eq!(again.unwrap_err().code(), "invalid_credentials");
+}
