@@ -163,6 +163,7 @@ impl Server {
             mail_from: "Rota <no-reply@rota.localhost>".into(),
             listen: addr,
             db_max_connections: rota_server::DEFAULT_DB_CONNECTIONS,
+            db_idle_seconds: 60,
             // The tests speak for many clients through X-Forwarded-For.
             trusted_proxies: vec![std::net::Ipv4Addr::LOCALHOST.into()],
         };
@@ -191,6 +192,17 @@ impl Server {
     /// `db`, with `data_dir` (which processes may share: the `.eml` outbox
     /// is then one folder) and the sealing key `key` (hex), on a free port.
     pub async fn spawn(exe: &str, db: &Db, data_dir: &Path, key: &str) -> Self {
+        Self::spawn_with(exe, db, data_dir, key, &[]).await
+    }
+
+    /// [`Server::spawn`] with more environment (`ROTA_DB_IDLE_SECONDS`…).
+    pub async fn spawn_with(
+        exe: &str,
+        db: &Db,
+        data_dir: &Path,
+        key: &str,
+        env: &[(&str, &str)],
+    ) -> Self {
         use tokio::io::AsyncBufReadExt;
         let mut cmd = tokio::process::Command::new(exe);
         cmd.arg("serve")
@@ -205,6 +217,7 @@ impl Server {
         if let Some(url) = db.url() {
             cmd.env("DATABASE_URL", url);
         }
+        cmd.envs(env.iter().copied());
         let mut child = cmd.spawn().expect("rota serve starts");
         let stdout = child.stdout.take().unwrap();
         let mut lines = tokio::io::BufReader::new(stdout).lines();

@@ -399,3 +399,85 @@ async fn two_processes_on_one_database_behave_as_one() {
     b.stop().await;
     db.drop_data().await;
 }
+
+/// How many connections the server named `app` holds now.
+async fn connections(admin: &mut sqlx::PgConnection, app: &str) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM pg_stat_activity WHERE application_name = $1")
+        .bind(app)
+        .fetch_one(admin)
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn spec8_a_process_holds_a_bounded_number_of_connections_and_releases_idle_ones() {
+    use sqlx::Connection;
+    let Some(db) = Db::postgres().await else {
+        return;
+    };
+    let app = format!("rota_conn_{}", std::process::id());
+    let named = Db::Postgres(format!("{}&application_name={app}", db.url().unwrap()));
+    let data_dir = std::env::temp_dir().join(format!("rota-e2e-conns-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data_dir);
+    std::fs::create_dir_all(&data_dir).unwrap();
+    let exe = env!("CARGO_BIN_EXE_rota-under-test");
+    let s = Server::spawn_with(
+        exe,
+        &named,
+        &data_dir,
+        KEY,
+        &[("ROTA_DB_IDLE_SECONDS", "1")],
+    )
+    .await;
+    let owner = s
+        .sign_up("sparkle", "olive@sparkle.example", OWNER_PW)
+        .await;
+    let mut admin = sqlx::PgConnection::connect(&std::env::var("ROTA_TEST_DATABASE_URL").unwrap())
+        .await
+        .unwrap();
+    // 400 requests from 100 clients at once.
+    let burst = async {
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..100 {
+            let (http, url, token) = (
+                s.http.clone(),
+                format!("{}/v1/bookings", s.base),
+                owner.clone(),
+            );
+            tasks.spawn(async move {
+                for _ in 0..4 {
+                    let res = http.get(&url).bearer_auth(&token).send().await.unwrap();
+                    assert_eq!(res.status().as_u16(), 200);
+                }
+            });
+        }
+        tasks.join_all().await;
+    };
+    let watch = async {
+        let mut most = 0;
+        for _ in 0..20 {
+            most = most.max(connections(&mut admin, &app).await);
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        most
+    };
+    let ((), most) = tokio::join!(burst, watch);
+    let limit = i64::from(rota_server::DEFAULT_DB_CONNECTIONS);
+    assert!(
+        most >= 1 && most <= limit,
+        "at most {limit} under load, saw {most}"
+    );
+    // Idle ones go (the outbox worker borrows one every 2 s, briefly).
+    let mut fewest = i64::MAX;
+    for _ in 0..100 {
+        fewest = fewest.min(connections(&mut admin, &app).await);
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    eprintln!("connections: at most {most} under load (limit {limit}), {fewest} once idle");
+    assert!(
+        fewest <= 1,
+        "idle connections are released: {fewest} stayed"
+    );
+    s.stop().await;
+    db.drop_data().await;
+}

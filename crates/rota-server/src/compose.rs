@@ -146,9 +146,13 @@ impl Runtime {
             .with_context(|| format!("creating {}", config.data_dir.display()))?;
         let store: Arc<dyn Store> = match &config.database_url {
             Some(url) if url.starts_with("postgres") => Arc::new(
-                PgStore::connect(url, config.db_max_connections)
-                    .await
-                    .context("connecting to DATABASE_URL")?,
+                PgStore::connect_idling(
+                    url,
+                    config.db_max_connections,
+                    Duration::from_secs(config.db_idle_seconds.max(1)),
+                )
+                .await
+                .context("connecting to DATABASE_URL")?,
             ),
             Some(url) if url.starts_with("sqlite:") => Arc::new(
                 SqliteStore::open_url(url, config.db_max_connections)

@@ -84,6 +84,14 @@ pub struct Config {
         global = true
     )]
     pub db_max_connections: u32,
+    /// A database connection idle this many seconds is closed.
+    #[arg(
+        long,
+        env = "ROTA_DB_IDLE_SECONDS",
+        default_value_t = 60,
+        global = true
+    )]
+    pub db_idle_seconds: u64,
     /// Proxies (IP addresses, comma-separated) whose `X-Forwarded-For` names
     /// the client that sign-in throttles count (A9); none by default.
     #[arg(

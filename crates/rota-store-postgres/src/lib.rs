@@ -46,8 +46,18 @@ pub const IDLE_CONNECTION_TIMEOUT: std::time::Duration = std::time::Duration::fr
 impl PostgresStore {
     /// Connects to `url` and applies the migrations.
     pub async fn connect(url: &str, max_connections: u32) -> Result<Self, StoreError> {
+        Self::connect_idling(url, max_connections, IDLE_CONNECTION_TIMEOUT).await
+    }
+
+    /// Connects to `url` with at most `max_connections`, closing each that
+    /// has been idle for `idle` (SPEC §8), and applies the migrations.
+    pub async fn connect_idling(
+        url: &str,
+        max_connections: u32,
+        idle: std::time::Duration,
+    ) -> Result<Self, StoreError> {
         let options = PgConnectOptions::from_str(url).map_err(StoreError::other)?;
-        Self::connect_with(options, max_connections).await
+        Self::connect_limited(options, max_connections, idle).await
     }
 
     /// Connects with explicit options (a test schema's `search_path`, say)
@@ -55,6 +65,14 @@ impl PostgresStore {
     pub async fn connect_with(
         options: PgConnectOptions,
         max_connections: u32,
+    ) -> Result<Self, StoreError> {
+        Self::connect_limited(options, max_connections, IDLE_CONNECTION_TIMEOUT).await
+    }
+
+    async fn connect_limited(
+        options: PgConnectOptions,
+        max_connections: u32,
+        idle: std::time::Duration,
     ) -> Result<Self, StoreError> {
         // Statements keep PostgreSQL's plan cache (`plan_cache_mode=auto`):
         // re-planning every statement cost a quarter of the booking
@@ -67,7 +85,7 @@ impl PostgresStore {
         let pool = PgPoolOptions::new()
             .max_connections(max_connections.max(1))
             .min_connections(0)
-            .idle_timeout(Some(IDLE_CONNECTION_TIMEOUT))
+            .idle_timeout(Some(idle))
             .test_before_acquire(false)
             .connect_with(options)
             .await
