@@ -11,6 +11,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use rota_server::{Config, Runtime, serve_on};
+
+#[path = "browser.rs"]
+pub mod browser;
 use serde_json::{Value, json};
 use sqlx::Connection;
 use tokio::sync::oneshot;

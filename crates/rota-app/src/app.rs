@@ -78,6 +78,14 @@ impl Rota {
         self.ports.hasher.as_ref()
     }
 
+    /// A fresh random token for a browser's forms (U7, CSRF): the same
+    /// secure source as session tokens.
+    #[must_use]
+    pub fn new_form_token(&self) -> String {
+        use secrecy::ExposeSecret;
+        self.tokens().issue().expose_secret().to_owned()
+    }
+
     pub(crate) fn tokens(&self) -> &dyn Tokens {
         self.ports.tokens.as_ref()
     }

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod auth;
 pub mod availability;
 pub mod bookings;
+pub mod browser;
 pub mod bulk;
 pub mod calendars;
 pub mod customers;

@@ -91,29 +91,17 @@ impl FromRequestParts<crate::AppState> for Client {
 }
 
 /// Who the client is, given its peer, the request's headers and the trusted
-/// proxies.
+/// proxies (`rota_app::browser::client_address`).
 pub(crate) fn client_of(
     peer: std::net::IpAddr,
     headers: &axum::http::HeaderMap,
     trusted: &[std::net::IpAddr],
 ) -> std::net::IpAddr {
-    if !trusted.contains(&peer) {
-        return peer;
-    }
     let forwarded = headers
         .get_all("x-forwarded-for")
         .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .filter_map(|a| a.trim().parse::<std::net::IpAddr>().ok())
-        .collect::<Vec<_>>();
-    // The right-most hop is the one the trusted proxy saw; walk left past
-    // further trusted proxies.
-    forwarded
-        .into_iter()
-        .rev()
-        .find(|a| !trusted.contains(a))
-        .unwrap_or(peer)
+        .filter_map(|v| v.to_str().ok());
+    rota_app::browser::client_address(peer, forwarded, trusted)
 }
 
 #[cfg(test)]

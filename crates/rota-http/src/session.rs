@@ -11,13 +11,13 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use rota_app::auth::Authenticated;
-use rota_app::secrecy::{ExposeSecret, SecretString};
+use rota_app::secrecy::SecretString;
 
 use crate::AppState;
 use crate::problem::Problem;
 
 /// The cookie a browser session travels in.
-pub const COOKIE: &str = "rota_session";
+pub const COOKIE: &str = rota_app::browser::SESSION_COOKIE;
 
 /// The routes anyone may call, signed in or not. Everything else is refused
 /// with 401 before its handler runs.
@@ -47,28 +47,25 @@ fn credentials(headers: &HeaderMap) -> Option<(SecretString, bool)> {
             .eq_ignore_ascii_case("bearer")
             .then(|| (SecretString::from(token.trim()), false));
     }
-    headers
+    let cookies = headers
         .get_all(header::COOKIE)
         .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
-        .map(|(_, token)| (SecretString::from(token), true))
+        .filter_map(|v| v.to_str().ok());
+    rota_app::browser::cookie_value(cookies, COOKIE).map(|token| (SecretString::from(token), true))
 }
 
 /// CSRF: a cookie-borne change must come from our own origin.
 fn same_origin(headers: &HeaderMap, origin: &str) -> bool {
-    if let Some(site) = headers.get("sec-fetch-site") {
-        return matches!(site.to_str(), Ok("same-origin" | "none"));
-    }
-    match headers.get(header::ORIGIN) {
-        Some(o) => o.to_str().is_ok_and(|o| o == origin),
-        // Neither header: not a browser that could be tricked (browsers
-        // send Origin on cross-site POST/PUT/PATCH/DELETE), and SameSite=Lax
-        // keeps the cookie off cross-site subrequests anyway.
-        None => true,
-    }
+    let value = |name| {
+        headers
+            .get(name)
+            .map(|v| v.to_str().unwrap_or("unreadable"))
+    };
+    rota_app::browser::same_origin(
+        value("sec-fetch-site"),
+        value(header::ORIGIN.as_str()),
+        origin,
+    )
 }
 
 /// The gate (a route layer, so the matched route is known).
@@ -119,25 +116,20 @@ impl<S: Send + Sync> FromRequestParts<S> for Signed {
 /// `Set-Cookie` for a new session (A3): `HttpOnly; SameSite=Lax`, `Secure`
 /// when the server is reached over HTTPS.
 pub(crate) fn session_cookie(token: &SecretString, secure: bool) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age=43200{secure}",
-        token.expose_secret()
-    ))
-    .unwrap_or_else(|_| HeaderValue::from_static(""))
+    HeaderValue::from_str(&rota_app::browser::session_cookie(token, secure))
+        .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 /// `Set-Cookie` that removes the session cookie.
 pub(crate) fn clear_cookie(secure: bool) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"
-    ))
-    .unwrap_or_else(|_| HeaderValue::from_static(""))
+    HeaderValue::from_str(&rota_app::browser::clear_session_cookie(secure))
+        .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 #[cfg(test)]
 mod tests {
+    use rota_app::secrecy::ExposeSecret;
+
     use super::*;
 
     #[test]

@@ -284,6 +284,7 @@ pub(crate) async fn serve(config: &Config) -> anyhow::Result<()> {
     let local = listener.local_addr()?;
     tracing::info!(%local, database, email, "Rota is listening");
     println!("Rota listening on http://{local} (database: {database}; emails: {email})");
+    println!("Open http://{local}/ in a browser to sign in or sign up a business.");
     serve_on(runtime, listener, shutdown_signal()).await
 }
 
@@ -296,7 +297,11 @@ pub async fn serve_on(
 ) -> anyhow::Result<()> {
     let mut http = HttpConfig::new(&runtime.base_url);
     http.trusted_proxies.clone_from(&runtime.trusted_proxies);
-    let router = rota_http::router(runtime.rota.clone(), http);
+    let api = rota_http::router(runtime.rota.clone(), http);
+    let mut web = rota_web::WebConfig::new(&runtime.base_url);
+    web.trusted_proxies.clone_from(&runtime.trusted_proxies);
+    // The pages at `/`, the JSON API for every other path (SPEC §10).
+    let router = rota_web::router(runtime.rota.clone(), web).fallback_service(api);
     let (stop_tx, stop_rx) = watch::channel(false);
     let worker = tokio::spawn(outbox_worker(runtime.rota.clone(), stop_rx));
     axum::serve(

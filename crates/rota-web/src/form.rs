@@ -1,0 +1,225 @@
+//! Forms: what a page shows (fields with what was typed and the sentence
+//! beside each that was refused, U8), and what a `POST` must carry (U7):
+//! the form token from the page's `rota_csrf` cookie, echoed in a hidden
+//! field, and an origin that is this site's.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use rota_app::browser::{self, CSRF_COOKIE, CSRF_FIELD};
+use serde::de::DeserializeOwned;
+
+use crate::Web;
+
+/// One input of a form, as shown.
+#[derive(Clone, Debug)]
+pub(crate) struct Field {
+    pub(crate) name: &'static str,
+    pub(crate) label: &'static str,
+    /// `text`, `email`, `password`…
+    pub(crate) kind: &'static str,
+    /// What was typed (never a password).
+    pub(crate) value: String,
+    pub(crate) autocomplete: &'static str,
+    /// The sentence beside it when it was refused.
+    pub(crate) error: Option<String>,
+}
+
+impl Field {
+    pub(crate) fn new(
+        name: &'static str,
+        label: &'static str,
+        kind: &'static str,
+        autocomplete: &'static str,
+    ) -> Self {
+        Self {
+            name,
+            label,
+            kind,
+            value: String::new(),
+            autocomplete,
+            error: None,
+        }
+    }
+
+    /// With what was typed.
+    pub(crate) fn typed(mut self, value: &str) -> Self {
+        value.clone_into(&mut self.value);
+        self
+    }
+}
+
+/// A page with one form (or a message where the form was): every public
+/// page is one.
+#[derive(Template, Default)]
+#[template(path = "form_page.html")]
+pub(crate) struct FormPage {
+    pub(crate) page: FormView,
+}
+
+/// What [`FormPage`] shows.
+#[derive(Default)]
+pub(crate) struct FormView {
+    pub(crate) heading: &'static str,
+    pub(crate) lead: Option<String>,
+    pub(crate) notice: Option<String>,
+    /// A refusal not about one field.
+    pub(crate) problem: Option<String>,
+    pub(crate) show_form: bool,
+    pub(crate) action: &'static str,
+    pub(crate) csrf: String,
+    pub(crate) hidden: Vec<(&'static str, String)>,
+    pub(crate) fields: Vec<Field>,
+    pub(crate) button: &'static str,
+    pub(crate) links: Vec<(&'static str, &'static str)>,
+}
+
+impl FormView {
+    /// Sets the sentence beside field `name`.
+    pub(crate) fn refuse(&mut self, name: &str, message: impl Into<String>) {
+        if let Some(f) = self.fields.iter_mut().find(|f| f.name == name) {
+            f.error = Some(message.into());
+        } else {
+            self.problem = Some(message.into());
+        }
+    }
+
+    /// Whether a field was refused (the summary lists them).
+    pub(crate) fn any_field_refused(&self) -> bool {
+        self.fields.iter().any(|f| f.error.is_some())
+    }
+
+    /// Whether any field or the form was refused.
+    pub(crate) fn refused(&self) -> bool {
+        self.problem.is_some() || self.fields.iter().any(|f| f.error.is_some())
+    }
+}
+
+/// Renders a template as a page, with `status`.
+pub(crate) fn render(status: StatusCode, page: &impl Template) -> Response {
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "a page could not be rendered");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the page could not be shown",
+            )
+                .into_response()
+        }
+    }
+}
+
+/// The request's form token, or a new one with the `Set-Cookie` that gives
+/// it to the browser.
+pub(crate) fn form_token(web: &Web, headers: &HeaderMap) -> (String, Option<String>) {
+    match cookie(headers, CSRF_COOKIE) {
+        Some(t) if !t.is_empty() => (t.to_owned(), None),
+        _ => {
+            let token = web.rota.new_form_token();
+            let set = browser::csrf_cookie(&token, web.config.secure);
+            (token, Some(set))
+        }
+    }
+}
+
+/// A cookie of the request.
+pub(crate) fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    let values = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok());
+    browser::cookie_value(values, name)
+}
+
+/// A page's response with its form token's cookie when it is new.
+pub(crate) fn with_cookie(mut response: Response, set_cookie: Option<String>) -> Response {
+    if let Some(c) = set_cookie.and_then(|c| c.parse().ok()) {
+        response.headers_mut().append(header::SET_COOKIE, c);
+    }
+    response
+}
+
+/// A posted form that passed U7's checks: from this site, with the form
+/// token of the browser's cookie. Anything else is refused with 403 before
+/// the handler runs.
+pub(crate) struct Posted<T> {
+    pub(crate) form: T,
+    pub(crate) csrf: String,
+    pub(crate) headers: HeaderMap,
+    /// The client's address (throttles), as `ROTA_TRUSTED_PROXIES` says.
+    pub(crate) client: Option<String>,
+}
+
+impl<T: DeserializeOwned> FromRequest<Web> for Posted<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, web: &Web) -> Result<Self, Self::Rejection> {
+        let headers = req.headers().clone();
+        let client = req
+            .extensions()
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| {
+                let forwarded = headers
+                    .get_all("x-forwarded-for")
+                    .iter()
+                    .filter_map(|v| v.to_str().ok());
+                browser::client_address(c.0.ip(), forwarded, &web.config.trusted_proxies)
+                    .to_string()
+            });
+        let value = |name: &str| {
+            headers
+                .get(name)
+                .map(|v| v.to_str().unwrap_or("unreadable"))
+        };
+        let from_here = browser::same_origin(
+            value("sec-fetch-site"),
+            value(header::ORIGIN.as_str()),
+            &web.config.origin,
+        );
+        let bytes = Bytes::from_request(req, web)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+        let submitted = pairs
+            .iter()
+            .find(|(k, _)| k == CSRF_FIELD)
+            .map(|(_, v)| v.as_str());
+        let expected = cookie(&headers, CSRF_COOKIE);
+        if !from_here || !browser::csrf_matches(expected, submitted) {
+            return Err(forbidden());
+        }
+        let form = serde_urlencoded::from_bytes(&bytes).map_err(|_| {
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "the form could not be read",
+            )
+                .into_response()
+        })?;
+        Ok(Self {
+            form,
+            csrf: submitted.unwrap_or_default().to_owned(),
+            headers,
+            client,
+        })
+    }
+}
+
+/// The refusal of a form that did not come from one of our pages.
+fn forbidden() -> Response {
+    let page = FormPage {
+        page: FormView {
+            heading: "This form has expired",
+            lead: Some(
+                "For your safety we only accept forms sent from Rota's own pages. \
+                 Go back, reload the page and try again."
+                    .into(),
+            ),
+            links: vec![("/sign-in", "Go to sign in")],
+            ..FormView::default()
+        },
+    };
+    render(StatusCode::FORBIDDEN, &page)
+}

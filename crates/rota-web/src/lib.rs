@@ -1,0 +1,172 @@
+//! Rota's web pages (SPEC §10), rendered on the server: the public pages
+//! every emailed link lands on (U1 — sign in, forgot and reset password,
+//! accept an invitation, confirm an email change, sign up, sign out), the
+//! console's first page for the team and the portal's for customers.
+//!
+//! Pages call `rota-app`'s use cases only, like the JSON API beside them;
+//! the session cookie and the CSRF pieces both share live in
+//! `rota_app::browser`. Templates are askama's, checked when the crate
+//! compiles (a missing field is a compile error), under `templates/`; the
+//! one stylesheet is served by the crate itself. No page carries script or
+//! inline style, and the Content-Security-Policy forbids both (U7). Every
+//! form works without JavaScript, and every `POST` must carry the page's
+//! form token and come from this site.
+
+mod form;
+mod pages;
+mod viewer;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::routing::get;
+use rota_app::Rota;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// The Content-Security-Policy of every page (U7): only this site's own
+/// stylesheet, no script at all, no framing, forms posting only here.
+pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
+    form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// Every page a browser may GET (the browser tests screenshot and check
+/// each one; a test fails if one is missing here or there).
+pub const PAGES: &[&str] = &[
+    "/sign-in",
+    "/sign-up",
+    "/forgot-password",
+    "/reset-password",
+    "/accept-invitation",
+    "/confirm-email",
+    "/console",
+    "/portal",
+];
+
+/// Every form target (a test posts to each without its protection and
+/// expects a refusal).
+pub const FORMS: &[&str] = &[
+    "/sign-in",
+    "/sign-up",
+    "/forgot-password",
+    "/reset-password",
+    "/accept-invitation",
+    "/confirm-email",
+    "/sign-out",
+];
+
+/// How the pages are served.
+#[derive(Clone, Debug)]
+pub struct WebConfig {
+    /// The public origin (`https://rota.example`): changes must come from it.
+    pub origin: String,
+    /// Whether cookies are `Secure` (the origin is HTTPS).
+    pub secure: bool,
+    /// Proxies whose `X-Forwarded-For` names the client (sign-in throttles).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+}
+
+impl WebConfig {
+    /// Pages served at `base_url` (its origin is what forms must come from).
+    #[must_use]
+    pub fn new(base_url: &str) -> Self {
+        let origin = origin_of(base_url);
+        Self {
+            secure: origin.starts_with("https://"),
+            origin,
+            trusted_proxies: Vec::new(),
+        }
+    }
+}
+
+/// `scheme://host[:port]` of a URL.
+fn origin_of(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("http", url));
+    let host = rest.split('/').next().unwrap_or(rest);
+    format!("{scheme}://{host}")
+}
+
+/// What every handler gets.
+#[derive(Clone)]
+pub(crate) struct Web {
+    pub(crate) rota: Rota,
+    pub(crate) config: Arc<WebConfig>,
+}
+
+/// The pages' router (mount it beside the API: the server falls back to the
+/// API for every other path).
+pub fn router(rota: Rota, config: WebConfig) -> Router {
+    let web = Web {
+        rota,
+        config: Arc::new(config),
+    };
+    pages::routes()
+        .route("/static/rota.css", get(stylesheet))
+        .with_state(web)
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+}
+
+async fn stylesheet() -> impl axum::response::IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        include_str!("../static/rota.css"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn u7_the_csp_allows_no_inline_script_or_style_and_no_framing() {
+        assert!(!CSP.contains("unsafe-inline") && !CSP.contains("unsafe-eval"));
+        assert!(CSP.contains("frame-ancestors 'none'") && CSP.contains("default-src 'none'"));
+    }
+
+    /// The routes `pages.rs` declares with `get(…)`, by reading its source:
+    /// a new page cannot be added without `PAGES` (and so the browser test's
+    /// screenshots and accessibility check) knowing it.
+    #[test]
+    fn u8_every_get_page_route_is_listed_for_the_browser_tests() {
+        let source = include_str!("pages.rs");
+        let mut routes: Vec<&str> = source
+            .lines()
+            .map(str::trim)
+            .filter(|l| l.starts_with(".route(\"") && l.contains("get("))
+            .filter_map(|l| l.split('"').nth(1))
+            .filter(|r| *r != "/")
+            .collect();
+        routes.sort_unstable();
+        let mut pages = PAGES.to_vec();
+        pages.sort_unstable();
+        assert_eq!(routes, pages);
+    }
+
+    #[test]
+    fn every_form_target_is_a_page_or_sign_out() {
+        for form in FORMS {
+            assert!(PAGES.contains(form) || *form == "/sign-out", "{form}");
+        }
+    }
+}

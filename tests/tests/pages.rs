@@ -1,0 +1,218 @@
+//! The pages (SPEC §10) in a real browser, on both stores: a business signs
+//! up, its owner signs out and in, a customer accepts the emailed portal
+//! invitation, a forgotten password is reset by the emailed link, an email
+//! change is confirmed by its link — every page screenshotted at phone and
+//! desktop width and checked with axe-core (U1, U6–U8). And, without a
+//! browser: every form refuses a post without its token or from another
+//! site, and no page carries script or inline style (U7).
+
+#![allow(missing_docs, clippy::too_many_lines)]
+
+use std::collections::BTreeSet;
+
+use fantoccini::Locator;
+use rota_tests::Server;
+use rota_tests::browser::Browser;
+use serde_json::json;
+
+const PW: &str = "owner's long passphrase";
+
+async fn sign_out(b: &Browser) {
+    b.click("form[action='/sign-out'] button").await;
+}
+
+/// One browser at a time: two Chromiums on a small machine only slow both.
+static ONE_BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+rota_tests::on_every_store! {
+    async fn u1_u8_the_public_pages_in_a_real_browser(db: Db) {
+        let _alone = ONE_BROWSER.lock().await;
+        let s = Server::start_on("pages", &db).await;
+        let Some(b) = Browser::start("pages").await else {
+            s.stop().await;
+            return;
+        };
+        let mut seen = BTreeSet::new();
+        let open = |path: &str| format!("{}{path}", s.base);
+
+        // Sign up a business: lands on the console's day.
+        b.open(&open("/sign-up")).await;
+        b.look_at("sign-up").await;
+        seen.insert("/sign-up");
+        for (id, value) in [
+            ("business_name", "Sparkle Cleaning"),
+            ("slug", "sparkle"),
+            ("time_zone", "Europe/London"),
+            ("currency", "GBP"),
+            ("owner_name", "Olive Owner"),
+            ("email", "olive@sparkle.example"),
+            ("password", "short"),
+        ] {
+            b.fill(id, value).await;
+        }
+        b.submit().await;
+        // A refusal is a sentence beside its field, and what was typed stays.
+        assert_eq!(b.path().await, "/sign-up");
+        assert!(b.text().await.contains("There is a problem"));
+        let kept = b.client.find(Locator::Id("slug")).await.unwrap().prop("value").await.unwrap();
+        assert_eq!(kept.as_deref(), Some("sparkle"), "what was typed is kept");
+        b.look_at("sign-up-refused").await;
+        b.fill("password", PW).await;
+        b.submit().await;
+        assert_eq!(b.path().await, "/console");
+        assert!(b.text().await.contains("Today"));
+        b.look_at("console").await;
+        seen.insert("/console");
+
+        // Sign out from the page; sign in again, once wrongly.
+        sign_out(&b).await;
+        assert_eq!(b.path().await, "/sign-in");
+        b.look_at("sign-in").await;
+        seen.insert("/sign-in");
+        b.fill("business", "sparkle").await;
+        b.fill("email", "olive@sparkle.example").await;
+        b.fill("password", "not the password at all").await;
+        b.submit().await;
+        assert!(b.text().await.contains("not right"), "{}", b.text().await);
+        b.fill("password", PW).await;
+        b.submit().await;
+        assert_eq!(b.path().await, "/console");
+
+        // An expired or ended session: back on the page after signing in.
+        sign_out(&b).await;
+        b.open(&open("/console")).await;
+        assert_eq!(b.path().await, "/sign-in");
+        b.fill("business", "sparkle").await;
+        b.fill("email", "olive@sparkle.example").await;
+        b.fill("password", PW).await;
+        b.submit().await;
+        assert_eq!(b.path().await, "/console", "back where they were");
+
+        // A customer accepts the emailed portal invitation in the browser.
+        let owner = s
+            .expect(201, "POST", "/v1/sessions", None,
+                Some(json!({"business": "sparkle", "email": "olive@sparkle.example", "password": PW})))
+            .await["token"].as_str().unwrap().to_owned();
+        let ana = s
+            .expect(201, "POST", "/v1/customers", Some(&owner),
+                Some(json!({"first_name": "Ana", "last_name": "Smith", "email": "ana@x.example"})))
+            .await["id"].as_str().unwrap().to_owned();
+        s.expect(202, "POST", &format!("/v1/customers/{ana}/invite"), Some(&owner), None).await;
+        let token = s.emailed_token("ana@x.example", "accept-invitation").await;
+        sign_out(&b).await;
+        b.open(&open(&format!("/accept-invitation?token={token}"))).await;
+        b.look_at("accept-invitation").await;
+        seen.insert("/accept-invitation");
+        b.fill("password", "ana's long passphrase").await;
+        b.submit().await;
+        assert_eq!(b.path().await, "/portal", "a customer lands on the portal");
+        assert!(b.text().await.contains("Your bookings"));
+        b.look_at("portal").await;
+        seen.insert("/portal");
+        b.open(&open("/console")).await;
+        assert_eq!(b.path().await, "/portal", "never on the console");
+        sign_out(&b).await;
+
+        // Forgot password → the emailed link → a new password → sign in.
+        b.open(&open("/forgot-password")).await;
+        b.look_at("forgot-password").await;
+        seen.insert("/forgot-password");
+        b.fill("business", "sparkle").await;
+        b.fill("email", "olive@sparkle.example").await;
+        b.submit().await;
+        assert!(b.text().await.contains("Check your email"));
+        let token = s.emailed_token("olive@sparkle.example", "reset-password").await;
+        b.open(&open(&format!("/reset-password?token={token}"))).await;
+        b.look_at("reset-password").await;
+        seen.insert("/reset-password");
+        b.fill("password", "a brand new passphrase").await;
+        b.submit().await;
+        assert_eq!(b.path().await, "/sign-in");
+        assert!(b.text().await.contains("new password is set"));
+        b.fill("business", "sparkle").await;
+        b.fill("email", "olive@sparkle.example").await;
+        b.fill("password", "a brand new passphrase").await;
+        b.submit().await;
+        assert_eq!(b.path().await, "/console");
+
+        // An email change confirmed by the link sent to the new address.
+        let owner = s
+            .expect(201, "POST", "/v1/sessions", None,
+                Some(json!({"business": "sparkle", "email": "olive@sparkle.example",
+                    "password": "a brand new passphrase"})))
+            .await["token"].as_str().unwrap().to_owned();
+        s.expect(200, "PATCH", &format!("/v1/customers/{ana}"), Some(&owner),
+            Some(json!({"email": "ana.new@x.example"}))).await;
+        let token = s.emailed_token("ana.new@x.example", "confirm-email").await;
+        b.open(&open(&format!("/confirm-email?token={token}"))).await;
+        b.look_at("confirm-email").await;
+        seen.insert("/confirm-email");
+        b.submit().await;
+        assert!(b.text().await.contains("now uses ana.new@x.example"), "{}", b.text().await);
+
+        let every: BTreeSet<&str> = rota_web::PAGES.iter().copied().collect();
+        assert_eq!(seen, every, "every page screenshotted and checked");
+        b.stop().await;
+        s.stop().await;
+    }
+}
+
+rota_tests::on_every_store! {
+    async fn u7_every_form_refuses_a_post_without_its_token_or_from_another_site(db: Db) {
+        let s = Server::start_on("csrf", &db).await;
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        // A page gives its form token in a cookie and a hidden field.
+        let page = http.get(format!("{}/sign-in", s.base)).send().await.unwrap();
+        let csp = page.headers()["content-security-policy"].to_str().unwrap().to_owned();
+        let cookie = page.headers()["set-cookie"].to_str().unwrap().to_owned();
+        let token = cookie.split(';').next().unwrap().trim_start_matches("rota_csrf=").to_owned();
+        assert!(!csp.contains("unsafe-inline") && csp.contains("frame-ancestors 'none'"), "{csp}");
+        for form in rota_web::FORMS {
+            let url = format!("{}{form}", s.base);
+            let body = format!("csrf={token}&business=sparkle&email=a%40b.example&password=x&token=t");
+            // No token at all.
+            let res = http.post(&url)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body("business=sparkle&email=a%40b.example&password=x")
+                .send().await.unwrap();
+            assert_eq!(res.status().as_u16(), 403, "{form} without a token");
+            // A token that is not the cookie's.
+            let res = http.post(&url)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("cookie", "rota_csrf=someone-elses")
+                .body(body.clone())
+                .send().await.unwrap();
+            assert_eq!(res.status().as_u16(), 403, "{form} with another token");
+            // The right token, from another site.
+            let res = http.post(&url)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("cookie", format!("rota_csrf={token}"))
+                .header("origin", "http://evil.example")
+                .body(body.clone())
+                .send().await.unwrap();
+            assert_eq!(res.status().as_u16(), 403, "{form} from another site");
+            // And from here, it is heard (whatever it then answers).
+            let res = http.post(&url)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("cookie", format!("rota_csrf={token}"))
+                .header("origin", &s.base)
+                .body(body)
+                .send().await.unwrap();
+            assert_ne!(res.status().as_u16(), 403, "{form} from its own page");
+        }
+        // No page carries script or inline style.
+        for path in rota_web::PAGES {
+            let res = http.get(format!("{}{path}", s.base)).send().await.unwrap();
+            let csp = res.headers().get("content-security-policy").map(|v| v.to_str().unwrap().to_owned());
+            let html = res.text().await.unwrap();
+            if let Some(csp) = csp {
+                assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
+            }
+            assert!(!html.contains("<script") && !html.contains(" style=") && !html.contains("<style"), "{path}");
+        }
+        s.stop().await;
+    }
+}
