@@ -64,6 +64,45 @@ rota_tests::on_every_store! {
         b.look_at("console").await;
         seen.insert("/console");
 
+        // The owner moves to Grow on the subscription page (R5).
+        b.click("a[href='/console/subscription']").await;
+        assert_eq!(b.path().await, "/console/subscription");
+        b.look_at("subscription").await;
+        seen.insert("/console/subscription");
+        b.client.find(Locator::Css("#plan option[value='grow']")).await.unwrap().click().await.unwrap();
+        b.click("form[action='/console/subscription'] button").await;
+        let text = b.text().await;
+        assert!(text.contains("The plan is changed") && text.contains("Grow"), "{text}");
+
+        // A non-owner administrator sees the plan but no change or cancel
+        // action; a change posted by hand is refused.
+        let owner_api = s
+            .expect(201, "POST", "/v1/sessions", None,
+                Some(json!({"business": "sparkle", "email": "olive@sparkle.example", "password": PW})))
+            .await["token"].as_str().unwrap().to_owned();
+        s.expect(201, "POST", "/v1/employees", Some(&owner_api),
+            Some(json!({"name": "Ada Admin", "email": "ada@sparkle.example", "roles": ["administrator"]}))).await;
+        let invite = s.emailed_token("ada@sparkle.example", "accept-invitation").await;
+        let ada = s
+            .expect(201, "POST", "/v1/invitations/accept", None,
+                Some(json!({"token": invite, "password": "ada's long passphrase"})))
+            .await["token"].as_str().unwrap().to_owned();
+        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let page = http.get(format!("{}/console/subscription", s.base))
+            .header("cookie", format!("rota_session={ada}; rota_csrf=k-ada"))
+            .send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("Grow") && !page.contains("Change plan") && !page.contains("Cancel subscription"), "{page}");
+        let res = http.post(format!("{}/console/subscription", s.base))
+            .header("cookie", format!("rota_session={ada}; rota_csrf=k-ada"))
+            .header("origin", &s.base)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("csrf=k-ada&plan=pro_max")
+            .send().await.unwrap();
+        assert_eq!(res.status().as_u16(), 403, "refused by the use case");
+        assert!(res.text().await.unwrap().contains("Only an owner"));
+        let plan = s.expect(200, "GET", "/v1/subscription", Some(&owner_api), None).await;
+        assert_eq!(plan["plan"], "grow", "unchanged");
+
         // Sign out from the page; sign in again, once wrongly.
         sign_out(&b).await;
         assert_eq!(b.path().await, "/sign-in");

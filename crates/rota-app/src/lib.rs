@@ -22,6 +22,7 @@ pub mod error;
 pub mod feeds;
 pub mod page;
 pub mod passwords;
+pub mod permissions;
 pub mod ports;
 mod schedule;
 pub mod services;

@@ -142,9 +142,7 @@ pub(crate) fn with_cookie(mut response: Response, set_cookie: Option<String>) ->
     response
 }
 
-/// A posted form that passed U7's checks: from this site, with the form
-/// token of the browser's cookie. Anything else is refused with 403 before
-/// the handler runs.
+/// A posted form (U7's checks passed already, in [`guard`]).
 pub(crate) struct Posted<T> {
     pub(crate) form: T,
     pub(crate) csrf: String,
@@ -169,28 +167,10 @@ impl<T: DeserializeOwned> FromRequest<Web> for Posted<T> {
                 browser::client_address(c.0.ip(), forwarded, &web.config.trusted_proxies)
                     .to_string()
             });
-        let value = |name: &str| {
-            headers
-                .get(name)
-                .map(|v| v.to_str().unwrap_or("unreadable"))
-        };
-        let from_here = browser::same_origin(
-            value("sec-fetch-site"),
-            value(header::ORIGIN.as_str()),
-            &web.config.origin,
-        );
         let bytes = Bytes::from_request(req, web)
             .await
             .map_err(IntoResponse::into_response)?;
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
-        let submitted = pairs
-            .iter()
-            .find(|(k, _)| k == CSRF_FIELD)
-            .map(|(_, v)| v.as_str());
-        let expected = cookie(&headers, CSRF_COOKIE);
-        if !from_here || !browser::csrf_matches(expected, submitted) {
-            return Err(forbidden());
-        }
+        let csrf = submitted_token(&bytes).unwrap_or_default();
         let form = serde_urlencoded::from_bytes(&bytes).map_err(|_| {
             (
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -200,11 +180,58 @@ impl<T: DeserializeOwned> FromRequest<Web> for Posted<T> {
         })?;
         Ok(Self {
             form,
-            csrf: submitted.unwrap_or_default().to_owned(),
+            csrf,
             headers,
             client,
         })
     }
+}
+
+/// The form token a posted body carries.
+fn submitted_token(body: &[u8]) -> Option<String> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).unwrap_or_default();
+    pairs
+        .into_iter()
+        .find(|(k, _)| k == CSRF_FIELD)
+        .map(|(_, v)| v)
+}
+
+/// The largest form the pages accept.
+const FORM_LIMIT: usize = 64 * 1024;
+
+/// U7, before any handler: a `POST` must come from this site and carry the
+/// form token of the browser's `rota_csrf` cookie. Anything else is refused
+/// with 403, signed in or not.
+pub(crate) async fn guard(
+    axum::extract::State(web): axum::extract::State<Web>,
+    req: Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if req.method() != axum::http::Method::POST {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    let value = |name: &str| {
+        parts
+            .headers
+            .get(name)
+            .map(|v| v.to_str().unwrap_or("unreadable"))
+    };
+    let from_here = browser::same_origin(
+        value("sec-fetch-site"),
+        value(header::ORIGIN.as_str()),
+        &web.config.origin,
+    );
+    let Ok(bytes) = axum::body::to_bytes(body, FORM_LIMIT).await else {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "the form is too large").into_response();
+    };
+    let submitted = submitted_token(&bytes);
+    let expected = cookie(&parts.headers, CSRF_COOKIE);
+    if !from_here || !browser::csrf_matches(expected, submitted.as_deref()) {
+        return forbidden();
+    }
+    next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+        .await
 }
 
 /// The refusal of a form that did not come from one of our pages.

@@ -12,6 +12,7 @@
 //! form works without JavaScript, and every `POST` must carry the page's
 //! form token and come from this site.
 
+mod console;
 mod form;
 mod pages;
 mod viewer;
@@ -39,6 +40,7 @@ pub const PAGES: &[&str] = &[
     "/accept-invitation",
     "/confirm-email",
     "/console",
+    "/console/subscription",
     "/portal",
 ];
 
@@ -52,6 +54,8 @@ pub const FORMS: &[&str] = &[
     "/accept-invitation",
     "/confirm-email",
     "/sign-out",
+    "/console/subscription",
+    "/console/subscription/cancel",
 ];
 
 /// How the pages are served.
@@ -100,7 +104,12 @@ pub fn router(rota: Rota, config: WebConfig) -> Router {
         config: Arc::new(config),
     };
     pages::routes()
+        .merge(console::routes())
         .route("/static/rota.css", get(stylesheet))
+        .route_layer(axum::middleware::from_fn_with_state(
+            web.clone(),
+            form::guard,
+        ))
         .with_state(web)
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
@@ -149,7 +158,7 @@ mod tests {
     /// screenshots and accessibility check) knowing it.
     #[test]
     fn u8_every_get_page_route_is_listed_for_the_browser_tests() {
-        let source = include_str!("pages.rs");
+        let source = [include_str!("pages.rs"), include_str!("console.rs")].concat();
         let mut routes: Vec<&str> = source
             .lines()
             .map(str::trim)
@@ -166,7 +175,11 @@ mod tests {
     #[test]
     fn every_form_target_is_a_page_or_sign_out() {
         for form in FORMS {
-            assert!(PAGES.contains(form) || *form == "/sign-out", "{form}");
+            assert!(
+                PAGES.contains(form)
+                    || ["/sign-out", "/console/subscription/cancel"].contains(form),
+                "{form}"
+            );
         }
     }
 }

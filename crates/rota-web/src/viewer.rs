@@ -26,14 +26,33 @@ pub(crate) struct Viewer {
 pub(crate) struct ViewerLine {
     pub(crate) name: String,
     pub(crate) business: String,
+    /// The console's sections this viewer may open (U6).
+    pub(crate) links: Vec<(&'static str, &'static str)>,
 }
 
 impl Viewer {
     pub(crate) fn line(&self) -> ViewerLine {
+        let links = if self.is_customer() {
+            vec![("/portal", "My bookings")]
+        } else {
+            let mut links = vec![("/console", "Today")];
+            if self.may("view_subscription") {
+                links.push(("/console/subscription", "Subscription"));
+            }
+            links
+        };
         ViewerLine {
             name: self.account.display_name(),
             business: self.business.name.to_string(),
+            links,
         }
+    }
+
+    /// Whether the viewer may take the business-wide action `name`
+    /// (`rota_app::permissions`).
+    pub(crate) fn may(&self, name: &str) -> bool {
+        rota_app::permissions::business_wide(&self.who.actor, &self.business.settings)
+            .contains(&name)
     }
 
     pub(crate) fn is_customer(&self) -> bool {

@@ -6,12 +6,11 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use rota_app::auth::{SignIn, SignInError, SignedIn};
 use rota_app::domain::account::Account;
-use rota_app::domain::actor::{Actor, ActorKind};
+use rota_app::domain::actor::ActorKind;
 use rota_app::domain::business::{Currency, Zone};
 use rota_app::domain::email::EmailAddress;
 use rota_app::domain::jiff::Timestamp;
 use rota_app::domain::name::{BusinessName, PersonName, Slug};
-use rota_app::domain::policy::{Action, authorize};
 use rota_app::domain::session::Session;
 use rota_app::passwords::ChangePasswordError;
 use rota_app::secrecy::{ExposeSecret, SecretString};
@@ -239,40 +238,6 @@ pub struct MeDto {
     pub permissions: Vec<&'static str>,
 }
 
-/// The business-wide actions and their names.
-fn permissions(
-    actor: &Actor,
-    settings: &rota_app::domain::business::BusinessSettings,
-) -> Vec<&'static str> {
-    let actions: [(&'static str, Action<'_>); 20] = [
-        ("edit_business_settings", Action::EditBusinessSettings),
-        ("view_subscription", Action::ViewSubscription),
-        ("change_plan", Action::ChangePlan),
-        ("cancel_subscription", Action::CancelSubscription),
-        ("view_access_rights", Action::ViewAccessRights),
-        ("edit_access_rights", Action::EditAccessRights),
-        ("view_audit_log", Action::ViewAuditLog),
-        ("view_reports", Action::ViewReports),
-        ("manage_services", Action::ManageServices),
-        ("list_employees", Action::ListEmployees),
-        ("add_employee", Action::AddEmployee { owner: false }),
-        ("list_customers", Action::ListCustomers),
-        ("create_customer", Action::CreateCustomer),
-        ("import_customers", Action::ImportCustomers),
-        ("export_customers", Action::ExportCustomers),
-        ("list_all_bookings", Action::ListAllBookings),
-        ("override_work_hours", Action::OverrideWorkHours),
-        ("track_own_time", Action::TrackOwnTime),
-        ("view_own_time_entries", Action::ViewOwnTimeEntries),
-        ("view_all_time_entries", Action::ViewAllTimeEntries),
-    ];
-    actions
-        .into_iter()
-        .filter(|(_, action)| authorize(actor, action, settings).is_ok())
-        .map(|(name, _)| name)
-        .collect()
-}
-
 /// The signed-in account, with its kind, roles, owner flag, status and
 /// permissions.
 #[utoipa::path(get, path = "/v1/me", tag = "account",
@@ -287,7 +252,7 @@ async fn me(State(state): State<AppState>, Signed(who): Signed) -> Result<Json<M
     Ok(Json(MeDto {
         account: AccountDto::from(&account),
         business_id: business.id.to_string(),
-        permissions: permissions(&actor, &business.settings),
+        permissions: rota_app::permissions::business_wide(&actor, &business.settings),
     }))
 }
 
