@@ -74,6 +74,27 @@ rota_tests::on_every_store! {
         let text = b.text().await;
         assert!(text.contains("The plan is changed") && text.contains("Grow"), "{text}");
 
+        // Invite a provider on the team page; they open the emailed link in
+        // the browser, set a password and are signed in.
+        b.click("a[href='/console/team']").await;
+        b.look_at("team").await;
+        seen.insert("/console/team");
+        b.fill("name", "Pat Provider").await;
+        b.fill("email", "not an email").await;
+        b.click("form[action='/console/team'] button").await;
+        assert!(b.text().await.contains("There is a problem"), "{}", b.text().await);
+        b.fill("email", "pat@sparkle.example").await;
+        b.click("form[action='/console/team'] button").await;
+        let text = b.text().await;
+        assert!(text.contains("Invitation sent") && text.contains("Pat Provider"), "{text}");
+        let invite = s.emailed_token("pat@sparkle.example", "accept-invitation").await;
+        b.open(&open(&format!("/accept-invitation?token={invite}"))).await;
+        b.fill("password", "pat's long passphrase").await;
+        b.submit().await;
+        assert_eq!(b.path().await, "/console");
+        assert!(b.text().await.contains("Pat Provider"), "signed in as the provider");
+        assert!(b.client.find(Locator::Css("a[href='/console/team']")).await.is_err(), "a provider sees no team page");
+
         // A non-owner administrator sees the plan but no change or cancel
         // action; a change posted by hand is refused.
         let owner_api = s

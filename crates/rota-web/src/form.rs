@@ -56,7 +56,7 @@ impl Field {
 #[derive(Template, Default)]
 #[template(path = "form_page.html")]
 pub(crate) struct FormPage {
-    pub(crate) page: FormView,
+    pub(crate) form: FormView,
 }
 
 /// What [`FormPage`] shows.
@@ -237,7 +237,7 @@ pub(crate) async fn guard(
 /// The refusal of a form that did not come from one of our pages.
 fn forbidden() -> Response {
     let page = FormPage {
-        page: FormView {
+        form: FormView {
             heading: "This form has expired",
             lead: Some(
                 "For your safety we only accept forms sent from Rota's own pages. \

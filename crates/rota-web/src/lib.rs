@@ -41,6 +41,7 @@ pub const PAGES: &[&str] = &[
     "/confirm-email",
     "/console",
     "/console/subscription",
+    "/console/team",
     "/portal",
 ];
 
@@ -56,6 +57,7 @@ pub const FORMS: &[&str] = &[
     "/sign-out",
     "/console/subscription",
     "/console/subscription/cancel",
+    "/console/team",
 ];
 
 /// How the pages are served.
@@ -158,12 +160,16 @@ mod tests {
     /// screenshots and accessibility check) knowing it.
     #[test]
     fn u8_every_get_page_route_is_listed_for_the_browser_tests() {
-        let source = [include_str!("pages.rs"), include_str!("console.rs")].concat();
+        let source: String = [include_str!("pages.rs"), include_str!("console.rs")]
+            .concat()
+            .split_whitespace()
+            .collect();
         let mut routes: Vec<&str> = source
-            .lines()
-            .map(str::trim)
-            .filter(|l| l.starts_with(".route(\"") && l.contains("get("))
-            .filter_map(|l| l.split('"').nth(1))
+            .split(".route(\"")
+            .skip(1)
+            .filter_map(|call| call.split_once('"'))
+            .filter(|(_, rest)| rest.starts_with(",get("))
+            .map(|(route, _)| route)
             .filter(|r| *r != "/")
             .collect();
         routes.sort_unstable();

@@ -119,7 +119,7 @@ async fn sign_in_page(
     let next = q.next.as_deref().and_then(safe_next).unwrap_or("");
     let mut page = sign_in_view(csrf, next);
     page.notice = notice(q.notice.as_deref());
-    with_cookie(render(StatusCode::OK, &FormPage { page }), set)
+    with_cookie(render(StatusCode::OK, &FormPage { form: page }), set)
 }
 
 #[derive(Deserialize)]
@@ -150,7 +150,7 @@ async fn sign_in(State(web): State<Web>, posted: Posted<SignInForm>) -> Response
         page.refuse("password", "Enter your password");
     }
     if page.refused() {
-        return render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage { page });
+        return render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage { form: page });
     }
     let attempt = SignIn {
         business: f.business,
@@ -169,14 +169,14 @@ async fn sign_in(State(web): State<Web>, posted: Posted<SignInForm>) -> Response
                 "password",
                 "The business, email or password is not right. Check them and try again.",
             );
-            render(StatusCode::UNAUTHORIZED, &FormPage { page })
+            render(StatusCode::UNAUTHORIZED, &FormPage { form: page })
         }
         Err(SignInError::TooManyAttempts { retry_after }) => {
             page.problem = Some(format!(
                 "Too many attempts. Wait {} seconds, then try again — or reset your password.",
                 retry_after.as_secs()
             ));
-            render(StatusCode::TOO_MANY_REQUESTS, &FormPage { page })
+            render(StatusCode::TOO_MANY_REQUESTS, &FormPage { form: page })
         }
         Err(e) => unexpected(&e, page),
     }
@@ -186,7 +186,7 @@ async fn sign_in(State(web): State<Web>, posted: Posted<SignInForm>) -> Response
 fn unexpected(e: &dyn std::fmt::Display, mut page: FormView) -> Response {
     tracing::error!(error = %e, "a page's use case failed");
     page.problem = Some("Something went wrong on our side. Please try again in a moment.".into());
-    render(StatusCode::SERVICE_UNAVAILABLE, &FormPage { page })
+    render(StatusCode::SERVICE_UNAVAILABLE, &FormPage { form: page })
 }
 
 // --- Sign up -------------------------------------------------------------
@@ -229,7 +229,7 @@ async fn sign_up_page(State(web): State<Web>, headers: HeaderMap) -> Response {
         render(
             StatusCode::OK,
             &FormPage {
-                page: sign_up_view(csrf),
+                form: sign_up_view(csrf),
             },
         ),
         set,
@@ -299,7 +299,7 @@ async fn sign_up(State(web): State<Web>, posted: Posted<SignUpForm>) -> Response
     let (Ok(business_name), Ok(slug), Ok(time_zone), Ok(currency), Ok(owner_name), Ok(email)) =
         (business_name, slug, time_zone, currency, owner_name, email)
     else {
-        return render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage { page });
+        return render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage { form: page });
     };
     let request = SignUp {
         business_name,
@@ -314,11 +314,11 @@ async fn sign_up(State(web): State<Web>, posted: Posted<SignUpForm>) -> Response
         Ok(done) => signed_in(&web, &done.token, "/console"),
         Err(SignUpError::SlugTaken) => {
             page.refuse("slug", "That short name is taken. Choose another.");
-            render(StatusCode::CONFLICT, &FormPage { page })
+            render(StatusCode::CONFLICT, &FormPage { form: page })
         }
         Err(SignUpError::WeakPassword(p)) => {
             page.refuse("password", capitalized(&p.to_string()));
-            render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage { page })
+            render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage { form: page })
         }
         Err(e) => unexpected(&e, page),
     }
@@ -366,7 +366,7 @@ async fn forgot_page(State(web): State<Web>, headers: HeaderMap) -> Response {
         render(
             StatusCode::OK,
             &FormPage {
-                page: forgot_view(csrf),
+                form: forgot_view(csrf),
             },
         ),
         set,
@@ -404,7 +404,7 @@ async fn forgot(State(web): State<Web>, posted: Posted<ForgotForm>) -> Response 
         links: vec![("/sign-in", "Back to sign in")],
         ..FormView::default()
     };
-    render(StatusCode::OK, &FormPage { page })
+    render(StatusCode::OK, &FormPage { form: page })
 }
 
 /// The page that sets a password with an emailed token (reset or invitation).
@@ -449,7 +449,7 @@ async fn reset_page(
 ) -> Response {
     let (csrf, set) = form_token(&web, &headers);
     let page = password_view(csrf, q.token.as_deref().unwrap_or(""), false);
-    with_cookie(render(StatusCode::OK, &FormPage { page }), set)
+    with_cookie(render(StatusCode::OK, &FormPage { form: page }), set)
 }
 
 async fn accept_page(
@@ -459,7 +459,7 @@ async fn accept_page(
 ) -> Response {
     let (csrf, set) = form_token(&web, &headers);
     let page = password_view(csrf, q.token.as_deref().unwrap_or(""), true);
-    with_cookie(render(StatusCode::OK, &FormPage { page }), set)
+    with_cookie(render(StatusCode::OK, &FormPage { form: page }), set)
 }
 
 #[derive(Deserialize)]
@@ -475,7 +475,7 @@ fn refused_token(e: RedeemTokenError, mut page: FormView) -> Response {
     match e {
         RedeemTokenError::WeakPassword(p) => {
             page.refuse("password", capitalized(&p.to_string()));
-            render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage { page })
+            render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage { form: page })
         }
         RedeemTokenError::InvalidToken => {
             page.problem = Some(
@@ -485,7 +485,7 @@ fn refused_token(e: RedeemTokenError, mut page: FormView) -> Response {
             );
             page.show_form = false;
             page.links = vec![("/forgot-password", "Ask for a new link")];
-            render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage { page })
+            render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage { form: page })
         }
         e => unexpected(&e, page),
     }
@@ -548,7 +548,7 @@ async fn confirm_email_page(
 ) -> Response {
     let (csrf, set) = form_token(&web, &headers);
     let page = confirm_view(csrf, q.token.as_deref().unwrap_or(""));
-    with_cookie(render(StatusCode::OK, &FormPage { page }), set)
+    with_cookie(render(StatusCode::OK, &FormPage { form: page }), set)
 }
 
 #[derive(Deserialize)]
@@ -572,7 +572,7 @@ async fn confirm_email(State(web): State<Web>, posted: Posted<ConfirmForm>) -> R
                 account.email.as_str()
             ));
             page.links = vec![("/sign-in", "Sign in")];
-            render(StatusCode::OK, &FormPage { page })
+            render(StatusCode::OK, &FormPage { form: page })
         }
         Err(ConfirmEmailError::InvalidToken) => {
             page.show_form = false;
@@ -581,13 +581,13 @@ async fn confirm_email(State(web): State<Web>, posted: Posted<ConfirmForm>) -> R
                  Ask for the change again."
                     .into(),
             );
-            render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage { page })
+            render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage { form: page })
         }
         Err(ConfirmEmailError::EmailTaken) => {
             page.show_form = false;
             page.problem =
                 Some("This address now belongs to another account, so nothing was changed.".into());
-            render(StatusCode::CONFLICT, &FormPage { page })
+            render(StatusCode::CONFLICT, &FormPage { form: page })
         }
         Err(e) => unexpected(&e, page),
     }

@@ -36,6 +36,9 @@ impl Viewer {
             vec![("/portal", "My bookings")]
         } else {
             let mut links = vec![("/console", "Today")];
+            if self.may("list_employees") {
+                links.push(("/console/team", "Team"));
+            }
             if self.may("view_subscription") {
                 links.push(("/console/subscription", "Subscription"));
             }
