@@ -74,6 +74,20 @@ rota_tests::on_every_store! {
         let text = b.text().await;
         assert!(text.contains("The plan is changed") && text.contains("Grow"), "{text}");
 
+        // A service, its price entered and shown as money (U8).
+        b.click("a[href='/console/services']").await;
+        b.look_at("services").await;
+        seen.insert("/console/services");
+        b.fill("name", "Deep clean").await;
+        b.fill("minutes", "120").await;
+        b.fill("price", "90.005").await;
+        b.click("form[action='/console/services'] button").await;
+        assert!(b.text().await.contains("2 decimal places"), "{}", b.text().await);
+        b.fill("price", "90").await;
+        b.click("form[action='/console/services'] button").await;
+        let text = b.text().await;
+        assert!(text.contains("Service added") && text.contains("£90.00") && text.contains("2 h"), "{text}");
+
         // Invite a provider on the team page; they open the emailed link in
         // the browser, set a password and are signed in.
         b.click("a[href='/console/team']").await;

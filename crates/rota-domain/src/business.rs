@@ -126,6 +126,32 @@ impl Currency {
         // Built only from ASCII letters.
         std::str::from_utf8(&self.0).unwrap_or("XXX")
     }
+
+    /// How many digits its minor unit has (ISO 4217): 2 for most, 0 for
+    /// the yen and a few others, 3 for the Gulf dinars and a few others.
+    #[must_use]
+    pub fn minor_digits(&self) -> u32 {
+        match self.as_str() {
+            "BIF" | "CLP" | "DJF" | "GNF" | "ISK" | "JPY" | "KMF" | "KRW" | "PYG" | "RWF"
+            | "UGX" | "UYI" | "VND" | "VUV" | "XAF" | "XOF" | "XPF" => 0,
+            "BHD" | "IQD" | "JOD" | "KWD" | "LYD" | "OMR" | "TND" => 3,
+            _ => 2,
+        }
+    }
+
+    /// The sign written before amounts, for the currencies that have a
+    /// well-known one.
+    #[must_use]
+    pub fn symbol(&self) -> Option<&'static str> {
+        match self.as_str() {
+            "GBP" => Some("£"),
+            "EUR" => Some("€"),
+            "USD" => Some("$"),
+            "JPY" => Some("¥"),
+            "INR" => Some("₹"),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Debug for Currency {

@@ -42,6 +42,7 @@ pub const PAGES: &[&str] = &[
     "/console",
     "/console/subscription",
     "/console/team",
+    "/console/services",
     "/portal",
 ];
 
@@ -58,6 +59,7 @@ pub const FORMS: &[&str] = &[
     "/console/subscription",
     "/console/subscription/cancel",
     "/console/team",
+    "/console/services",
 ];
 
 /// How the pages are served.

@@ -39,6 +39,9 @@ impl Viewer {
             if self.may("list_employees") {
                 links.push(("/console/team", "Team"));
             }
+            if self.may("manage_services") {
+                links.push(("/console/services", "Services"));
+            }
             if self.may("view_subscription") {
                 links.push(("/console/subscription", "Subscription"));
             }
