@@ -88,6 +88,23 @@ rota_tests::on_every_store! {
         let text = b.text().await;
         assert!(text.contains("Service added") && text.contains("£90.00") && text.contains("2 h"), "{text}");
 
+        // A customer added, then found by search.
+        b.click("a[href='/console/customers']").await;
+        b.look_at("customers").await;
+        seen.insert("/console/customers");
+        b.fill("first_name", "Bea").await;
+        b.fill("last_name", "Brown").await;
+        b.fill("email", "bea-at-x").await;
+        b.click("form[method='post'][action='/console/customers'] button").await;
+        assert!(b.text().await.contains("There is a problem"));
+        b.fill("email", "bea@x.example").await;
+        b.click("form[method='post'][action='/console/customers'] button").await;
+        assert!(b.text().await.contains("Customer added"));
+        b.fill("q", "brown").await;
+        b.click("form.search button").await;
+        let text = b.text().await;
+        assert!(text.contains("Bea Brown") && text.contains("bea@x.example"), "{text}");
+
         // Invite a provider on the team page; they open the emailed link in
         // the browser, set a password and are signed in.
         b.click("a[href='/console/team']").await;

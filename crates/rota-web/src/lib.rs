@@ -43,6 +43,7 @@ pub const PAGES: &[&str] = &[
     "/console/subscription",
     "/console/team",
     "/console/services",
+    "/console/customers",
     "/portal",
 ];
 
@@ -60,6 +61,7 @@ pub const FORMS: &[&str] = &[
     "/console/subscription/cancel",
     "/console/team",
     "/console/services",
+    "/console/customers",
 ];
 
 /// How the pages are served.

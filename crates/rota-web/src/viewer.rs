@@ -39,6 +39,9 @@ impl Viewer {
             if self.may("list_employees") {
                 links.push(("/console/team", "Team"));
             }
+            if self.may("list_customers") {
+                links.push(("/console/customers", "Customers"));
+            }
             if self.may("manage_services") {
                 links.push(("/console/services", "Services"));
             }
@@ -73,7 +76,7 @@ pub(crate) fn sign_in_then(path_and_query: &str) -> Response {
 }
 
 /// Percent-encodes a path for a query parameter.
-fn url_encode(raw: &str) -> String {
+pub(crate) fn url_encode(raw: &str) -> String {
     raw.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
