@@ -250,3 +250,12 @@ fn forbidden() -> Response {
     };
     render(StatusCode::FORBIDDEN, &page)
 }
+
+/// A parse error as a sentence.
+pub(crate) fn sentence_of(e: &impl std::fmt::Display) -> String {
+    let message = e.to_string();
+    let mut chars = message.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
