@@ -179,6 +179,40 @@ rota_tests::on_every_store! {
         b.submit().await;
         assert_eq!(b.path().await, "/console", "back where they were");
 
+        // Book from the availability picker, reschedule by the form, and see
+        // `double_booking` explained when a time was taken meanwhile.
+        let employees = s.expect(200, "GET", "/v1/employees", Some(&owner_api), None).await;
+        let pat = employees.as_array().unwrap().iter()
+            .find(|e| e["email"] == "pat@sparkle.example").unwrap()["id"].as_str().unwrap().to_owned();
+        let every_day: serde_json::Map<String, serde_json::Value> = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+            .iter().map(|d| ((*d).to_owned(), json!([{"start": "08:00", "end": "18:00"}]))).collect();
+        s.expect(200, "PUT", &format!("/v1/employees/{pat}/work-hours"), Some(&owner_api),
+            Some(json!({"time_zone": null, "hours": every_day}))).await;
+        let service = s.expect(200, "GET", "/v1/services", Some(&owner_api), None).await[0]["id"].as_str().unwrap().to_owned();
+        let bea = s.expect(200, "GET", "/v1/customers?q=brown", Some(&owner_api), None).await["items"][0]["id"].as_str().unwrap().to_owned();
+        let picker = |day: &str| open(&format!("/console/bookings/new?customer={bea}&service={service}&provider={pat}&day={day}"));
+        b.open(&picker("2030-03-04")).await;
+        b.look_at("booking-new").await;
+        seen.insert("/console/bookings/new");
+        assert!(b.text().await.contains("08:00 with Pat Provider"), "{}", b.text().await);
+        b.submit().await;
+        assert!(b.path().await.starts_with("/console/bookings/"), "{}", b.path().await);
+        assert!(b.text().await.contains("Booked."));
+        b.look_at("booking").await;
+        seen.insert("/console/bookings/{id}");
+        b.client.execute("document.getElementById('day').value = '2030-03-05'; document.getElementById('time').value = '10:00';", vec![]).await.unwrap();
+        b.click("form[action$='/reschedule'] button").await;
+        let text = b.text().await;
+        assert!(text.contains("The booking is moved") && text.contains("Tuesday 5 March 2030, 10:00"), "{text}");
+        // Someone else takes 08:00 on the 6th while the picker is open.
+        b.open(&picker("2030-03-06")).await;
+        s.expect(201, "POST", "/v1/bookings", Some(&owner_api), Some(json!({"customer_id": bea,
+            "service_id": service, "starts_at": "2030-03-06T08:00:00Z", "provider_ids": [pat]}))).await;
+        b.submit().await;
+        let text = b.text().await;
+        assert!(text.contains("already taken"), "double_booking explained: {text}");
+        assert_eq!(b.path().await, "/console/bookings", "the picker again, choices kept");
+
         // A customer accepts the emailed portal invitation in the browser.
         let owner = s
             .expect(201, "POST", "/v1/sessions", None,

@@ -1,8 +1,10 @@
-//! The console's sections beyond the day (U2), one module each: the team,
-//! the customers, the services and the subscription. Each page shows only
+//! The console's sections beyond the day (U2), one module each: bookings
+//! (the availability picker and a booking's page), the team, the customers,
+//! the services and the subscription. Each page shows only
 //! what its viewer may do (U6, `rota_app::permissions`); the use cases
 //! refuse the rest anyway.
 
+mod bookings;
 mod customers;
 mod services;
 mod subscription;
@@ -26,6 +28,13 @@ pub(crate) fn routes() -> Router<Web> {
         .route(
             "/console/customers",
             get(customers::page).post(customers::add),
+        )
+        .route("/console/bookings/new", get(bookings::new_page))
+        .route("/console/bookings", post(bookings::book))
+        .route("/console/bookings/{id}", get(bookings::page))
+        .route(
+            "/console/bookings/{id}/reschedule",
+            post(bookings::reschedule),
         )
 }
 

@@ -36,6 +36,9 @@ impl Viewer {
             vec![("/portal", "My bookings")]
         } else {
             let mut links = vec![("/console", "Today")];
+            if self.may("list_all_bookings") {
+                links.push(("/console/bookings/new", "New booking"));
+            }
             if self.may("list_employees") {
                 links.push(("/console/team", "Team"));
             }

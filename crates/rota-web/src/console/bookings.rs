@@ -1,0 +1,433 @@
+//! Bookings (U2): a new one from the availability picker (W3) — customer,
+//! service, who, day, then one of the free times — and a booking's page,
+//! where it is rescheduled. Refusals (`double_booking`,
+//! `outside_work_hours`…) are sentences on the form, with the choices kept.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use rota_app::availability::AvailabilityQuery;
+use rota_app::bookings::{BookingChanges, BookingError, Created, NewBooking};
+use rota_app::domain::account::AccountStatus;
+use rota_app::domain::business::Zone;
+use rota_app::domain::id::{AccountId, BookingId, ServiceId};
+use rota_app::domain::jiff::civil::{Date, Time};
+use rota_app::domain::jiff::{Timestamp, ToSpan};
+use rota_app::domain::time::TimeRange;
+use rota_app::page::Limit;
+use rota_app::{Classify, ErrorKind};
+use serde::Deserialize;
+
+use super::Notice;
+use crate::Web;
+use crate::form::{Posted, form_token, render, with_cookie};
+use crate::viewer::{Viewer, ViewerLine};
+
+/// What the picker has chosen so far (all as typed, to keep them).
+#[derive(Deserialize, Default, Clone)]
+pub(super) struct Chosen {
+    #[serde(default)]
+    customer: String,
+    #[serde(default)]
+    service: String,
+    #[serde(default)]
+    provider: String,
+    #[serde(default)]
+    day: String,
+}
+
+/// One free time offered.
+struct Slot {
+    /// `<provider id>|<start, RFC 3339>`.
+    value: String,
+    label: String,
+}
+
+#[derive(Template)]
+#[template(path = "booking_new.html")]
+struct NewBookingPage {
+    customers: Vec<(String, String)>,
+    services: Vec<(String, String)>,
+    providers: Vec<(String, String)>,
+    chosen: Chosen,
+    asked: bool,
+    day_label: String,
+    zone: String,
+    slots: Vec<Slot>,
+    problem: Option<String>,
+    viewer: ViewerLine,
+    csrf: String,
+}
+
+/// `[local midnight, next local midnight)` of `day` in `zone`.
+fn day_range(day: Date, zone: &Zone) -> Option<TimeRange> {
+    let start = day.to_zoned(zone.tz().clone()).ok()?.timestamp();
+    let end = day
+        .checked_add(1.day())
+        .ok()?
+        .to_zoned(zone.tz().clone())
+        .ok()?
+        .timestamp();
+    TimeRange::new(start, end).ok()
+}
+
+fn clock(at: Timestamp, zone: &Zone) -> String {
+    at.to_zoned(zone.tz().clone()).strftime("%H:%M").to_string()
+}
+
+async fn picker(
+    web: &Web,
+    viewer: &Viewer,
+    mut chosen: Chosen,
+    csrf: String,
+    problem: Option<String>,
+) -> Result<NewBookingPage, Response> {
+    if !viewer.may("list_all_bookings") {
+        return Err(Redirect::to("/console").into_response());
+    }
+    let actor = &viewer.who.actor;
+    let zone = viewer.business.time_zone.clone();
+    let failed = |e: &dyn std::fmt::Display| {
+        tracing::error!(error = %e, "the booking picker could not be filled");
+        (StatusCode::SERVICE_UNAVAILABLE, "try again in a moment").into_response()
+    };
+    let customers = web
+        .rota
+        .list_customers(
+            actor,
+            None,
+            None,
+            Limit::new(Some(Limit::MAX)).unwrap_or_default(),
+        )
+        .await
+        .map_err(|e| failed(&e))?
+        .items
+        .iter()
+        .filter(|a| a.customer().is_some_and(|c| c.archived_at.is_none()))
+        .map(|a| {
+            (
+                a.id.to_string(),
+                format!("{} — {}", a.display_name(), a.email.as_str()),
+            )
+        })
+        .collect::<Vec<_>>();
+    let services = web
+        .rota
+        .list_services(actor)
+        .await
+        .map_err(|e| failed(&e))?
+        .into_iter()
+        .filter(|s| s.active)
+        .map(|s| (s.id.to_string(), s.name.to_string()))
+        .collect::<Vec<_>>();
+    let providers = web
+        .rota
+        .list_employees(actor)
+        .await
+        .map_err(|e| failed(&e))?
+        .into_iter()
+        .filter(|a| a.status == AccountStatus::Active)
+        .filter(|a| a.employee().is_some_and(|e| e.roles.is_provider()))
+        .map(|a| (a.id.to_string(), a.display_name()))
+        .collect::<Vec<_>>();
+    let today = Timestamp::now().to_zoned(zone.tz().clone()).date();
+    if chosen.day.is_empty() {
+        chosen.day = today.to_string();
+    }
+    let service: Option<ServiceId> = chosen.service.parse().ok();
+    let provider: Option<AccountId> = chosen.provider.parse().ok();
+    let day: Option<Date> = chosen.day.parse().ok();
+    let mut slots = Vec::new();
+    let mut asked = false;
+    if let (Some(service), Some(day)) = (service, day)
+        && let Some(range) = day_range(day, &zone)
+    {
+        asked = true;
+        let query = AvailabilityQuery {
+            service,
+            range,
+            provider,
+            step: None,
+        };
+        if let Ok(found) = web.rota.availability(actor, query).await {
+            for p in found {
+                for s in p.slots {
+                    slots.push(Slot {
+                        value: format!("{}|{}", p.provider, s.start()),
+                        label: format!("{} with {}", clock(s.start(), &zone), p.name),
+                    });
+                }
+            }
+        }
+    }
+    Ok(NewBookingPage {
+        customers,
+        services,
+        providers,
+        day_label: day.map_or_else(String::new, |d| d.strftime("%A %-d %B %Y").to_string()),
+        zone: zone.to_string(),
+        chosen,
+        asked,
+        slots,
+        problem,
+        viewer: viewer.line(),
+        csrf,
+    })
+}
+
+pub(super) async fn new_page(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Query(chosen): Query<Chosen>,
+    viewer: Viewer,
+) -> Response {
+    let (csrf, set) = form_token(&web, &headers);
+    match picker(&web, &viewer, chosen, csrf, None).await {
+        Ok(page) => with_cookie(render(StatusCode::OK, &page), set),
+        Err(r) => r,
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct BookForm {
+    #[serde(flatten)]
+    chosen: Chosen,
+    #[serde(default)]
+    slot: String,
+}
+
+/// A refused booking change as a sentence a person can act on.
+fn sentence(e: &BookingError) -> (String, StatusCode) {
+    let text = match e.code() {
+        "double_booking" => {
+            "That time is already taken: someone booked it a moment ago. Choose another time."
+                .to_owned()
+        }
+        "outside_work_hours" => {
+            "That time is outside the provider's work hours or in their time off. \
+             Choose one of the free times, or allow it explicitly."
+                .to_owned()
+        }
+        "customer_archived" => "That customer is archived and cannot be booked.".to_owned(),
+        "forbidden" => "You may not do this.".to_owned(),
+        _ if e.kind() == ErrorKind::Unexpected => {
+            tracing::error!(error = %e, "a booking could not be saved");
+            "Something went wrong on our side. Please try again in a moment.".to_owned()
+        }
+        _ => {
+            let message = e.to_string();
+            crate::form::sentence_of(&message)
+        }
+    };
+    let status = match e.kind() {
+        ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+        ErrorKind::NotFound => StatusCode::NOT_FOUND,
+        ErrorKind::Conflict => StatusCode::CONFLICT,
+        ErrorKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+        _ => StatusCode::SERVICE_UNAVAILABLE,
+    };
+    (text, status)
+}
+
+pub(super) async fn book(
+    State(web): State<Web>,
+    viewer: Viewer,
+    posted: Posted<BookForm>,
+) -> Response {
+    let f = posted.form;
+    let parsed = (|| {
+        let customer: AccountId = f.chosen.customer.parse().ok()?;
+        let service: ServiceId = f.chosen.service.parse().ok()?;
+        let (provider, start) = f.slot.split_once('|')?;
+        Some((
+            customer,
+            service,
+            provider.parse::<AccountId>().ok()?,
+            start.parse::<Timestamp>().ok()?,
+        ))
+    })();
+    let Some((customer, service, provider, starts_at)) = parsed else {
+        let problem = Some("Choose a customer, a service and one of the free times.".to_owned());
+        return match picker(&web, &viewer, f.chosen, posted.csrf, problem).await {
+            Ok(page) => render(StatusCode::UNPROCESSABLE_ENTITY, &page),
+            Err(r) => r,
+        };
+    };
+    let new = NewBooking {
+        customer,
+        service: Some(service),
+        starts_at,
+        ends_at: None,
+        providers: vec![provider],
+        price: None,
+        notes: None,
+        allow_outside_work_hours: false,
+    };
+    match web.rota.create_booking(&viewer.who.actor, new, None).await {
+        Ok(Created::New(v)) => {
+            Redirect::to(&format!("/console/bookings/{}?done=booked", v.booking.id)).into_response()
+        }
+        Ok(Created::Replayed(_)) => Redirect::to("/console").into_response(),
+        Err(e) => {
+            let (problem, status) = sentence(&e);
+            match picker(&web, &viewer, f.chosen, posted.csrf, Some(problem)).await {
+                Ok(page) => render(status, &page),
+                Err(r) => r,
+            }
+        }
+    }
+}
+
+// --- One booking -----------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "booking.html")]
+struct BookingPage {
+    id: String,
+    title: String,
+    when: String,
+    zone: String,
+    customer: String,
+    providers: String,
+    status: &'static str,
+    price: String,
+    day: String,
+    time: String,
+    may_move: bool,
+    may_override: bool,
+    notice: Option<&'static str>,
+    problem: Option<String>,
+    viewer: ViewerLine,
+    csrf: String,
+}
+
+async fn booking(
+    web: &Web,
+    viewer: &Viewer,
+    id: &str,
+    csrf: String,
+    problem: Option<String>,
+) -> Result<BookingPage, Response> {
+    let not_found = || Redirect::to("/console").into_response();
+    let id: BookingId = id.parse().map_err(|_| not_found())?;
+    let v = web
+        .rota
+        .booking(&viewer.who.actor, id)
+        .await
+        .map_err(|_| not_found())?;
+    let zone = viewer.business.time_zone.clone();
+    let start = v.booking.range.start().to_zoned(zone.tz().clone());
+    let end = v.booking.range.end().to_zoned(zone.tz().clone());
+    Ok(BookingPage {
+        id: v.booking.id.to_string(),
+        title: format!("Booking for {}", v.customer_name),
+        when: format!(
+            "{}–{}",
+            start.strftime("%A %-d %B %Y, %H:%M"),
+            end.strftime("%H:%M")
+        ),
+        zone: zone.to_string(),
+        customer: v.customer_name.clone(),
+        providers: if v.providers.is_empty() {
+            "Nobody yet".into()
+        } else {
+            v.providers
+                .iter()
+                .map(|(_, n)| n.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        },
+        status: v.booking.status.as_str(),
+        price: v.booking.price.display(&viewer.business.currency),
+        day: start.date().to_string(),
+        time: start.time().strftime("%H:%M").to_string(),
+        may_move: viewer.may("list_all_bookings") && v.booking.status.holds_time(),
+        may_override: viewer.may("override_work_hours"),
+        notice: None,
+        problem,
+        viewer: viewer.line(),
+        csrf,
+    })
+}
+
+pub(super) async fn page(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(q): Query<Notice>,
+    viewer: Viewer,
+) -> Response {
+    let (csrf, set) = form_token(&web, &headers);
+    match booking(&web, &viewer, &id, csrf, None).await {
+        Ok(mut page) => {
+            page.notice = match q.done.as_deref() {
+                Some("booked") => Some("Booked."),
+                Some("moved") => Some("The booking is moved."),
+                _ => None,
+            };
+            with_cookie(render(StatusCode::OK, &page), set)
+        }
+        Err(r) => r,
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct MoveForm {
+    #[serde(default)]
+    day: String,
+    #[serde(default)]
+    time: String,
+    #[serde(default)]
+    r#override: String,
+}
+
+pub(super) async fn reschedule(
+    State(web): State<Web>,
+    Path(id): Path<String>,
+    viewer: Viewer,
+    posted: Posted<MoveForm>,
+) -> Response {
+    let f = posted.form;
+    let zone = viewer.business.time_zone.clone();
+    let start = match (f.day.parse::<Date>(), f.time.parse::<Time>()) {
+        (Ok(day), Ok(time)) => zone
+            .tz()
+            .to_ambiguous_timestamp(day.to_datetime(time))
+            .compatible()
+            .ok(),
+        _ => None,
+    };
+    let refused = |problem: String, status: StatusCode| {
+        let (web, viewer, id, csrf) = (&web, &viewer, &id, posted.csrf.clone());
+        async move {
+            match booking(web, viewer, id, csrf, Some(problem)).await {
+                Ok(page) => render(status, &page),
+                Err(r) => r,
+            }
+        }
+    };
+    let (Some(starts_at), Ok(booking_id)) = (start, id.parse::<BookingId>()) else {
+        return refused(
+            "Enter a day and a start time.".into(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let changes = BookingChanges {
+        starts_at: Some(starts_at),
+        allow_outside_work_hours: f.r#override == "yes",
+        ..BookingChanges::default()
+    };
+    match web
+        .rota
+        .update_booking(&viewer.who.actor, booking_id, changes)
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/console/bookings/{id}?done=moved")).into_response(),
+        Err(e) => {
+            let (problem, status) = sentence(&e);
+            refused(problem, status).await
+        }
+    }
+}
