@@ -105,6 +105,30 @@ rota_tests::on_every_store! {
         let text = b.text().await;
         assert!(text.contains("Bea Brown") && text.contains("bea@x.example"), "{text}");
 
+        // Import a CSV with one bad line: the line is named, nothing written;
+        // the fixed file is checked, then imported.
+        b.click("a[href='/console/customers/import']").await;
+        b.look_at("customers-import").await;
+        seen.insert("/console/customers/import");
+        let dir = std::env::temp_dir().join(format!("rota-import-{}-{}", std::process::id(), s.base.len()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let bad = dir.join("bad.csv");
+        std::fs::write(&bad, "Email Address,First Name,Last Name\ncy@x.example,Cy,Young\nnot-an-email,Di,Dale\n").unwrap();
+        b.client.find(Locator::Id("file")).await.unwrap().send_keys(bad.to_str().unwrap()).await.unwrap();
+        b.submit().await;
+        let text = b.text().await;
+        assert!(text.contains("Line 3") && text.contains("Email Address") && text.contains("Nothing was written"), "{text}");
+        b.look_at("customers-import-refused").await;
+        let good = dir.join("good.csv");
+        std::fs::write(&good, "Email Address,First Name,Last Name\ncy@x.example,Cy,Young\ndi@x.example,Di,Dale\n").unwrap();
+        b.client.find(Locator::Id("file")).await.unwrap().send_keys(good.to_str().unwrap()).await.unwrap();
+        b.click("form[enctype='multipart/form-data'] button").await;
+        assert!(b.text().await.contains("Import 2 rows"), "{}", b.text().await);
+        b.click("form[action='/console/customers/import/commit'] button").await;
+        let text = b.text().await;
+        assert!(text.contains("Customers imported") && text.contains("Di Dale"), "{text}");
+        let _ = std::fs::remove_dir_all(&dir);
+
         // Invite a provider on the team page; they open the emailed link in
         // the browser, set a password and are signed in.
         b.click("a[href='/console/team']").await;
@@ -328,6 +352,14 @@ rota_tests::on_every_store! {
                 .send().await.unwrap();
             assert_ne!(res.status().as_u16(), 403, "{form} from its own page");
         }
+        // A file upload without the form token in its query string.
+        let res = http.post(format!("{}/console/customers/import", s.base))
+            .header("content-type", "multipart/form-data; boundary=x")
+            .header("cookie", format!("rota_csrf={token}"))
+            .header("origin", &s.base)
+            .body("--x\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\nemail\r\n--x--\r\n")
+            .send().await.unwrap();
+        assert_eq!(res.status().as_u16(), 403, "an upload without its token");
         // No page carries script or inline style.
         for path in rota_web::PAGES {
             let res = http.get(format!("{}{path}", s.base)).send().await.unwrap();

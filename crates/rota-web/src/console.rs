@@ -6,6 +6,7 @@
 
 mod bookings;
 mod customers;
+mod import;
 mod services;
 mod subscription;
 mod team;
@@ -29,6 +30,11 @@ pub(crate) fn routes() -> Router<Web> {
             "/console/customers",
             get(customers::page).post(customers::add),
         )
+        .route(
+            "/console/customers/import",
+            get(import::page).post(import::check),
+        )
+        .route("/console/customers/import/commit", post(import::commit))
         .route("/console/bookings/new", get(bookings::new_page))
         .route("/console/bookings", post(bookings::book))
         .route("/console/bookings/{id}", get(bookings::page))

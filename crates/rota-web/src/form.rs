@@ -196,8 +196,9 @@ fn submitted_token(body: &[u8]) -> Option<String> {
         .map(|(_, v)| v)
 }
 
-/// The largest form the pages accept.
-const FORM_LIMIT: usize = 64 * 1024;
+/// The largest URL-encoded form the pages accept (a checked CSV file comes
+/// back in one, to be imported).
+const FORM_LIMIT: usize = 4 * 1024 * 1024;
 
 /// U7, before any handler: a `POST` must come from this site and carry the
 /// form token of the browser's `rota_csrf` cookie. Anything else is refused
@@ -211,6 +212,11 @@ pub(crate) async fn guard(
         return next.run(req).await;
     }
     let (parts, body) = req.into_parts();
+    let multipart = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
     let value = |name: &str| {
         parts
             .headers
@@ -222,11 +228,23 @@ pub(crate) async fn guard(
         value(header::ORIGIN.as_str()),
         &web.config.origin,
     );
+    let expected = cookie(&parts.headers, CSRF_COOKIE);
+    if multipart {
+        // A file upload's body is not URL-encoded: its form carries the
+        // token in the query string instead (only the path is logged).
+        let submitted = parts
+            .uri
+            .query()
+            .and_then(|q| submitted_token(q.as_bytes()));
+        if !from_here || !browser::csrf_matches(expected, submitted.as_deref()) {
+            return forbidden();
+        }
+        return next.run(Request::from_parts(parts, body)).await;
+    }
     let Ok(bytes) = axum::body::to_bytes(body, FORM_LIMIT).await else {
         return (StatusCode::PAYLOAD_TOO_LARGE, "the form is too large").into_response();
     };
     let submitted = submitted_token(&bytes);
-    let expected = cookie(&parts.headers, CSRF_COOKIE);
     if !from_here || !browser::csrf_matches(expected, submitted.as_deref()) {
         return forbidden();
     }

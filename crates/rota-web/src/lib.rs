@@ -44,6 +44,7 @@ pub const PAGES: &[&str] = &[
     "/console/team",
     "/console/services",
     "/console/customers",
+    "/console/customers/import",
     "/console/bookings/new",
     "/console/bookings/{id}",
     "/portal",
@@ -64,6 +65,8 @@ pub const FORMS: &[&str] = &[
     "/console/team",
     "/console/services",
     "/console/customers",
+    "/console/customers/import",
+    "/console/customers/import/commit",
     "/console/bookings",
     "/console/bookings/{id}/reschedule",
 ];

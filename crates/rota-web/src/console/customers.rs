@@ -35,6 +35,7 @@ struct CustomersPage {
     query: String,
     next: Option<String>,
     may_create: bool,
+    may_import: bool,
     form: FormView,
     notice: Option<&'static str>,
     viewer: ViewerLine,
@@ -57,6 +58,9 @@ pub(super) struct CustomerQuery {
     q: Option<String>,
     cursor: Option<String>,
     done: Option<String>,
+    /// How many rows an import wrote (shown by the notice's page only).
+    #[allow(dead_code, reason = "accepted so the redirect's query parses")]
+    rows: Option<u64>,
 }
 
 async fn customers(
@@ -120,6 +124,7 @@ async fn customers(
         query,
         next,
         may_create: viewer.may("create_customer"),
+        may_import: viewer.may("import_customers"),
         form,
         notice: None,
         viewer: viewer.line(),
@@ -136,9 +141,11 @@ pub(super) async fn page(
     let (csrf, set) = form_token(&web, &headers);
     match customers(&web, &viewer, &q, csrf, customer_form()).await {
         Ok(mut page) => {
-            if q.done.as_deref() == Some("added") {
-                page.notice = Some("Customer added.");
-            }
+            page.notice = match q.done.as_deref() {
+                Some("added") => Some("Customer added."),
+                Some("imported") => Some("Customers imported."),
+                _ => None,
+            };
             with_cookie(render(StatusCode::OK, &page), set)
         }
         Err(r) => r,
