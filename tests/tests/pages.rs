@@ -208,10 +208,26 @@ rota_tests::on_every_store! {
         let employees = s.expect(200, "GET", "/v1/employees", Some(&owner_api), None).await;
         let pat = employees.as_array().unwrap().iter()
             .find(|e| e["email"] == "pat@sparkle.example").unwrap()["id"].as_str().unwrap().to_owned();
-        let every_day: serde_json::Map<String, serde_json::Value> = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-            .iter().map(|d| ((*d).to_owned(), json!([{"start": "08:00", "end": "18:00"}]))).collect();
-        s.expect(200, "PUT", &format!("/v1/employees/{pat}/work-hours"), Some(&owner_api),
-            Some(json!({"time_zone": null, "hours": every_day}))).await;
+        // Set the provider's work hours in the weekly editor.
+        b.open(&open("/console/team")).await;
+        b.click(&format!("a[href='/console/team/{pat}/hours']")).await;
+        b.look_at("work-hours").await;
+        seen.insert("/console/team/{id}/hours");
+        b.client.execute(
+            "for (const d of ['monday','tuesday','wednesday','thursday','friday','saturday','sunday']) {
+                 document.getElementById(d + '_0').value = '08:00';
+                 document.getElementById(d + '_1').value = '18:00';
+             }
+             document.getElementById('monday_2').value = '19:00';",
+            vec![],
+        ).await.unwrap();
+        b.submit().await;
+        assert!(b.text().await.contains("Monday: give both a start and an end"), "{}", b.text().await);
+        b.client.execute("document.getElementById('monday_2').value = '';", vec![]).await.unwrap();
+        b.submit().await;
+        assert!(b.text().await.contains("Work hours saved"), "{}", b.text().await);
+        let hours = s.expect(200, "GET", &format!("/v1/employees/{pat}/work-hours"), Some(&owner_api), None).await;
+        assert_eq!(hours["hours"]["sunday"], json!([{"start": "08:00", "end": "18:00"}]), "{hours}");
         let service = s.expect(200, "GET", "/v1/services", Some(&owner_api), None).await[0]["id"].as_str().unwrap().to_owned();
         let bea = s.expect(200, "GET", "/v1/customers?q=brown", Some(&owner_api), None).await["items"][0]["id"].as_str().unwrap().to_owned();
         let picker = |day: &str| open(&format!("/console/bookings/new?customer={bea}&service={service}&provider={pat}&day={day}"));

@@ -6,6 +6,7 @@
 
 mod bookings;
 mod customers;
+mod hours;
 mod import;
 mod services;
 mod subscription;
@@ -35,6 +36,10 @@ pub(crate) fn routes() -> Router<Web> {
             get(import::page).post(import::check),
         )
         .route("/console/customers/import/commit", post(import::commit))
+        .route(
+            "/console/team/{id}/hours",
+            get(hours::page).post(hours::save),
+        )
         .route("/console/bookings/new", get(bookings::new_page))
         .route("/console/bookings", post(bookings::book))
         .route("/console/bookings/{id}", get(bookings::page))

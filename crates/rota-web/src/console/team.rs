@@ -13,7 +13,7 @@ use crate::viewer::{Viewer, ViewerLine};
 use rota_app::domain::account::{Account, AccountStatus};
 use rota_app::domain::email::EmailAddress;
 use rota_app::domain::name::PersonName;
-use rota_app::domain::role::{EmployeeRoles, RoleSet};
+use rota_app::domain::role::{EmployeeRoles, Role, RoleSet};
 use rota_app::employees::{AddEmployeeError, NewEmployee};
 
 use super::Notice;
@@ -23,6 +23,8 @@ use crate::form::sentence_of;
 
 /// One member of the team, as listed.
 struct Member {
+    /// The work-hours page, for providers.
+    hours: Option<String>,
     name: String,
     email: String,
     roles: String,
@@ -58,7 +60,11 @@ fn describe(account: &Account) -> Member {
             set.to_owned()
         }
     });
+    let provider = account
+        .employee()
+        .is_some_and(|e| e.roles.roles().contains(Role::ServiceProvider));
     Member {
+        hours: provider.then(|| format!("/console/team/{}/hours", account.id)),
         name: account.display_name(),
         email: account.email.as_str().to_owned(),
         roles,
