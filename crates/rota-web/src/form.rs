@@ -112,6 +112,15 @@ pub(crate) fn render(status: StatusCode, page: &impl Template) -> Response {
     }
 }
 
+/// A page built for a response with `status`, or the response (a
+/// redirect, an error) that its building gave instead.
+pub(crate) fn render_built(built: Result<impl Template, Response>, status: StatusCode) -> Response {
+    match built {
+        Ok(page) => render(status, &page),
+        Err(r) => r,
+    }
+}
+
 /// The request's form token, or a new one with the `Set-Cookie` that gives
 /// it to the browser.
 pub(crate) fn form_token(web: &Web, headers: &HeaderMap) -> (String, Option<String>) {

@@ -15,6 +15,7 @@
 mod console;
 mod form;
 mod pages;
+mod shown;
 mod viewer;
 
 use std::sync::Arc;

@@ -12,16 +12,15 @@ use rota_app::bookings::{BookingChanges, BookingError, Created, NewBooking};
 use rota_app::domain::account::AccountStatus;
 use rota_app::domain::business::Zone;
 use rota_app::domain::id::{AccountId, BookingId, ServiceId};
+use rota_app::domain::jiff::Timestamp;
 use rota_app::domain::jiff::civil::{Date, Time};
-use rota_app::domain::jiff::{Timestamp, ToSpan};
-use rota_app::domain::time::TimeRange;
 use rota_app::page::Limit;
 use rota_app::{Classify, ErrorKind};
 use serde::Deserialize;
 
 use super::Notice;
 use crate::Web;
-use crate::form::{Posted, form_token, render, with_cookie};
+use crate::form::{Posted, form_token, render, render_built, with_cookie};
 use crate::viewer::{Viewer, ViewerLine};
 
 /// What the picker has chosen so far (all as typed, to keep them).
@@ -58,18 +57,6 @@ struct NewBookingPage {
     problem: Option<String>,
     viewer: ViewerLine,
     csrf: String,
-}
-
-/// `[local midnight, next local midnight)` of `day` in `zone`.
-fn day_range(day: Date, zone: &Zone) -> Option<TimeRange> {
-    let start = day.to_zoned(zone.tz().clone()).ok()?.timestamp();
-    let end = day
-        .checked_add(1.day())
-        .ok()?
-        .to_zoned(zone.tz().clone())
-        .ok()?
-        .timestamp();
-    TimeRange::new(start, end).ok()
 }
 
 fn clock(at: Timestamp, zone: &Zone) -> String {
@@ -141,7 +128,7 @@ async fn picker(
     let mut slots = Vec::new();
     let mut asked = false;
     if let (Some(service), Some(day)) = (service, day)
-        && let Some(range) = day_range(day, &zone)
+        && let Some(range) = crate::shown::day_range(day, &zone)
     {
         asked = true;
         let query = AvailabilityQuery {
@@ -249,10 +236,10 @@ pub(super) async fn book(
     })();
     let Some((customer, service, provider, starts_at)) = parsed else {
         let problem = Some("Choose a customer, a service and one of the free times.".to_owned());
-        return match picker(&web, &viewer, f.chosen, posted.csrf, problem).await {
-            Ok(page) => render(StatusCode::UNPROCESSABLE_ENTITY, &page),
-            Err(r) => r,
-        };
+        return render_built(
+            picker(&web, &viewer, f.chosen, posted.csrf, problem).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
     };
     let new = NewBooking {
         customer,
@@ -271,10 +258,10 @@ pub(super) async fn book(
         Ok(Created::Replayed(_)) => Redirect::to("/console").into_response(),
         Err(e) => {
             let (problem, status) = sentence(&e);
-            match picker(&web, &viewer, f.chosen, posted.csrf, Some(problem)).await {
-                Ok(page) => render(status, &page),
-                Err(r) => r,
-            }
+            render_built(
+                picker(&web, &viewer, f.chosen, posted.csrf, Some(problem)).await,
+                status,
+            )
         }
     }
 }
@@ -338,7 +325,7 @@ async fn booking(
                 .collect::<Vec<_>>()
                 .join(", ")
         },
-        status: v.booking.status.as_str(),
+        status: crate::shown::status(v.booking.status),
         price: v.booking.price.display(&viewer.business.currency),
         day: start.date().to_string(),
         time: start.time().strftime("%H:%M").to_string(),
@@ -400,12 +387,7 @@ pub(super) async fn reschedule(
     };
     let refused = |problem: String, status: StatusCode| {
         let (web, viewer, id, csrf) = (&web, &viewer, &id, posted.csrf.clone());
-        async move {
-            match booking(web, viewer, id, csrf, Some(problem)).await {
-                Ok(page) => render(status, &page),
-                Err(r) => r,
-            }
-        }
+        async move { render_built(booking(web, viewer, id, csrf, Some(problem)).await, status) }
     };
     let (Some(starts_at), Ok(booking_id)) = (start, id.parse::<BookingId>()) else {
         return refused(

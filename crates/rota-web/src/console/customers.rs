@@ -8,7 +8,7 @@ use rota_app::{Classify, ErrorKind};
 use serde::Deserialize;
 
 use crate::Web;
-use crate::form::{Field, FormView, Posted, form_token, render, with_cookie};
+use crate::form::{Field, FormView, Posted, form_token, render, render_built, with_cookie};
 use crate::viewer::{Viewer, ViewerLine};
 use rota_app::customers::{CustomerError, NewCustomer};
 use rota_app::domain::account::CustomerDetails;
@@ -190,15 +190,10 @@ pub(super) async fn add(
     }
     let q = CustomerQuery::default();
     let (Ok(first_name), Ok(last_name), Ok(email)) = (first, last, email) else {
-        return show_customers(
-            &web,
-            &viewer,
-            &q,
-            posted.csrf,
-            form,
+        return render_built(
+            customers(&web, &viewer, &q, posted.csrf, form).await,
             StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        );
     };
     let new = NewCustomer {
         first_name,
@@ -210,7 +205,10 @@ pub(super) async fn add(
         Ok(_) => Redirect::to("/console/customers?done=added").into_response(),
         Err(CustomerError::EmailTaken) => {
             form.refuse("email", "Someone in this business already has that email.");
-            show_customers(&web, &viewer, &q, posted.csrf, form, StatusCode::CONFLICT).await
+            render_built(
+                customers(&web, &viewer, &q, posted.csrf, form).await,
+                StatusCode::CONFLICT,
+            )
         }
         Err(e) => {
             let status = if e.kind() == ErrorKind::Forbidden {
@@ -222,21 +220,10 @@ pub(super) async fn add(
                     Some("Something went wrong on our side. Please try again in a moment.".into());
                 StatusCode::SERVICE_UNAVAILABLE
             };
-            show_customers(&web, &viewer, &q, posted.csrf, form, status).await
+            render_built(
+                customers(&web, &viewer, &q, posted.csrf, form).await,
+                status,
+            )
         }
-    }
-}
-
-async fn show_customers(
-    web: &Web,
-    viewer: &Viewer,
-    q: &CustomerQuery,
-    csrf: String,
-    form: FormView,
-    status: StatusCode,
-) -> Response {
-    match customers(web, viewer, q, csrf, form).await {
-        Ok(page) => render(status, &page),
-        Err(r) => r,
     }
 }

@@ -9,7 +9,7 @@ use rota_app::{Classify, ErrorKind};
 use serde::Deserialize;
 
 use crate::Web;
-use crate::form::{Field, FormView, Posted, form_token, render, with_cookie};
+use crate::form::{Field, FormView, Posted, form_token, render, render_built, with_cookie};
 use crate::viewer::{Viewer, ViewerLine};
 use rota_app::domain::money::Money;
 use rota_app::domain::name::BusinessName;
@@ -157,14 +157,10 @@ pub(super) async fn add(
         form.refuse("price", sentence_of(e));
     }
     let (Ok(name), Some(duration), Ok(price)) = (name, duration, price) else {
-        return show_services(
-            &web,
-            &viewer,
-            posted.csrf,
-            form,
+        return render_built(
+            services(&web, &viewer, posted.csrf, form).await,
             StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        );
     };
     let new = NewService {
         name,
@@ -184,20 +180,7 @@ pub(super) async fn add(
                     Some("Something went wrong on our side. Please try again in a moment.".into());
                 StatusCode::SERVICE_UNAVAILABLE
             };
-            show_services(&web, &viewer, posted.csrf, form, status).await
+            render_built(services(&web, &viewer, posted.csrf, form).await, status)
         }
-    }
-}
-
-async fn show_services(
-    web: &Web,
-    viewer: &Viewer,
-    csrf: String,
-    form: FormView,
-    status: StatusCode,
-) -> Response {
-    match services(web, viewer, csrf, form).await {
-        Ok(page) => render(status, &page),
-        Err(r) => r,
     }
 }

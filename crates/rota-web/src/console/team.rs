@@ -8,7 +8,7 @@ use rota_app::{Classify, ErrorKind};
 use serde::Deserialize;
 
 use crate::Web;
-use crate::form::{Field, FormView, Posted, form_token, render, with_cookie};
+use crate::form::{Field, FormView, Posted, form_token, render, render_built, with_cookie};
 use crate::viewer::{Viewer, ViewerLine};
 use rota_app::domain::account::{Account, AccountStatus};
 use rota_app::domain::email::EmailAddress;
@@ -178,15 +178,10 @@ pub(super) async fn invite(
         form.problem = Some("Choose a role.".into());
     }
     let (Ok(name), Ok(email), Some(roles)) = (name, email, roles) else {
-        return show_team(
-            &web,
-            &viewer,
-            posted.csrf,
-            form,
-            &f.roles,
+        return render_built(
+            team(&web, &viewer, posted.csrf, form, &f.roles).await,
             StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        );
     };
     let new = NewEmployee {
         name,
@@ -198,15 +193,10 @@ pub(super) async fn invite(
         Ok(_) => Redirect::to("/console/team?done=invited").into_response(),
         Err(AddEmployeeError::EmailTaken) => {
             form.refuse("email", "Someone in this business already has that email.");
-            show_team(
-                &web,
-                &viewer,
-                posted.csrf,
-                form,
-                &f.roles,
+            render_built(
+                team(&web, &viewer, posted.csrf, form, &f.roles).await,
                 StatusCode::CONFLICT,
             )
-            .await
         }
         Err(e) => {
             let status = match e.kind() {
@@ -223,21 +213,10 @@ pub(super) async fn invite(
                     "Something went wrong on our side. Please try again in a moment.".into()
                 }
             });
-            show_team(&web, &viewer, posted.csrf, form, &f.roles, status).await
+            render_built(
+                team(&web, &viewer, posted.csrf, form, &f.roles).await,
+                status,
+            )
         }
-    }
-}
-
-async fn show_team(
-    web: &Web,
-    viewer: &Viewer,
-    csrf: String,
-    form: FormView,
-    chosen: &str,
-    status: StatusCode,
-) -> Response {
-    match team(web, viewer, csrf, form, chosen).await {
-        Ok(page) => render(status, &page),
-        Err(r) => r,
     }
 }

@@ -7,14 +7,12 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use rota_app::bookings::{BookingFilter, BookingView};
 use rota_app::domain::business::Zone;
-use rota_app::domain::jiff::{Timestamp, ToSpan};
+use rota_app::domain::jiff::Timestamp;
 use rota_app::page::Limit;
 
 use crate::Web;
 use crate::form::{form_token, render, with_cookie};
 use crate::viewer::{Viewer, ViewerLine};
-
-// --- The console's day and the portal ------------------------------------
 
 /// One booking in a day's list.
 struct Row {
@@ -62,11 +60,57 @@ fn rows(views: &[BookingView], zone: &Zone, with_day: bool) -> Vec<Row> {
                         .collect::<Vec<_>>()
                         .join(", ")
                 },
-                status: v.booking.status.as_str(),
+                status: crate::shown::status(v.booking.status),
                 attention: v.providers.is_empty(),
             }
         })
         .collect()
+}
+
+/// What a bookings page lists and how it names it.
+struct Listing {
+    heading: &'static str,
+    day: String,
+    empty: &'static str,
+    filter: BookingFilter,
+    with_day: bool,
+}
+
+/// Renders `listing` for `viewer`; a failed read is said, never shown as
+/// an empty list.
+async fn bookings_page(
+    web: &Web,
+    headers: &HeaderMap,
+    viewer: &Viewer,
+    listing: Listing,
+) -> Response {
+    let zone = viewer.business.time_zone.clone();
+    let views = match web
+        .rota
+        .list_bookings(&viewer.who.actor, listing.filter, None, Limit::default())
+        .await
+    {
+        Ok(page) => page.items,
+        Err(e) => {
+            tracing::error!(error = %e, "bookings could not be read for a page");
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The bookings could not be read just now. Please reload the page in a moment.",
+            )
+                .into_response();
+        }
+    };
+    let (csrf, set) = form_token(web, headers);
+    let page = BookingsPage {
+        heading: listing.heading,
+        day: listing.day,
+        zone: zone.to_string(),
+        empty: listing.empty,
+        rows: rows(&views, &zone, listing.with_day),
+        viewer: viewer.line(),
+        csrf,
+    };
+    with_cookie(render(StatusCode::OK, &page), set)
 }
 
 /// The team's day (U2 "today", in the business's zone).
@@ -78,47 +122,21 @@ pub(super) async fn console(
     if viewer.is_customer() {
         return Redirect::to("/portal").into_response();
     }
-    let zone = viewer.business.time_zone.clone();
+    let zone = &viewer.business.time_zone;
     let today = Timestamp::now().to_zoned(zone.tz().clone()).date();
-    let (Ok(start), Ok(end)) = (
-        today.to_zoned(zone.tz().clone()),
-        today
-            .checked_add(1.day())
-            .and_then(|d| d.to_zoned(zone.tz().clone())),
-    ) else {
-        return (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "the day could not be computed",
-        )
-            .into_response();
-    };
-    let filter = BookingFilter {
-        from: Some(start.timestamp()),
-        to: Some(end.timestamp()),
-        ..BookingFilter::default()
-    };
-    let views = match web
-        .rota
-        .list_bookings(&viewer.who.actor, filter, None, Limit::default())
-        .await
-    {
-        Ok(page) => page.items,
-        Err(e) => {
-            tracing::error!(error = %e, "the day's bookings could not be read");
-            Vec::new()
-        }
-    };
-    let (csrf, set) = form_token(&web, &headers);
-    let page = BookingsPage {
+    let range = crate::shown::day_range(today, zone);
+    let listing = Listing {
         heading: "Today",
         day: today.strftime("%A %-d %B %Y").to_string(),
-        zone: zone.to_string(),
         empty: "No bookings today.",
-        rows: rows(&views, &zone, false),
-        viewer: viewer.line(),
-        csrf,
+        filter: BookingFilter {
+            from: range.map(|r| r.start()),
+            to: range.map(|r| r.end()),
+            ..BookingFilter::default()
+        },
+        with_day: false,
     };
-    with_cookie(render(StatusCode::OK, &page), set)
+    bookings_page(&web, &headers, &viewer, listing).await
 }
 
 /// A customer's upcoming bookings (U4's first page).
@@ -126,31 +144,15 @@ pub(super) async fn portal(State(web): State<Web>, headers: HeaderMap, viewer: V
     if !viewer.is_customer() {
         return Redirect::to("/console").into_response();
     }
-    let zone = viewer.business.time_zone.clone();
-    let filter = BookingFilter {
-        from: Some(Timestamp::now()),
-        ..BookingFilter::default()
-    };
-    let views = match web
-        .rota
-        .list_bookings(&viewer.who.actor, filter, None, Limit::default())
-        .await
-    {
-        Ok(page) => page.items,
-        Err(e) => {
-            tracing::error!(error = %e, "a customer's bookings could not be read");
-            Vec::new()
-        }
-    };
-    let (csrf, set) = form_token(&web, &headers);
-    let page = BookingsPage {
+    let listing = Listing {
         heading: "Your bookings",
         day: format!("Upcoming with {}", viewer.business.name),
-        zone: zone.to_string(),
         empty: "You have no upcoming bookings.",
-        rows: rows(&views, &zone, true),
-        viewer: viewer.line(),
-        csrf,
+        filter: BookingFilter {
+            from: Some(Timestamp::now()),
+            ..BookingFilter::default()
+        },
+        with_day: true,
     };
-    with_cookie(render(StatusCode::OK, &page), set)
+    bookings_page(&web, &headers, &viewer, listing).await
 }
