@@ -3,9 +3,10 @@
 //! Sign-in answers `invalid_credentials` alike for an unknown business or
 //! email, a wrong password, and a deactivated or only-invited account: each
 //! path verifies one argon2 hash (the hasher's dummy hash when there is no
-//! real one) and records one failure, so neither the answer nor its timing
-//! tells them apart. Failures are throttled per account and per client
-//! (`rota_domain::throttle`).
+//! real one) after counting one attempt, so neither the answer nor its
+//! timing tells them apart. Attempts are counted before the password is
+//! checked and throttled per account and address, per account and per
+//! address (A9, `rota_domain::throttle`).
 
 use rota_domain::account::Account;
 use rota_domain::actor::Actor;
