@@ -4,7 +4,10 @@
 //! what its viewer may do (U6, `rota_app::permissions`); the use cases
 //! refuse the rest anyway.
 
+mod booking;
 mod bookings;
+mod calendar;
+mod customer;
 mod customers;
 mod hours;
 mod import;
@@ -36,17 +39,32 @@ pub(crate) fn routes() -> Router<Web> {
             get(import::page).post(import::check),
         )
         .route("/console/customers/import/commit", post(import::commit))
+        .route("/console/customers.csv", get(customer::export))
+        .route(
+            "/console/customers/{id}",
+            get(customer::page).post(customer::save),
+        )
+        .route("/console/customers/{id}/{action}", post(customer::act))
         .route(
             "/console/team/{id}/hours",
             get(hours::page).post(hours::save),
         )
         .route("/console/bookings/new", get(bookings::new_page))
-        .route("/console/bookings", post(bookings::book))
-        .route("/console/bookings/{id}", get(bookings::page))
+        .route(
+            "/console/bookings",
+            get(calendar::page).post(bookings::book),
+        )
+        .route("/console/bookings/{id}", get(booking::page))
         .route(
             "/console/bookings/{id}/reschedule",
-            post(bookings::reschedule),
+            post(booking::reschedule),
         )
+        .route("/console/bookings/{id}/assign", post(booking::assign))
+        .route(
+            "/console/bookings/{id}/status",
+            post(booking::change_status),
+        )
+        .route("/console/bookings/{id}/payment", post(booking::pay))
 }
 
 /// A notice a redirect asks a page to show, by name.

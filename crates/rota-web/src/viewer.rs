@@ -37,7 +37,7 @@ impl Viewer {
         } else {
             let mut links = vec![("/console", "Today")];
             if self.may("list_all_bookings") {
-                links.push(("/console/bookings/new", "New booking"));
+                links.push(("/console/bookings", "Bookings"));
             }
             if self.may("list_employees") {
                 links.push(("/console/team", "Team"));

@@ -6,8 +6,6 @@ use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use rota_app::bulk::{ImportMode, ImportOptions, ImportReport, OnDuplicate, RowError};
-use rota_app::domain::actor::Actor;
-use rota_app::domain::id::AccountId;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -22,8 +20,6 @@ use crate::session::Signed;
 pub const IMPORT_MAX_BYTES: usize = 20 * 1024 * 1024;
 /// The most data rows the API takes in one file.
 pub const IMPORT_MAX_ROWS: u64 = 100_000;
-/// Customers per chunk of the export stream.
-const EXPORT_PAGE: u32 = 500;
 
 /// How to import.
 #[derive(Deserialize, IntoParams)]
@@ -175,52 +171,15 @@ async fn import(
     Ok(Json(ImportReportDto::from(&report)))
 }
 
-/// Where the export stream is.
-struct Cursor {
-    rota: rota_app::Rota,
-    actor: Actor,
-    next: Option<AccountId>,
-}
-
 /// Exports every customer as CSV (C2; administrators), streamed, in the import's column layout; cells a
 /// spreadsheet would run as formulas are neutralised.
 #[utoipa::path(get, path = "/v1/customers/export", tag = "customers",
     responses((status = OK, content_type = "text/csv", body = String),
         (status = FORBIDDEN, body = Problem)))]
 async fn export(State(state): State<AppState>, Signed(who): Signed) -> Result<Response, Problem> {
-    // The first page is read here, so a refusal is an ordinary problem.
-    let (first, next) = state
-        .rota
-        .export_customers_page(&who.actor, None, EXPORT_PAGE)
-        .await?;
-    let rest = futures_util::stream::unfold(
-        Some(Cursor {
-            rota: state.rota.clone(),
-            actor: who.actor,
-            next,
-        }),
-        |cursor| async move {
-            let cursor = cursor?;
-            let after = cursor.next?;
-            match cursor
-                .rota
-                .export_customers_page(&cursor.actor, Some(after), EXPORT_PAGE)
-                .await
-            {
-                Ok((bytes, next)) => Some((
-                    Ok::<_, std::io::Error>(bytes),
-                    Some(Cursor { next, ..cursor }),
-                )),
-                Err(e) => {
-                    tracing::error!(error = ?e, "the export stopped half-way");
-                    Some((Err(std::io::Error::other(e.to_string())), None))
-                }
-            }
-        },
-    );
-    let stream = futures_util::StreamExt::chain(
-        futures_util::stream::once(async move { Ok::<_, std::io::Error>(first) }),
-        rest,
+    let stream = futures_util::TryStreamExt::inspect_err(
+        state.rota.export_customers(&who.actor).await?,
+        |e| tracing::error!(error = %e, "the export stopped half-way"),
     );
     let mut response = Body::from_stream(stream).into_response();
     let headers = response.headers_mut();

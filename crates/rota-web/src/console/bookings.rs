@@ -4,21 +4,20 @@
 //! `outside_work_hours`…) are sentences on the form, with the choices kept.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use rota_app::availability::AvailabilityQuery;
-use rota_app::bookings::{BookingChanges, BookingError, Created, NewBooking};
+use rota_app::bookings::{BookingError, Created, NewBooking};
 use rota_app::domain::account::AccountStatus;
 use rota_app::domain::business::Zone;
-use rota_app::domain::id::{AccountId, BookingId, ServiceId};
+use rota_app::domain::id::{AccountId, ServiceId};
 use rota_app::domain::jiff::Timestamp;
 use rota_app::domain::jiff::civil::{Date, Time};
 use rota_app::page::Limit;
 use rota_app::{Classify, ErrorKind};
 use serde::Deserialize;
 
-use super::Notice;
 use crate::Web;
 use crate::form::{Posted, form_token, render, render_built, with_cookie};
 use crate::viewer::{Viewer, ViewerLine};
@@ -54,6 +53,9 @@ struct NewBookingPage {
     day_label: String,
     zone: String,
     slots: Vec<Slot>,
+    /// B5: administrators may book a time that is not offered.
+    may_override: bool,
+    at: String,
     problem: Option<String>,
     viewer: ViewerLine,
     csrf: String,
@@ -157,6 +159,8 @@ async fn picker(
         chosen,
         asked,
         slots,
+        may_override: viewer.may("override_work_hours"),
+        at: String::new(),
         problem,
         viewer: viewer.line(),
         csrf,
@@ -182,10 +186,15 @@ pub(super) struct BookForm {
     chosen: Chosen,
     #[serde(default)]
     slot: String,
+    /// A time of the administrator's choosing (B5), with `override`.
+    #[serde(default)]
+    at: String,
+    #[serde(default)]
+    r#override: String,
 }
 
 /// A refused booking change as a sentence a person can act on.
-fn sentence(e: &BookingError) -> (String, StatusCode) {
+pub(super) fn sentence(e: &BookingError) -> (String, StatusCode) {
     let text = match e.code() {
         "double_booking" => {
             "That time is already taken: someone booked it a moment ago. Choose another time."
@@ -197,6 +206,7 @@ fn sentence(e: &BookingError) -> (String, StatusCode) {
                 .to_owned()
         }
         "customer_archived" => "That customer is archived and cannot be booked.".to_owned(),
+        "overpayment" => "That is more than is still owed: record the rest as a tip.".to_owned(),
         "forbidden" => "You may not do this.".to_owned(),
         _ if e.kind() == ErrorKind::Unexpected => {
             tracing::error!(error = %e, "a booking could not be saved");
@@ -223,23 +233,53 @@ pub(super) async fn book(
     posted: Posted<BookForm>,
 ) -> Response {
     let f = posted.form;
+    let zone = viewer.business.time_zone.clone();
+    let free_time = !f.at.is_empty();
     let parsed = (|| {
         let customer: AccountId = f.chosen.customer.parse().ok()?;
         let service: ServiceId = f.chosen.service.parse().ok()?;
-        let (provider, start) = f.slot.split_once('|')?;
-        Some((
-            customer,
-            service,
-            provider.parse::<AccountId>().ok()?,
-            start.parse::<Timestamp>().ok()?,
-        ))
+        let (provider, starts_at) = if free_time {
+            let day: Date = f.chosen.day.parse().ok()?;
+            let at: Time = f.at.parse().ok()?;
+            let start = zone
+                .tz()
+                .to_ambiguous_timestamp(day.to_datetime(at))
+                .compatible()
+                .ok()?;
+            (f.chosen.provider.parse::<AccountId>().ok()?, start)
+        } else {
+            let (provider, start) = f.slot.split_once('|')?;
+            (provider.parse().ok()?, start.parse::<Timestamp>().ok()?)
+        };
+        Some((customer, service, provider, starts_at))
     })();
-    let Some((customer, service, provider, starts_at)) = parsed else {
-        let problem = Some("Choose a customer, a service and one of the free times.".to_owned());
-        return render_built(
-            picker(&web, &viewer, f.chosen, posted.csrf, problem).await,
-            StatusCode::UNPROCESSABLE_ENTITY,
+    let at = f.at.clone();
+    let again = |problem: String, status: StatusCode| {
+        let (web, viewer, chosen, csrf, at) = (
+            &web,
+            &viewer,
+            f.chosen.clone(),
+            posted.csrf.clone(),
+            at.clone(),
         );
+        async move {
+            let page = picker(web, viewer, chosen, csrf, Some(problem)).await;
+            render_built(
+                page.map(|mut p| {
+                    p.at = at;
+                    p
+                }),
+                status,
+            )
+        }
+    };
+    let Some((customer, service, provider, starts_at)) = parsed else {
+        let problem = if free_time {
+            "Enter a start time like 14:30."
+        } else {
+            "Choose a customer, a service and one of the free times."
+        };
+        return again(problem.to_owned(), StatusCode::UNPROCESSABLE_ENTITY).await;
     };
     let new = NewBooking {
         customer,
@@ -249,7 +289,7 @@ pub(super) async fn book(
         providers: vec![provider],
         price: None,
         notes: None,
-        allow_outside_work_hours: false,
+        allow_outside_work_hours: free_time && f.r#override == "yes",
     };
     match web.rota.create_booking(&viewer.who.actor, new, None).await {
         Ok(Created::New(v)) => {
@@ -258,158 +298,7 @@ pub(super) async fn book(
         Ok(Created::Replayed(_)) => Redirect::to("/console").into_response(),
         Err(e) => {
             let (problem, status) = sentence(&e);
-            render_built(
-                picker(&web, &viewer, f.chosen, posted.csrf, Some(problem)).await,
-                status,
-            )
-        }
-    }
-}
-
-// --- One booking -----------------------------------------------------------
-
-#[derive(Template)]
-#[template(path = "booking.html")]
-struct BookingPage {
-    id: String,
-    title: String,
-    when: String,
-    zone: String,
-    customer: String,
-    providers: String,
-    status: &'static str,
-    price: String,
-    day: String,
-    time: String,
-    may_move: bool,
-    may_override: bool,
-    notice: Option<&'static str>,
-    problem: Option<String>,
-    viewer: ViewerLine,
-    csrf: String,
-}
-
-async fn booking(
-    web: &Web,
-    viewer: &Viewer,
-    id: &str,
-    csrf: String,
-    problem: Option<String>,
-) -> Result<BookingPage, Response> {
-    let not_found = || Redirect::to("/console").into_response();
-    let id: BookingId = id.parse().map_err(|_| not_found())?;
-    let v = web
-        .rota
-        .booking(&viewer.who.actor, id)
-        .await
-        .map_err(|_| not_found())?;
-    let zone = viewer.business.time_zone.clone();
-    let start = v.booking.range.start().to_zoned(zone.tz().clone());
-    let end = v.booking.range.end().to_zoned(zone.tz().clone());
-    Ok(BookingPage {
-        id: v.booking.id.to_string(),
-        title: format!("Booking for {}", v.customer_name),
-        when: format!(
-            "{}–{}",
-            start.strftime("%A %-d %B %Y, %H:%M"),
-            end.strftime("%H:%M")
-        ),
-        zone: zone.to_string(),
-        customer: v.customer_name.clone(),
-        providers: if v.providers.is_empty() {
-            "Nobody yet".into()
-        } else {
-            v.providers
-                .iter()
-                .map(|(_, n)| n.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        },
-        status: crate::shown::status(v.booking.status),
-        price: v.booking.price.display(&viewer.business.currency),
-        day: start.date().to_string(),
-        time: start.time().strftime("%H:%M").to_string(),
-        may_move: viewer.may("list_all_bookings") && v.booking.status.holds_time(),
-        may_override: viewer.may("override_work_hours"),
-        notice: None,
-        problem,
-        viewer: viewer.line(),
-        csrf,
-    })
-}
-
-pub(super) async fn page(
-    State(web): State<Web>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    Query(q): Query<Notice>,
-    viewer: Viewer,
-) -> Response {
-    let (csrf, set) = form_token(&web, &headers);
-    match booking(&web, &viewer, &id, csrf, None).await {
-        Ok(mut page) => {
-            page.notice = match q.done.as_deref() {
-                Some("booked") => Some("Booked."),
-                Some("moved") => Some("The booking is moved."),
-                _ => None,
-            };
-            with_cookie(render(StatusCode::OK, &page), set)
-        }
-        Err(r) => r,
-    }
-}
-
-#[derive(Deserialize)]
-pub(super) struct MoveForm {
-    #[serde(default)]
-    day: String,
-    #[serde(default)]
-    time: String,
-    #[serde(default)]
-    r#override: String,
-}
-
-pub(super) async fn reschedule(
-    State(web): State<Web>,
-    Path(id): Path<String>,
-    viewer: Viewer,
-    posted: Posted<MoveForm>,
-) -> Response {
-    let f = posted.form;
-    let zone = viewer.business.time_zone.clone();
-    let start = match (f.day.parse::<Date>(), f.time.parse::<Time>()) {
-        (Ok(day), Ok(time)) => zone
-            .tz()
-            .to_ambiguous_timestamp(day.to_datetime(time))
-            .compatible()
-            .ok(),
-        _ => None,
-    };
-    let refused = |problem: String, status: StatusCode| {
-        let (web, viewer, id, csrf) = (&web, &viewer, &id, posted.csrf.clone());
-        async move { render_built(booking(web, viewer, id, csrf, Some(problem)).await, status) }
-    };
-    let (Some(starts_at), Ok(booking_id)) = (start, id.parse::<BookingId>()) else {
-        return refused(
-            "Enter a day and a start time.".into(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    };
-    let changes = BookingChanges {
-        starts_at: Some(starts_at),
-        allow_outside_work_hours: f.r#override == "yes",
-        ..BookingChanges::default()
-    };
-    match web
-        .rota
-        .update_booking(&viewer.who.actor, booking_id, changes)
-        .await
-    {
-        Ok(_) => Redirect::to(&format!("/console/bookings/{id}?done=moved")).into_response(),
-        Err(e) => {
-            let (problem, status) = sentence(&e);
-            refused(problem, status).await
+            again(problem, status).await
         }
     }
 }

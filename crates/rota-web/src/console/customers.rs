@@ -22,6 +22,7 @@ use crate::form::sentence_of;
 
 /// One customer, as listed.
 struct CustomerRow {
+    href: String,
     name: String,
     email: String,
     city: String,
@@ -36,6 +37,7 @@ struct CustomersPage {
     next: Option<String>,
     may_create: bool,
     may_import: bool,
+    may_export: bool,
     form: FormView,
     notice: Option<&'static str>,
     viewer: ViewerLine,
@@ -98,6 +100,7 @@ async fn customers(
         .items
         .iter()
         .map(|a| CustomerRow {
+            href: format!("/console/customers/{}", a.id),
             name: a.display_name(),
             email: a.email.as_str().to_owned(),
             city: a
@@ -125,6 +128,7 @@ async fn customers(
         next,
         may_create: viewer.may("create_customer"),
         may_import: viewer.may("import_customers"),
+        may_export: viewer.may("export_customers"),
         form,
         notice: None,
         viewer: viewer.line(),
