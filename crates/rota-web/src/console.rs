@@ -11,6 +11,7 @@ mod customer;
 mod customers;
 mod hours;
 mod import;
+mod member;
 mod services;
 mod subscription;
 mod team;
@@ -29,6 +30,16 @@ pub(crate) fn routes() -> Router<Web> {
         )
         .route("/console/subscription/cancel", post(subscription::cancel))
         .route("/console/team", get(team::page).post(team::invite))
+        .route(
+            "/console/team/{id}",
+            get(member::page).post(member::save_roles),
+        )
+        .route("/console/team/{id}/{action}", post(member::act))
+        .route("/console/team/{id}/time-off", post(member::add_time_off))
+        .route(
+            "/console/team/{id}/time-off/{off}/delete",
+            post(member::remove_time_off),
+        )
         .route("/console/services", get(services::page).post(services::add))
         .route(
             "/console/customers",

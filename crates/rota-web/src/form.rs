@@ -286,3 +286,28 @@ pub(crate) fn sentence_of(e: &impl std::fmt::Display) -> String {
         .next()
         .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
+
+/// A use case's refusal as a sentence a person can act on, with the status
+/// of the page that says it: `what` names the action for "You may not …".
+pub(crate) fn refusal<E>(e: &E, what: &str) -> (String, StatusCode)
+where
+    E: rota_app::Classify + std::fmt::Display,
+{
+    use rota_app::ErrorKind;
+    match e.kind() {
+        ErrorKind::Forbidden => (format!("You may not {what}."), StatusCode::FORBIDDEN),
+        ErrorKind::NotFound => (
+            "That is no longer here: reload the page.".into(),
+            StatusCode::NOT_FOUND,
+        ),
+        ErrorKind::Invalid => (sentence_of(e), StatusCode::UNPROCESSABLE_ENTITY),
+        ErrorKind::Conflict => (sentence_of(e), StatusCode::CONFLICT),
+        _ => {
+            tracing::error!(error = %e, "a page's change failed");
+            (
+                "Something went wrong on our side. Please try again in a moment.".into(),
+                StatusCode::SERVICE_UNAVAILABLE,
+            )
+        }
+    }
+}

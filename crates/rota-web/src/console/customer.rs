@@ -21,7 +21,7 @@ use rota_app::{Classify, ErrorKind};
 use super::Notice;
 use crate::Web;
 use crate::form::{
-    Field, FormView, Posted, form_token, render, render_built, sentence_of, with_cookie,
+    Field, FormView, Posted, form_token, refusal, render, render_built, sentence_of, with_cookie,
 };
 use crate::viewer::{Viewer, ViewerLine};
 
@@ -218,21 +218,6 @@ pub(super) async fn page(
     }
 }
 
-/// A refusal as a sentence and its status.
-fn refusal(e: &CustomerError, what: &str) -> (String, StatusCode) {
-    match e.kind() {
-        ErrorKind::Forbidden => (format!("You may not {what}."), StatusCode::FORBIDDEN),
-        ErrorKind::Unexpected => {
-            tracing::error!(error = %e, "a customer could not be changed");
-            (
-                "Something went wrong on our side. Please try again in a moment.".into(),
-                StatusCode::SERVICE_UNAVAILABLE,
-            )
-        }
-        _ => (sentence_of(e), StatusCode::CONFLICT),
-    }
-}
-
 /// The edit form: every field as typed; a refused one gets its sentence.
 pub(super) async fn save(
     State(web): State<Web>,
@@ -344,18 +329,7 @@ pub(super) async fn act(
                 return Redirect::to(&format!("/console/customers/{id}?done=invited"))
                     .into_response();
             }
-            Err(e) if e.kind() == ErrorKind::Forbidden => (
-                "You may not invite this customer.".into(),
-                StatusCode::FORBIDDEN,
-            ),
-            Err(e) if e.kind() == ErrorKind::Unexpected => {
-                tracing::error!(error = %e, "an invitation could not be sent");
-                (
-                    "Something went wrong on our side. Please try again in a moment.".into(),
-                    StatusCode::SERVICE_UNAVAILABLE,
-                )
-            }
-            Err(e) => (sentence_of(&e), StatusCode::CONFLICT),
+            Err(e) => refusal(&e, "invite this customer"),
         },
         _ => return Redirect::to(&format!("/console/customers/{id}")).into_response(),
     };

@@ -22,23 +22,25 @@ use crate::form::sentence_of;
 // --- Team ----------------------------------------------------------------
 
 /// One member of the team, as listed.
-struct Member {
+pub(super) struct Member {
+    /// The member's page.
+    pub(super) href: String,
     /// The work-hours page, for providers.
-    hours: Option<String>,
-    name: String,
-    email: String,
-    roles: String,
-    status: &'static str,
+    pub(super) hours: Option<String>,
+    pub(super) name: String,
+    pub(super) email: String,
+    pub(super) roles: String,
+    pub(super) status: &'static str,
 }
 
 /// The roles one can invite someone with.
-const ROLES: [(&str, &str); 3] = [
+pub(super) const ROLES: [(&str, &str); 3] = [
     ("service_provider", "Service provider"),
     ("administrator", "Administrator"),
     ("both", "Administrator and service provider"),
 ];
 
-fn role_set(value: &str) -> Option<RoleSet> {
+pub(super) fn role_set(value: &str) -> Option<RoleSet> {
     match value {
         "service_provider" => Some(RoleSet::ServiceProvider),
         "administrator" => Some(RoleSet::Administrator),
@@ -47,7 +49,7 @@ fn role_set(value: &str) -> Option<RoleSet> {
     }
 }
 
-fn describe(account: &Account) -> Member {
+pub(super) fn describe(account: &Account) -> Member {
     let roles = account.employee().map_or_else(String::new, |e| {
         let set = match e.roles.roles() {
             RoleSet::Administrator => "Administrator",
@@ -64,6 +66,7 @@ fn describe(account: &Account) -> Member {
         .employee()
         .is_some_and(|e| e.roles.roles().contains(Role::ServiceProvider));
     Member {
+        href: format!("/console/team/{}", account.id),
         hours: provider.then(|| format!("/console/team/{}/hours", account.id)),
         name: account.display_name(),
         email: account.email.as_str().to_owned(),
