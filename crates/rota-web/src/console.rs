@@ -13,6 +13,7 @@ mod hours;
 mod import;
 mod member;
 mod services;
+mod settings;
 mod subscription;
 mod team;
 
@@ -41,6 +42,14 @@ pub(crate) fn routes() -> Router<Web> {
             post(member::remove_time_off),
         )
         .route("/console/services", get(services::page).post(services::add))
+        .route(
+            "/console/settings",
+            get(settings::page).post(settings::save),
+        )
+        .route(
+            "/console/settings/access-rights",
+            post(settings::save_rights),
+        )
         .route(
             "/console/customers",
             get(customers::page).post(customers::add),

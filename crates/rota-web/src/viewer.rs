@@ -48,6 +48,12 @@ impl Viewer {
             if self.may("manage_services") {
                 links.push(("/console/services", "Services"));
             }
+            if self.may("view_access_rights") {
+                links.push(("/console/settings", "Settings"));
+            }
+            if self.may("view_audit_log") {
+                links.push(("/console/audit", "Audit log"));
+            }
             if self.may("view_subscription") {
                 links.push(("/console/subscription", "Subscription"));
             }
