@@ -732,6 +732,53 @@ impl Classify for ExportError {
     }
 }
 
+/// Where an export stream is.
+struct ExportCursor {
+    rota: Rota,
+    actor: Actor,
+    next: Option<AccountId>,
+}
+
+/// Customers per chunk of an export stream.
+const EXPORT_PAGE: u32 = 500;
+
+impl Rota {
+    /// Every customer as CSV (C2), a page at a time: the first page is read
+    /// before this returns (so a refusal is an ordinary error), the rest as
+    /// the stream is polled. A failure half-way ends the stream with an
+    /// error, which a server turns into a cut-off response.
+    pub async fn export_customers(
+        &self,
+        actor: &Actor,
+    ) -> Result<
+        impl futures_util::Stream<Item = Result<Vec<u8>, std::io::Error>> + Send + 'static,
+        ExportError,
+    > {
+        let (first, next) = self.export_customers_page(actor, None, EXPORT_PAGE).await?;
+        let cursor = ExportCursor {
+            rota: self.clone(),
+            actor: *actor,
+            next,
+        };
+        let rest = futures_util::stream::unfold(Some(cursor), |cursor| async move {
+            let cursor = cursor?;
+            let after = cursor.next?;
+            match cursor
+                .rota
+                .export_customers_page(&cursor.actor, Some(after), EXPORT_PAGE)
+                .await
+            {
+                Ok((bytes, next)) => Some((Ok(bytes), Some(ExportCursor { next, ..cursor }))),
+                Err(e) => Some((Err(std::io::Error::other(e.to_string())), None)),
+            }
+        });
+        Ok(futures_util::StreamExt::chain(
+            futures_util::stream::once(async move { Ok(first) }),
+            rest,
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -762,52 +809,5 @@ mod tests {
             "'hello",
             "a foreign apostrophe stays"
         );
-    }
-}
-
-/// Where an export stream is.
-struct ExportCursor {
-    rota: Rota,
-    actor: Actor,
-    next: Option<AccountId>,
-}
-
-/// Customers per chunk of an export stream.
-const EXPORT_PAGE: u32 = 500;
-
-impl Rota {
-    /// Every customer as CSV (C2), a page at a time: the first page is read
-    /// before this returns (so a refusal is an ordinary error), the rest as
-    /// the stream is polled. A failure half-way ends the stream with an
-    /// error, which a server turns into a cut-off response.
-    pub async fn export_customers(
-        &self,
-        actor: &Actor,
-    ) -> Result<
-        impl futures_util::Stream<Item = Result<Vec<u8>, std::io::Error>> + Send + 'static,
-        ExportError,
-    > {
-        let (first, next) = self.export_customers_page(actor, None, EXPORT_PAGE).await?;
-        let cursor = ExportCursor {
-            rota: self.clone(),
-            actor: actor.clone(),
-            next,
-        };
-        let rest = futures_util::stream::unfold(Some(cursor), |cursor| async move {
-            let cursor = cursor?;
-            let after = cursor.next?;
-            match cursor
-                .rota
-                .export_customers_page(&cursor.actor, Some(after), EXPORT_PAGE)
-                .await
-            {
-                Ok((bytes, next)) => Some((Ok(bytes), Some(ExportCursor { next, ..cursor }))),
-                Err(e) => Some((Err(std::io::Error::other(e.to_string())), None)),
-            }
-        });
-        Ok(futures_util::StreamExt::chain(
-            futures_util::stream::once(async move { Ok(first) }),
-            rest,
-        ))
     }
 }

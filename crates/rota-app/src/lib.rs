@@ -29,6 +29,7 @@ pub mod services;
 pub mod settings;
 pub mod signup;
 pub mod subscription;
+pub mod team_day;
 #[cfg(feature = "mocks")]
 pub mod testing;
 pub mod time_tracking;

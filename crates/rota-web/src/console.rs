@@ -4,6 +4,7 @@
 //! what its viewer may do (U6, `rota_app::permissions`); the use cases
 //! refuse the rest anyway.
 
+mod audit;
 mod booking;
 mod bookings;
 mod calendar;
@@ -42,6 +43,7 @@ pub(crate) fn routes() -> Router<Web> {
             post(member::remove_time_off),
         )
         .route("/console/services", get(services::page).post(services::add))
+        .route("/console/audit", get(audit::page))
         .route(
             "/console/settings",
             get(settings::page).post(settings::save),

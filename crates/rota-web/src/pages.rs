@@ -4,6 +4,7 @@
 mod account;
 mod day;
 mod passwords;
+mod profile;
 
 use axum::Router;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -44,6 +45,8 @@ pub(crate) fn routes() -> Router<Web> {
             get(passwords::confirm_email_page).post(passwords::confirm_email),
         )
         .route("/sign-out", post(account::sign_out))
+        .route("/profile", get(profile::page).post(profile::save))
+        .route("/profile/password", post(profile::change_password))
         .route("/console", get(day::console))
         .route("/portal", get(day::portal))
 }

@@ -50,6 +50,10 @@ struct Typed {
 
 #[derive(Template)]
 #[template(path = "booking.html")]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "the switches of one template: which of its forms the viewer may use"
+)]
 struct BookingPage {
     id: String,
     title: String,
@@ -87,6 +91,45 @@ impl BookingPage {
     }
 }
 
+/// The active providers, those serving ticked.
+async fn providers(web: &Web, viewer: &Viewer, serving: &[AccountId]) -> Vec<Choice> {
+    web.rota
+        .list_employees(&viewer.who.actor)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|a| a.status == AccountStatus::Active)
+        .filter(|a| a.employee().is_some_and(|e| e.roles.is_provider()))
+        .map(|a| Choice {
+            id: a.id.to_string(),
+            name: a.display_name(),
+            ticked: serving.contains(&a.id),
+        })
+        .collect()
+}
+
+/// The statuses a booking in `from` may move to that the viewer may ask
+/// for (an assigned provider only starts and completes, R8).
+fn statuses(from: BookingStatus, admin: bool) -> Vec<StatusAction> {
+    [
+        (BookingStatus::InProgress, "Start", false),
+        (BookingStatus::Completed, "Complete", false),
+        (BookingStatus::NoShow, "Mark as no-show", true),
+        (BookingStatus::Cancelled, "Cancel booking", true),
+    ]
+    .into_iter()
+    .filter(|(to, _, _)| from.can_become(*to))
+    .filter(|(to, _, _)| {
+        admin || matches!(to, BookingStatus::InProgress | BookingStatus::Completed)
+    })
+    .map(|(to, label, danger)| StatusAction {
+        to: to.as_str(),
+        label,
+        danger,
+    })
+    .collect()
+}
+
 async fn booking(
     web: &Web,
     viewer: &Viewer,
@@ -107,40 +150,11 @@ async fn booking(
     let end = v.booking.range.end().to_zoned(zone.tz().clone());
     let admin = viewer.may("list_all_bookings");
     let choices = if admin {
-        web.rota
-            .list_employees(&viewer.who.actor)
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|a| a.status == AccountStatus::Active)
-            .filter(|a| a.employee().is_some_and(|e| e.roles.is_provider()))
-            .map(|a| Choice {
-                id: a.id.to_string(),
-                name: a.display_name(),
-                ticked: v.booking.providers.contains(&a.id),
-            })
-            .collect()
+        providers(web, viewer, &v.booking.providers).await
     } else {
         Vec::new()
     };
     let from = v.booking.status;
-    let statuses = [
-        (BookingStatus::InProgress, "Start", false),
-        (BookingStatus::Completed, "Complete", false),
-        (BookingStatus::NoShow, "Mark as no-show", true),
-        (BookingStatus::Cancelled, "Cancel booking", true),
-    ]
-    .into_iter()
-    .filter(|(to, _, _)| from.can_become(*to))
-    .filter(|(to, _, _)| {
-        admin || matches!(to, BookingStatus::InProgress | BookingStatus::Completed)
-    })
-    .map(|(to, label, danger)| StatusAction {
-        to: to.as_str(),
-        label,
-        danger,
-    })
-    .collect();
     Ok(BookingPage {
         id: v.booking.id.to_string(),
         title: format!("Booking for {}", v.customer_name),
@@ -186,7 +200,7 @@ async fn booking(
         may_assign: admin && from.holds_time(),
         may_pay: admin && from != BookingStatus::Cancelled,
         choices,
-        statuses,
+        statuses: statuses(from, admin),
         methods: [
             (PaymentMethod::Card, "Card"),
             (PaymentMethod::Cash, "Cash"),

@@ -60,20 +60,14 @@ struct Lane {
 #[template(path = "calendar.html")]
 struct CalendarPage {
     view: &'static str,
-    title: String,
+    nav: Nav,
     zone: String,
     /// Column headings (`Mon 3`) of the week or the day.
     days: Vec<String>,
     lanes: Vec<Lane>,
     /// The list view's rows.
     items: Vec<Item>,
-    previous: String,
-    next: String,
-    today: String,
     more: Option<String>,
-    week_href: String,
-    day_href: String,
-    list_href: String,
     day: String,
     providers: Vec<(String, String)>,
     statuses: Vec<(&'static str, &'static str)>,
@@ -83,6 +77,56 @@ struct CalendarPage {
     may_book: bool,
     viewer: ViewerLine,
     csrf: String,
+}
+
+/// The calendar's title and links: the views of the same day, the day
+/// or week before and after, and today — each keeping the filters.
+struct Nav {
+    title: String,
+    previous: String,
+    next: String,
+    today: String,
+    week: String,
+    day: String,
+    list: String,
+}
+
+impl Nav {
+    fn new(
+        q: &CalendarQuery,
+        view: &str,
+        day: Date,
+        today: Date,
+        (first, last): (Date, Date),
+    ) -> Self {
+        let step = if view == "week" { 7 } else { 1 };
+        let shift = |days: i64| day.checked_add(days.days()).unwrap_or(day).to_string();
+        let link = |view: &str, day: &str| {
+            format!(
+                "/console/bookings?view={view}&day={day}&provider={}&status={}&customer={}",
+                url_encode(&q.provider),
+                url_encode(&q.status),
+                url_encode(&q.customer)
+            )
+        };
+        Self {
+            title: match view {
+                "week" => format!(
+                    "Week of {} – {}",
+                    first.strftime("%-d %B"),
+                    last.strftime("%-d %B %Y")
+                ),
+                "day" => day.strftime("%A %-d %B %Y").to_string(),
+                _ => format!("From {}", day.strftime("%A %-d %B %Y")),
+            },
+            previous: link(view, &shift(-step)),
+            next: link(view, &shift(step)),
+            today: link(view, &today.to_string()),
+            week: link("week", &day.to_string()),
+            day: link("day", &day.to_string()),
+            list: link("list", &day.to_string()),
+        }
+    }
 }
 
 fn item(v: &BookingView, zone: &Zone, with_day: bool) -> Item {
@@ -147,6 +191,55 @@ fn unreadable(e: &dyn std::fmt::Display) -> Response {
         .into_response()
 }
 
+/// The active providers, by id and name.
+async fn providers(web: &Web, viewer: &Viewer) -> Result<Vec<(AccountId, String)>, Response> {
+    match web.rota.list_employees(&viewer.who.actor).await {
+        Ok(team) => Ok(team
+            .into_iter()
+            .filter(|a| a.status == AccountStatus::Active)
+            .filter(|a| a.employee().is_some_and(|e| e.roles.is_provider()))
+            .map(|a| (a.id, a.display_name()))
+            .collect()),
+        Err(e) => Err(unreadable(&e)),
+    }
+}
+
+/// A page of the list view, and the link to the next.
+async fn listed(
+    web: &Web,
+    viewer: &Viewer,
+    filter: BookingFilter,
+    q: &CalendarQuery,
+    day: Date,
+) -> Result<(Vec<BookingView>, Option<String>), Response> {
+    let page = match web
+        .rota
+        .list_bookings(
+            &viewer.who.actor,
+            filter,
+            q.cursor.as_deref(),
+            Limit::default(),
+        )
+        .await
+    {
+        Ok(page) => page,
+        Err(_) if q.cursor.is_some() => {
+            return Err(Redirect::to("/console/bookings?view=list").into_response());
+        }
+        Err(e) => return Err(unreadable(&e)),
+    };
+    let more = page.next_cursor.map(|c| {
+        format!(
+            "/console/bookings?view=list&day={day}&provider={}&status={}&customer={}&cursor={}",
+            url_encode(&q.provider),
+            url_encode(&q.status),
+            url_encode(&q.customer),
+            url_encode(&c)
+        )
+    });
+    Ok((page.items, more))
+}
+
 /// The bookings calendar: week, day or list.
 pub(super) async fn page(
     State(web): State<Web>,
@@ -170,14 +263,9 @@ pub(super) async fn page(
         .into_iter()
         .find(|s| s.as_str() == q.status);
     let customer = q.customer.trim().to_lowercase();
-    let team = match web.rota.list_employees(&viewer.who.actor).await {
-        Ok(team) => team
-            .into_iter()
-            .filter(|a| a.status == AccountStatus::Active)
-            .filter(|a| a.employee().is_some_and(|e| e.roles.is_provider()))
-            .map(|a| (a.id, a.display_name()))
-            .collect::<Vec<_>>(),
-        Err(e) => return unreadable(&e),
+    let team = match providers(&web, &viewer).await {
+        Ok(team) => team,
+        Err(r) => return r,
     };
     let (first, length) = match view {
         "week" => (
@@ -205,37 +293,17 @@ pub(super) async fn page(
     };
     if view == "list" {
         filter.from = range.0.map(|r| r.start());
-        let page = match web
-            .rota
-            .list_bookings(
-                &viewer.who.actor,
-                filter,
-                q.cursor.as_deref(),
-                Limit::default(),
-            )
-            .await
-        {
-            Ok(page) => page,
-            Err(_) if q.cursor.is_some() => {
-                return Redirect::to("/console/bookings?view=list").into_response();
+        match listed(&web, &viewer, filter, &q, day).await {
+            Ok((found, next)) => {
+                items = found
+                    .iter()
+                    .filter(shown_for)
+                    .map(|v| item(v, &zone, true))
+                    .collect();
+                more = next;
             }
-            Err(e) => return unreadable(&e),
-        };
-        items = page
-            .items
-            .iter()
-            .filter(shown_for)
-            .map(|v| item(v, &zone, true))
-            .collect();
-        more = page.next_cursor.map(|c| {
-            format!(
-                "/console/bookings?view=list&day={day}&provider={}&status={}&customer={}&cursor={}",
-                q.provider,
-                q.status,
-                url_encode(&q.customer),
-                url_encode(&c)
-            )
-        });
+            Err(r) => return r,
+        }
     } else {
         filter.from = range.0.map(|r| r.start());
         filter.to = range.1.map(|r| r.end());
@@ -243,59 +311,13 @@ pub(super) async fn page(
             Ok(found) => found,
             Err(r) => return r,
         };
-        let column = |v: &BookingView| {
-            let date = v.booking.range.start().to_zoned(zone.tz().clone()).date();
-            usize::try_from((date - first).get_days()).ok()
-        };
-        let mut rows: Vec<(Option<AccountId>, String)> = team
-            .iter()
-            .filter(|(id, _)| provider.is_none_or(|p| p == *id))
-            .map(|(id, name)| (Some(*id), name.clone()))
-            .collect();
-        if provider.is_none() {
-            rows.push((None, "Nobody assigned".into()));
-        }
-        for (id, name) in rows {
-            let mut cells: Vec<Vec<Item>> = (0..length).map(|_| Vec::new()).collect();
-            for v in found.iter().filter(shown_for) {
-                let here = match id {
-                    Some(id) => v.booking.providers.contains(&id),
-                    None => v.booking.providers.is_empty(),
-                };
-                if let (true, Some(c)) = (here, column(v))
-                    && let Some(cell) = cells.get_mut(c)
-                {
-                    cell.push(item(v, &zone, false));
-                }
-            }
-            if id.is_some() || cells.iter().any(|c| !c.is_empty()) {
-                lanes.push(Lane { name, cells });
-            }
-        }
+        let found: Vec<BookingView> = found.into_iter().filter(|v| shown_for(&v)).collect();
+        lanes = grid(&found, &team, provider, first, length, &zone);
     }
-    let step = if view == "week" { 7 } else { 1 };
-    let shift = |days: i64| day.checked_add(days.days()).unwrap_or(day).to_string();
-    let link = |view: &str, day: &str| {
-        format!(
-            "/console/bookings?view={view}&day={day}&provider={}&status={}&customer={}",
-            q.provider,
-            q.status,
-            url_encode(&q.customer)
-        )
-    };
-    let title = match view {
-        "week" => format!(
-            "Week of {} – {}",
-            first.strftime("%-d %B"),
-            last.strftime("%-d %B %Y")
-        ),
-        "day" => day.strftime("%A %-d %B %Y").to_string(),
-        _ => format!("From {}", day.strftime("%A %-d %B %Y")),
-    };
+    let nav = Nav::new(&q, view, day, today, (first, last));
     let (csrf, set) = form_token(&web, &headers);
     let page = CalendarPage {
         view,
-        title,
         zone: zone.to_string(),
         days: (0..length)
             .filter_map(|d| first.checked_add(d.days()).ok())
@@ -303,13 +325,8 @@ pub(super) async fn page(
             .collect(),
         lanes,
         items,
-        previous: link(view, &shift(-step)),
-        next: link(view, &shift(step)),
-        today: link(view, &today.to_string()),
+        nav,
         more,
-        week_href: link("week", &day.to_string()),
-        day_href: link("day", &day.to_string()),
-        list_href: link("list", &day.to_string()),
         day: day.to_string(),
         providers: team
             .iter()
@@ -327,4 +344,48 @@ pub(super) async fn page(
         csrf,
     };
     with_cookie(render(StatusCode::OK, &page), set)
+}
+
+/// The rows of the week or the day: one per provider (the chosen one
+/// only, if any), and one for unassigned bookings when there are some;
+/// a cell per day from `first`.
+fn grid(
+    found: &[BookingView],
+    team: &[(AccountId, String)],
+    provider: Option<AccountId>,
+    first: Date,
+    length: i64,
+    zone: &Zone,
+) -> Vec<Lane> {
+    let mut lanes = Vec::new();
+    let column = |v: &BookingView| {
+        let date = v.booking.range.start().to_zoned(zone.tz().clone()).date();
+        usize::try_from((date - first).get_days()).ok()
+    };
+    let mut rows: Vec<(Option<AccountId>, String)> = team
+        .iter()
+        .filter(|(id, _)| provider.is_none_or(|p| p == *id))
+        .map(|(id, name)| (Some(*id), name.clone()))
+        .collect();
+    if provider.is_none() {
+        rows.push((None, "Nobody assigned".into()));
+    }
+    for (id, name) in rows {
+        let mut cells: Vec<Vec<Item>> = (0..length).map(|_| Vec::new()).collect();
+        for v in found {
+            let here = match id {
+                Some(id) => v.booking.providers.contains(&id),
+                None => v.booking.providers.is_empty(),
+            };
+            if let (true, Some(c)) = (here, column(v))
+                && let Some(cell) = cells.get_mut(c)
+            {
+                cell.push(item(v, zone, false));
+            }
+        }
+        if id.is_some() || cells.iter().any(|c| !c.is_empty()) {
+            lanes.push(Lane { name, cells });
+        }
+    }
+    lanes
 }

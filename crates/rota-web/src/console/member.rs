@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use rota_app::domain::account::{AccountStatus, Text};
 use rota_app::domain::id::{AccountId, TimeOffId};
 use rota_app::domain::jiff::civil::Date;
+use rota_app::domain::role::EmployeeRoles;
 use rota_app::domain::time_off::Absence;
 use rota_app::employees::EmployeeChanges;
 use serde::Deserialize;
@@ -40,7 +41,12 @@ pub(super) struct OffForm {
 
 #[derive(Template)]
 #[template(path = "member.html")]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "the switches of one template: what the viewer may do and what the member is"
+)]
 struct MemberPage {
+    roles_offered: &'static [(&'static str, &'static str)],
     id: String,
     name: String,
     email: String,
@@ -74,7 +80,7 @@ async fn member(
     let a = web.rota.employee(actor, id).await.map_err(|_| gone())?;
     let shown = describe(&a);
     let roles = a.employee().map(|e| e.roles);
-    let provider = roles.is_some_and(|r| r.is_provider());
+    let provider = roles.is_some_and(EmployeeRoles::is_provider);
     let zone = &viewer.business.time_zone;
     let time_off = if provider {
         web.rota
@@ -118,6 +124,7 @@ async fn member(
     };
     let may_edit = viewer.may("add_employee");
     Ok(MemberPage {
+        roles_offered: &ROLES,
         id: a.id.to_string(),
         name: shown.name,
         email: shown.email,
@@ -131,7 +138,7 @@ async fn member(
                 _ => "service_provider",
             }
         }),
-        owner: roles.is_some_and(|r| r.is_owner()),
+        owner: roles.is_some_and(EmployeeRoles::is_owner),
         may_edit,
         may_own: actor.is_owner(),
         other: actor.id != a.id,
@@ -341,12 +348,5 @@ pub(super) async fn remove_time_off(
             let said = refusal(&e, "change their time off");
             refused(&web, &viewer, &id, posted.csrf, said, OffForm::default()).await
         }
-    }
-}
-
-/// The roles offered in the roles form.
-impl MemberPage {
-    fn roles_offered(&self) -> &'static [(&'static str, &'static str)] {
-        &ROLES
     }
 }

@@ -17,9 +17,7 @@ use serde::Deserialize;
 
 use super::Notice;
 use crate::Web;
-use crate::form::{
-    Field, FormView, Posted, form_token, refusal, render, render_built, sentence_of, with_cookie,
-};
+use crate::form::{Field, FormView, Posted, form_token, refusal, render, sentence_of, with_cookie};
 use crate::viewer::{Viewer, ViewerLine};
 
 /// One choice of an access right: its value, its words, whether chosen.
@@ -39,11 +37,9 @@ struct SettingsPage {
     customers: Vec<Choice>,
     work_hours: Vec<Choice>,
     time_tracking: Vec<Choice>,
-    edit_customers: bool,
-    abbreviate_names: bool,
+    /// The on/off rights, as chosen.
+    rights: AccessRightsInput,
     hide_after: String,
-    tips: bool,
-    payments: bool,
     rights_problem: Option<String>,
     notice: Option<&'static str>,
     viewer: ViewerLine,
@@ -123,13 +119,14 @@ fn business_form(viewer: &Viewer) -> FormView {
     }
 }
 
-fn settings(viewer: &Viewer, form: FormView, csrf: String) -> Result<SettingsPage, Response> {
+/// The page, or `None` for a viewer who may see none of it.
+fn settings(viewer: &Viewer, form: FormView, csrf: String) -> Option<SettingsPage> {
     if !viewer.may("view_access_rights") && !viewer.may("edit_business_settings") {
-        return Err(Redirect::to("/console").into_response());
+        return None;
     }
     let s = &viewer.business.settings;
     let r = s.access_rights.get();
-    Ok(SettingsPage {
+    Some(SettingsPage {
         form,
         online_booking: s.online_booking,
         may_edit: viewer.may("edit_business_settings"),
@@ -137,20 +134,26 @@ fn settings(viewer: &Viewer, form: FormView, csrf: String) -> Result<SettingsPag
         customers: choices(&CUSTOMERS, r.customers),
         work_hours: choices(&WORK_HOURS, r.work_hours),
         time_tracking: choices(&TIME_TRACKING, r.time_tracking),
-        edit_customers: r.edit_customers,
-        abbreviate_names: r.privacy.abbreviate_names,
+        rights: *r,
         hide_after: r
             .privacy
             .hide_addresses_after_hours
             .map(|h| h.to_string())
             .unwrap_or_default(),
-        tips: r.tips,
-        payments: r.payments,
         rights_problem: None,
         notice: None,
         viewer: viewer.line(),
         csrf,
     })
+}
+
+/// The page with `status`, or back to the console for a viewer who may
+/// see none of it.
+fn shown(page: Option<SettingsPage>, status: StatusCode) -> Response {
+    match page {
+        Some(page) => render(status, &page),
+        None => Redirect::to("/console").into_response(),
+    }
 }
 
 pub(super) async fn page(
@@ -161,7 +164,7 @@ pub(super) async fn page(
 ) -> Response {
     let (csrf, set) = form_token(&web, &headers);
     match settings(&viewer, business_form(&viewer), csrf) {
-        Ok(mut page) => {
+        Some(mut page) => {
             page.notice = match q.done.as_deref() {
                 Some("saved") => Some("Settings saved."),
                 Some("rights") => {
@@ -171,7 +174,7 @@ pub(super) async fn page(
             };
             with_cookie(render(StatusCode::OK, &page), set)
         }
-        Err(r) => r,
+        None => Redirect::to("/console").into_response(),
     }
 }
 
@@ -234,17 +237,17 @@ pub(super) async fn save(
     }
     if form.refused() {
         let mut page = settings(&viewer, form, posted.csrf);
-        if let Ok(p) = &mut page {
+        if let Some(p) = &mut page {
             p.online_booking = f.online_booking == "yes";
         }
-        return render_built(page, StatusCode::UNPROCESSABLE_ENTITY);
+        return shown(page, StatusCode::UNPROCESSABLE_ENTITY);
     }
     match web.rota.update_business(&viewer.who.actor, changes).await {
         Ok(_) => Redirect::to("/console/settings?done=saved").into_response(),
         Err(e) => {
             let (problem, status) = refusal(&e, "change the business's settings");
             form.problem = Some(problem);
-            render_built(settings(&viewer, form, posted.csrf), status)
+            shown(settings(&viewer, form, posted.csrf), status)
         }
     }
 }
@@ -315,7 +318,7 @@ pub(super) async fn save_rights(
                     p.rights_problem = Some(problem);
                     p
                 });
-                return render_built(page, status);
+                return shown(page, status);
             }
         },
     };
@@ -324,12 +327,9 @@ pub(super) async fn save_rights(
         p.customers = choices(&CUSTOMERS, input.customers);
         p.work_hours = choices(&WORK_HOURS, input.work_hours);
         p.time_tracking = choices(&TIME_TRACKING, input.time_tracking);
-        p.edit_customers = input.edit_customers;
-        p.abbreviate_names = input.privacy.abbreviate_names;
+        p.rights = input;
         f.hide_after.clone_into(&mut p.hide_after);
-        p.tips = input.tips;
-        p.payments = input.payments;
         p
     });
-    render_built(page, StatusCode::UNPROCESSABLE_ENTITY)
+    shown(page, StatusCode::UNPROCESSABLE_ENTITY)
 }

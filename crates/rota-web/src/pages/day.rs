@@ -9,6 +9,7 @@ use rota_app::bookings::{BookingFilter, BookingView};
 use rota_app::domain::business::Zone;
 use rota_app::domain::jiff::Timestamp;
 use rota_app::page::Limit;
+use rota_app::team_day::TeamDay;
 
 use crate::Web;
 use crate::form::{form_token, render, with_cookie};
@@ -16,12 +17,45 @@ use crate::viewer::{Viewer, ViewerLine};
 
 /// One booking in a day's list.
 struct Row {
+    href: Option<String>,
     when: String,
     customer: String,
     providers: String,
     status: &'static str,
-    /// Needs someone's attention (nobody assigned).
-    attention: bool,
+    /// Why it needs someone's attention (nobody assigned, outside work
+    /// hours), if it does.
+    attention: Option<&'static str>,
+}
+
+/// Who works today, in words.
+struct Working {
+    name: String,
+    hours: String,
+}
+
+/// Each provider's working time, as `08:00–12:00, 13:00–18:00`.
+fn working(day: &TeamDay, zone: &Zone) -> Vec<Working> {
+    day.providers
+        .iter()
+        .map(|p| Working {
+            name: p.name.clone(),
+            hours: if p.working.is_empty() {
+                "Not working".to_owned()
+            } else {
+                p.working
+                    .iter()
+                    .map(|r| {
+                        format!(
+                            "{}–{}",
+                            r.start().to_zoned(zone.tz().clone()).strftime("%H:%M"),
+                            r.end().to_zoned(zone.tz().clone()).strftime("%H:%M")
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+        })
+        .collect()
 }
 
 /// A list of bookings (the console's day, the portal's upcoming ones).
@@ -33,11 +67,19 @@ struct BookingsPage {
     zone: String,
     empty: &'static str,
     rows: Vec<Row>,
+    /// The team's day, for administrators.
+    working: Option<Vec<Working>>,
     viewer: ViewerLine,
     csrf: String,
 }
 
-fn rows(views: &[BookingView], zone: &Zone, with_day: bool) -> Vec<Row> {
+fn rows(
+    views: &[BookingView],
+    zone: &Zone,
+    with_day: bool,
+    day: Option<&TeamDay>,
+    linked: bool,
+) -> Vec<Row> {
     let format = if with_day {
         "%a %-d %b, %H:%M"
     } else {
@@ -48,7 +90,9 @@ fn rows(views: &[BookingView], zone: &Zone, with_day: bool) -> Vec<Row> {
         .map(|v| {
             let start = v.booking.range.start().to_zoned(zone.tz().clone());
             let end = v.booking.range.end().to_zoned(zone.tz().clone());
+            let outside = day.is_some_and(|d| d.outside_work_hours.contains(&v.booking.id));
             Row {
+                href: linked.then(|| format!("/console/bookings/{}", v.booking.id)),
                 when: format!("{}–{}", start.strftime(format), end.strftime("%H:%M")),
                 customer: v.customer_name.clone(),
                 providers: if v.providers.is_empty() {
@@ -61,7 +105,13 @@ fn rows(views: &[BookingView], zone: &Zone, with_day: bool) -> Vec<Row> {
                         .join(", ")
                 },
                 status: crate::shown::status(v.booking.status),
-                attention: v.providers.is_empty(),
+                attention: if v.providers.is_empty() && v.booking.status.holds_time() {
+                    Some("Nobody assigned")
+                } else if outside {
+                    Some("Outside work hours")
+                } else {
+                    None
+                },
             }
         })
         .collect()
@@ -74,6 +124,8 @@ struct Listing {
     empty: &'static str,
     filter: BookingFilter,
     with_day: bool,
+    /// The team's day, for the console's "today".
+    team: Option<TeamDay>,
 }
 
 /// Renders `listing` for `viewer`; a failed read is said, never shown as
@@ -106,7 +158,14 @@ async fn bookings_page(
         day: listing.day,
         zone: zone.to_string(),
         empty: listing.empty,
-        rows: rows(&views, &zone, listing.with_day),
+        rows: rows(
+            &views,
+            &zone,
+            listing.with_day,
+            listing.team.as_ref(),
+            !viewer.is_customer(),
+        ),
+        working: listing.team.as_ref().map(|d| working(d, &zone)),
         viewer: viewer.line(),
         csrf,
     };
@@ -135,6 +194,12 @@ pub(super) async fn console(
             ..BookingFilter::default()
         },
         with_day: false,
+        team: match range {
+            Some(range) if viewer.may("list_all_bookings") => {
+                web.rota.team_day(&viewer.who.actor, range).await.ok()
+            }
+            _ => None,
+        },
     };
     bookings_page(&web, &headers, &viewer, listing).await
 }
@@ -153,6 +218,7 @@ pub(super) async fn portal(State(web): State<Web>, headers: HeaderMap, viewer: V
             ..BookingFilter::default()
         },
         with_day: true,
+        team: None,
     };
     bookings_page(&web, &headers, &viewer, listing).await
 }
