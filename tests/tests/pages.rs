@@ -15,6 +15,9 @@ use rota_tests::Server;
 use rota_tests::browser::Browser;
 use serde_json::json;
 
+#[path = "pages/console.rs"]
+mod console;
+
 const PW: &str = "owner's long passphrase";
 
 async fn sign_out(b: &Browser) {
@@ -314,6 +317,16 @@ rota_tests::on_every_store! {
         seen.insert("/confirm-email");
         b.submit().await;
         assert!(b.text().await.contains("now uses ana.new@x.example"), "{}", b.text().await);
+
+        // The rest of the console, signed in as the owner.
+        let made = console::Made {
+            owner_api: owner,
+            owner_password: "a brand new passphrase",
+            pat,
+            bea,
+            service,
+        };
+        console::walk(&b, &s, &mut seen, &made).await;
 
         let every: BTreeSet<&str> = rota_web::PAGES.iter().copied().collect();
         assert_eq!(seen, every, "every page screenshotted and checked");

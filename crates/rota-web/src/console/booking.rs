@@ -195,7 +195,7 @@ async fn booking(
             .time
             .clone()
             .unwrap_or_else(|| start.time().strftime("%H:%M").to_string()),
-        may_move: admin && from.holds_time(),
+        may_move: admin && from == BookingStatus::Scheduled,
         may_override: viewer.may("override_work_hours"),
         may_assign: admin && from.holds_time(),
         may_pay: admin && from != BookingStatus::Cancelled,
