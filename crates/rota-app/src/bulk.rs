@@ -732,50 +732,54 @@ impl Classify for ExportError {
     }
 }
 
-/// Where an export stream is.
-struct ExportCursor {
+/// An export under way (C2): the customers as CSV, a chunk at a time. The
+/// app knows no runtime or stream type; an adapter turns this into the body
+/// it streams by calling [`CustomerExport::next_chunk`] until it is `None`.
+pub struct CustomerExport {
     rota: Rota,
     actor: Actor,
+    first: Option<Vec<u8>>,
     next: Option<AccountId>,
 }
 
-/// Customers per chunk of an export stream.
+/// Customers per chunk of an export.
 const EXPORT_PAGE: u32 = 500;
+
+impl CustomerExport {
+    /// The next chunk of CSV, or `None` when every customer has been
+    /// written. After an error the export is over: the next call is `None`.
+    pub async fn next_chunk(&mut self) -> Option<Result<Vec<u8>, ExportError>> {
+        if let Some(first) = self.first.take() {
+            return Some(Ok(first));
+        }
+        let after = self.next.take()?;
+        match self
+            .rota
+            .export_customers_page(&self.actor, Some(after), EXPORT_PAGE)
+            .await
+        {
+            Ok((bytes, next)) => {
+                self.next = next;
+                Some(Ok(bytes))
+            }
+            Err(e) => Some(Err(e)),
+        }
+    }
+}
 
 impl Rota {
     /// Every customer as CSV (C2), a page at a time: the first page is read
     /// before this returns (so a refusal is an ordinary error), the rest as
-    /// the stream is polled. A failure half-way ends the stream with an
-    /// error, which a server turns into a cut-off response.
-    pub async fn export_customers(
-        &self,
-        actor: &Actor,
-    ) -> Result<
-        impl futures_util::Stream<Item = Result<Vec<u8>, std::io::Error>> + Send + 'static,
-        ExportError,
-    > {
+    /// the export is read. A failure half-way ends the export with an error,
+    /// which a server turns into a cut-off response.
+    pub async fn export_customers(&self, actor: &Actor) -> Result<CustomerExport, ExportError> {
         let (first, next) = self.export_customers_page(actor, None, EXPORT_PAGE).await?;
-        let cursor = ExportCursor {
+        Ok(CustomerExport {
             rota: self.clone(),
             actor: *actor,
+            first: Some(first),
             next,
-        };
-        let rest = futures_util::stream::unfold(Some(cursor), |cursor| async move {
-            let cursor = cursor?;
-            let after = cursor.next?;
-            match cursor
-                .rota
-                .export_customers_page(&cursor.actor, Some(after), EXPORT_PAGE)
-                .await
-            {
-                Ok((bytes, next)) => Some((Ok(bytes), Some(ExportCursor { next, ..cursor }))),
-                Err(e) => Some((Err(std::io::Error::other(e.to_string())), None)),
-            }
-        });
-        Ok(futures_util::StreamExt::chain(
-            futures_util::stream::once(async move { Ok(first) }),
-            rest,
-        ))
+        })
     }
 }
 

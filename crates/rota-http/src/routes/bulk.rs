@@ -177,10 +177,14 @@ async fn import(
     responses((status = OK, content_type = "text/csv", body = String),
         (status = FORBIDDEN, body = Problem)))]
 async fn export(State(state): State<AppState>, Signed(who): Signed) -> Result<Response, Problem> {
-    let stream = futures_util::TryStreamExt::inspect_err(
-        state.rota.export_customers(&who.actor).await?,
-        |e| tracing::error!(error = %e, "the export stopped half-way"),
-    );
+    let export = state.rota.export_customers(&who.actor).await?;
+    let stream = futures_util::stream::unfold(export, |mut export| async move {
+        let chunk = export.next_chunk().await?.map_err(|e| {
+            tracing::error!(error = %e, "the export stopped half-way");
+            std::io::Error::other(e.to_string())
+        });
+        Some((chunk, export))
+    });
     let mut response = Body::from_stream(stream).into_response();
     let headers = response.headers_mut();
     headers.insert(

@@ -348,8 +348,12 @@ pub(super) async fn act(
 /// Every customer as CSV (C2), streamed; administrators only.
 pub(super) async fn export(State(web): State<Web>, viewer: Viewer) -> Response {
     let stream = match web.rota.export_customers(&viewer.who.actor).await {
-        Ok(stream) => futures_util::TryStreamExt::inspect_err(stream, |e| {
-            tracing::error!(error = %e, "the export stopped half-way");
+        Ok(export) => futures_util::stream::unfold(export, |mut export| async move {
+            let chunk = export.next_chunk().await?.map_err(|e| {
+                tracing::error!(error = %e, "the export stopped half-way");
+                std::io::Error::other(e.to_string())
+            });
+            Some((chunk, export))
         }),
         Err(e) if e.kind() == ErrorKind::Forbidden => {
             return Redirect::to("/console/customers").into_response();
