@@ -50,3 +50,34 @@ rota_tests::on_every_store! {
         s.stop().await;
     }
 }
+
+/// `rota demo` tells a person where the console is and how to sign in to it.
+#[test]
+fn rota_demo_prints_the_console_address_and_the_demo_sign_in() {
+    let data_dir = std::env::temp_dir().join(format!("rota-e2e-demo-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data_dir);
+    let output = Command::new(env!("CARGO_BIN_EXE_rota-under-test"))
+        .arg("demo")
+        .env("ROTA_DATA_DIR", &data_dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("ROTA_LISTEN")
+        .output()
+        .expect("rota demo runs");
+    let _ = std::fs::remove_dir_all(&data_dir);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.contains("open the console at http://127.0.0.1:8080/\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "sign in with business: demo, email: owner@demo.example, password: demo owner passphrase"
+        ),
+        "{stdout}"
+    );
+}

@@ -5,7 +5,10 @@
 //! database — one returning a fixed JSON body, one doing a single indexed
 //! select, one selecting the week's booking rows — and beside a read of a
 //! new window each request, which nothing remembered can answer (printed,
-//! not a target). `ROTA_LOADTEST_SECONDS` shortens the runs;
+//! not a target). The console's week calendar page (the whole team of ten
+//! providers, a busy week) is printed beside `GET /v1/bookings` for the same
+//! week, the same viewer, read whole in pages of 200 as a client of the API
+//! would. `ROTA_LOADTEST_SECONDS` shortens the runs;
 //! `ROTA_LOADTEST_ONLY=<part of a row's name>` runs only matching rows.
 
 use std::str::FromStr;
@@ -41,13 +44,20 @@ use sqlx::postgres::PgConnectOptions;
 use sqlx::{Connection, PgConnection};
 
 const CONNECTIONS: usize = 64;
+/// The providers who take the background bookings and the writes.
 const PROVIDERS: usize = 4;
+/// The whole team on the calendar: a Grow plan's ten seats.
+const TEAM: usize = 10;
 const CUSTOMERS: usize = 50;
 /// Bookings seeded outside the week that is read.
 const BACKGROUND: usize = 2000;
 const PASSWORD: &str = "load test passphrase";
 /// The read that misses what the server remembers (printed, not a target).
 const COLD_READ: &str = "GET /v1/bookings, a new window each request";
+/// The whole team's busy week over the API, one page of 200 (no target).
+const TEAM_WEEK: &str = "GET /v1/bookings (the team's week, limit=200)";
+/// The same week as the console's calendar page draws it.
+const CALENDAR: &str = "GET /console/bookings (week calendar, 10 providers)";
 /// Monday of the week that is read.
 const WEEK: &str = "2030-03-04T00:00:00Z";
 
@@ -72,6 +82,8 @@ struct Seeded {
     provider_token: String,
     provider: AccountId,
     providers: Vec<AccountId>,
+    /// Bookings in the read week, the whole team's.
+    in_week: usize,
     customers: Vec<AccountId>,
     business: String,
 }
@@ -102,7 +114,7 @@ async fn seed(rota: &Rota, mailer: &RecordingMailer) -> Result<Seeded, String> {
     let hours = WeeklyHours::new(std::array::from_fn(|_| all_day.clone())).map_err(|x| e(&x))?;
     let mut providers = Vec::new();
     let mut provider_token = String::new();
-    for i in 0..PROVIDERS {
+    for i in 0..TEAM {
         let email = format!("p{i}@loadco.example");
         let account = rota
             .add_employee(
@@ -154,8 +166,9 @@ async fn seed(rota: &Rota, mailer: &RecordingMailer) -> Result<Seeded, String> {
             .map_err(|x| e(&x))?;
         customers.push(c.id);
     }
-    // The week that is read: four one-hour bookings a day for provider 0,
-    // Monday to Friday; and background bookings for everyone, other weeks.
+    // The week that is read: four one-hour bookings a day for each of the
+    // team, Monday to Friday; and background bookings for the first four,
+    // other weeks.
     let book = |at: Timestamp, provider: AccountId, customer: AccountId| NewBooking {
         customer,
         service: None,
@@ -167,15 +180,20 @@ async fn seed(rota: &Rota, mailer: &RecordingMailer) -> Result<Seeded, String> {
         allow_outside_work_hours: false,
     };
     let week = ts(WEEK);
-    for day in 0..5_i64 {
-        for hour in [9_i64, 11, 13, 15] {
-            let at = week
-                .checked_add(SignedDuration::from_hours(day * 24 + hour))
-                .map_err(|x| e(&x))?;
-            let customer = customers[usize::try_from(day * 4 + hour).unwrap_or(0) % CUSTOMERS];
-            rota.create_booking(&owner, book(at, providers[0], customer), None)
-                .await
-                .map_err(|x| e(&x))?;
+    let mut in_week = 0;
+    for (p, &provider) in providers.iter().enumerate() {
+        for day in 0..5_i64 {
+            for hour in [9_i64, 11, 13, 15] {
+                let at = week
+                    .checked_add(SignedDuration::from_hours(day * 24 + hour))
+                    .map_err(|x| e(&x))?;
+                let customer =
+                    customers[(usize::try_from(day * 4 + hour).unwrap_or(0) + p) % CUSTOMERS];
+                rota.create_booking(&owner, book(at, provider, customer), None)
+                    .await
+                    .map_err(|x| e(&x))?;
+                in_week += 1;
+            }
         }
     }
     let start = ts("2030-04-01T00:00:00Z");
@@ -196,6 +214,7 @@ async fn seed(rota: &Rota, mailer: &RecordingMailer) -> Result<Seeded, String> {
         owner_token: up.token.expose_secret().to_owned(),
         provider_token,
         provider: providers[0],
+        in_week,
         providers,
         customers,
         business: up.business.id.to_string(),
@@ -296,6 +315,8 @@ where
 {
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(CONNECTIONS)
+        // A redirect (say, to the sign-in page) is a failure, not a read.
+        .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("a client");
     let make_request = Arc::new(make_request);
@@ -501,10 +522,34 @@ async fn run_store(
             .await,
         );
     }
+    // The whole team's week: over the API, and as the console's calendar
+    // page (the owner's browser session) draws it.
+    eprintln!("{name}: {} bookings in the read week", seeded.in_week);
+    let url =
+        format!("{base}/v1/bookings?from=2030-03-04T00:00:00Z&to=2030-03-11T00:00:00Z&limit=200");
+    let token = seeded.owner_token.clone();
+    if wanted(TEAM_WEEK) {
+        figures.push(
+            drive(TEAM_WEEK, seconds, move |c, _| {
+                c.get(&url).bearer_auth(&token)
+            })
+            .await,
+        );
+    }
+    let url = format!("{base}/console/bookings?view=week&day=2030-03-04");
+    let cookie = format!("rota_session={}", seeded.owner_token);
+    if wanted(CALENDAR) {
+        figures.push(
+            drive(CALENDAR, seconds, move |c, _| {
+                c.get(&url).header(reqwest::header::COOKIE, &cookie)
+            })
+            .await,
+        );
+    }
     let url = format!("{base}/v1/bookings");
     let (token, providers, customers) = (
         seeded.owner_token.clone(),
-        seeded.providers.clone(),
+        seeded.providers[..PROVIDERS].to_vec(),
         seeded.customers.clone(),
     );
     if wanted("POST /v1/bookings") {
@@ -549,10 +594,16 @@ fn print(name: &str, figures: &[Figures]) -> usize {
         "| endpoint | requests/s | p50 | p99 | ok | double_booking | other errors | reads vs select |"
     );
     println!("|---|---|---|---|---|---|---|---|");
+    let team_week = figures.iter().find(|f| f.what == TEAM_WEEK).map(|f| f.rps);
     let mut missed = 0;
     for f in figures {
-        let ratio = if f.what == COLD_READ {
+        let ratio = if f.what == COLD_READ || f.what == TEAM_WEEK {
             format!("{:.2} (no target)", f.rps / select)
+        } else if f.what == CALENDAR {
+            team_week.map_or_else(
+                || "(the API's row was not run)".to_owned(),
+                |api| format!("{:.2} of the API's same week", f.rps / api),
+            )
         } else if f.what.starts_with("GET /v1/bookings") {
             let r = f.rps / select;
             missed += usize::from(r < 0.5);
@@ -560,7 +611,9 @@ fn print(name: &str, figures: &[Figures]) -> usize {
         } else {
             String::new()
         };
-        if f.what != COLD_READ && (f.what.starts_with("GET /v1") || f.what.starts_with("POST /v1"))
+        if f.what != COLD_READ
+            && f.what != TEAM_WEEK
+            && (f.what.starts_with("GET /v1") || f.what.starts_with("POST /v1"))
         {
             missed += usize::from(f.p99_ms >= 50.0) + usize::from(f.errors > 0);
         }

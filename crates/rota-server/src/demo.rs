@@ -218,8 +218,8 @@ async fn book_week(
 }
 
 fn print_how_to_sign_in(base_url: &str) {
-    println!("start the server with `rota serve`, then open {base_url}/sign-in");
-    println!("  business: demo, email: {OWNER_EMAIL}, password: {OWNER_PASSWORD}");
+    println!("start the server with `rota serve`, then open the console at {base_url}/");
+    println!("  sign in with business: demo, email: {OWNER_EMAIL}, password: {OWNER_PASSWORD}");
     println!("or sign in over the API:");
     println!(
         "  curl -s -X POST {base_url}/v1/sessions -H 'content-type: application/json' \\\n    \
