@@ -135,8 +135,11 @@ pub enum BookingError {
     /// B6 (409 `invalid_transition`).
     #[error(transparent)]
     Transition(#[from] InvalidTransition),
-    /// R10 (409 `cancellation_window_passed`).
-    #[error("bookings can be cancelled up to {notice_minutes} minutes before they start")]
+    /// R10: a customer changing or cancelling later than the notice (409
+    /// `cancellation_window_passed`).
+    #[error(
+        "bookings can be changed or cancelled up to {notice_minutes} minutes before they start"
+    )]
     CancellationWindowPassed {
         /// The business's notice.
         notice_minutes: u32,

@@ -101,7 +101,9 @@ pub enum CustomerCancelError {
     #[error(transparent)]
     Transition(#[from] InvalidTransition),
     /// Later than the business's cancellation notice (409 `cancellation_window_passed`).
-    #[error("bookings can be cancelled up to {notice_minutes} minutes before they start")]
+    #[error(
+        "bookings can be changed or cancelled up to {notice_minutes} minutes before they start"
+    )]
     WindowPassed {
         /// The business's notice.
         notice_minutes: u32,
@@ -211,6 +213,40 @@ impl Booking {
         Ok(())
     }
 
+    /// The last moment a customer may change or cancel this booking: its
+    /// start less the business's notice (R10).
+    #[must_use]
+    pub fn customer_deadline(&self, notice_minutes: u32) -> Timestamp {
+        let notice = SignedDuration::from_mins(i64::from(notice_minutes));
+        self.range
+            .start()
+            .checked_sub(notice)
+            .unwrap_or(Timestamp::MIN)
+    }
+
+    /// Whether a customer may still change or cancel this booking: it is
+    /// `scheduled` and its deadline has not passed (R10).
+    ///
+    /// # Errors
+    /// [`CustomerCancelError`] says which of the two failed.
+    pub fn check_customer_notice(
+        &self,
+        notice_minutes: u32,
+        now: Timestamp,
+    ) -> Result<(), CustomerCancelError> {
+        if self.status != BookingStatus::Scheduled {
+            return Err(InvalidTransition {
+                from: self.status,
+                to: BookingStatus::Cancelled,
+            }
+            .into());
+        }
+        if now > self.customer_deadline(notice_minutes) {
+            return Err(CustomerCancelError::WindowPassed { notice_minutes });
+        }
+        Ok(())
+    }
+
     /// A customer cancels their own booking: allowed no later than
     /// `notice_minutes` before it starts (R10).
     pub fn cancel_by_customer(
@@ -218,22 +254,7 @@ impl Booking {
         notice_minutes: u32,
         now: Timestamp,
     ) -> Result<(), CustomerCancelError> {
-        if !self.status.can_become(BookingStatus::Cancelled) {
-            return Err(InvalidTransition {
-                from: self.status,
-                to: BookingStatus::Cancelled,
-            }
-            .into());
-        }
-        let notice = SignedDuration::from_mins(i64::from(notice_minutes));
-        let latest = self
-            .range
-            .start()
-            .checked_sub(notice)
-            .unwrap_or(Timestamp::MIN);
-        if now > latest {
-            return Err(CustomerCancelError::WindowPassed { notice_minutes });
-        }
+        self.check_customer_notice(notice_minutes, now)?;
         self.transition(BookingStatus::Cancelled, now)?;
         Ok(())
     }

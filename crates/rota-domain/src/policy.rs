@@ -286,8 +286,10 @@ fn provider_may(actor: &Actor, action: &Action<'_>, settings: &BusinessSettings)
 }
 
 /// R10: a customer sees and edits only their own profile and bookings, books
-/// for themselves when online booking is on, and cancels their own bookings
-/// (the notice window is a state rule, checked by the booking use case).
+/// for themselves when online booking is on, moves their own bookings to a
+/// time online booking offers (U4; the app lets them change only the time
+/// and who serves), and cancels their own bookings (the notice window is a
+/// state rule, checked by the booking use case).
 fn customer_may(actor: &Actor, action: &Action<'_>, settings: &BusinessSettings) -> bool {
     match action {
         Action::ViewOwnAccount
@@ -298,6 +300,7 @@ fn customer_may(actor: &Actor, action: &Action<'_>, settings: &BusinessSettings)
         Action::CreateBooking { customer } => customer.id == actor.id && settings.online_booking,
         Action::ViewAvailability(_) => settings.online_booking,
         Action::ViewBooking(b) | Action::CancelBooking(b) => b.customer == actor.id,
+        Action::EditBooking(b) => b.customer == actor.id && settings.online_booking,
         _ => false,
     }
 }

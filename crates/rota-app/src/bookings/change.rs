@@ -65,13 +65,17 @@ fn as_ref(b: &Booking) -> BookingRef<'_> {
 
 impl Rota {
     /// Reschedules and/or reassigns a `scheduled` booking (administrators),
-    /// re-checking B3–B5 for the new time and providers.
+    /// re-checking B3–B5 for the new time and providers. A customer may move
+    /// their own booking, within the notice (R10), to a time online booking
+    /// offers for its service (U4, B10): they name the start and at most one
+    /// provider, nothing else.
     pub async fn update_booking(
         &self,
         actor: &Actor,
         id: BookingId,
         changes: BookingChanges,
     ) -> Result<BookingView, BookingError> {
+        let changes = self.as_offered_move(actor, id, changes).await?;
         let mut tx = self.begin(TxMode::Write).await?;
         let (business, mut booking) = load(tx.as_mut(), actor, id).await?;
         authorize(
@@ -79,6 +83,11 @@ impl Rota {
             &Action::EditBooking(as_ref(&booking)),
             &business.settings,
         )?;
+        if actor.roles().is_none() {
+            // Checked again under the write: the deadline may pass meanwhile.
+            booking
+                .check_customer_notice(business.settings.cancellation_notice_minutes, self.now())?;
+        }
         if changes.allow_outside_work_hours {
             authorize(actor, &Action::OverrideWorkHours, &business.settings)?;
         }
@@ -132,6 +141,56 @@ impl Rota {
         let mut seen = views(tx.as_mut(), actor, &business, vec![booking], self.now()).await?;
         tx.commit().await?;
         Ok(seen.remove(0))
+    }
+
+    /// A customer's move, checked as [`Rota::update_booking`] says and made
+    /// into the changes an administrator would ask for; anyone else's passes
+    /// unchanged.
+    async fn as_offered_move(
+        &self,
+        actor: &Actor,
+        id: BookingId,
+        changes: BookingChanges,
+    ) -> Result<BookingChanges, BookingError> {
+        if actor.roles().is_some() {
+            return Ok(changes);
+        }
+        let (business, booking) = {
+            let mut tx = self.begin(TxMode::ReadOnce).await?;
+            load(tx.as_mut(), actor, id).await?
+        };
+        authorize(
+            actor,
+            &Action::EditBooking(as_ref(&booking)),
+            &business.settings,
+        )?;
+        if changes.allow_outside_work_hours {
+            // B5: nobody but an administrator overrides work hours.
+            return Err(Denied::Forbidden.into());
+        }
+        let provider = match changes.providers.as_deref() {
+            None | Some([]) => None,
+            Some([one]) => Some(*one),
+            Some(_) => return Err(BookingError::NotForCustomers("provider_ids")),
+        };
+        let refused = [
+            ("ends_at", changes.ends_at.is_some()),
+            ("notes", changes.notes.is_some()),
+        ];
+        if let Some((field, _)) = refused.iter().find(|(_, set)| *set) {
+            return Err(BookingError::NotForCustomers(field));
+        }
+        booking.check_customer_notice(business.settings.cancellation_notice_minutes, self.now())?;
+        let service = booking.service_id.ok_or(BookingError::ServiceRequired)?;
+        let starts_at = changes.starts_at.unwrap_or(booking.range.start());
+        let provider = self
+            .offered_provider(actor, service, starts_at, provider)
+            .await?;
+        Ok(BookingChanges {
+            starts_at: Some(starts_at),
+            providers: Some(vec![provider]),
+            ..BookingChanges::default()
+        })
     }
 
     /// `scheduled` → `in_progress` (administrators; assigned providers).

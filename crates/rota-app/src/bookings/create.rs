@@ -5,7 +5,7 @@ use rota_domain::actor::Actor;
 use rota_domain::booking::{
     Booking, BookingStatus, ProviderFacts, check_customer, check_providers, check_range,
 };
-use rota_domain::id::{AccountId, BookingId};
+use rota_domain::id::{AccountId, BookingId, ServiceId};
 use rota_domain::idempotency::{IdempotencyKey, still_remembered};
 use rota_domain::jiff::{SignedDuration, Timestamp};
 use rota_domain::money::Money;
@@ -171,7 +171,31 @@ impl Rota {
             return Err(BookingError::NotForCustomers(field));
         }
         let service = new.service.ok_or(BookingError::ServiceRequired)?;
-        let window = TimeRange::starting_at(new.starts_at, SignedDuration::from_hours(24))
+        let provider = self
+            .offered_provider(
+                actor,
+                service,
+                new.starts_at,
+                new.providers.first().copied(),
+            )
+            .await?;
+        Ok(NewBooking {
+            providers: vec![provider],
+            ..new
+        })
+    }
+
+    /// W3 as a customer sees it: who offers `service` at `starts_at` —
+    /// `provider` if named, else the first provider offering it — or
+    /// [`BookingError::SlotNotOffered`].
+    pub(super) async fn offered_provider(
+        &self,
+        actor: &Actor,
+        service: ServiceId,
+        starts_at: Timestamp,
+        provider: Option<AccountId>,
+    ) -> Result<AccountId, BookingError> {
+        let window = TimeRange::starting_at(starts_at, SignedDuration::from_hours(24))
             .map_err(|_| BookingError::NoEnd)?;
         let offered = self
             .availability(
@@ -179,28 +203,24 @@ impl Rota {
                 AvailabilityQuery {
                     service,
                     range: window,
-                    provider: new.providers.first().copied(),
+                    provider,
                     step: None,
                 },
             )
             .await
             .map_err(|e| match e {
-                AvailabilityError::Denied(Denied::NotFound) if new.providers.is_empty() => {
+                AvailabilityError::Denied(Denied::NotFound) if provider.is_none() => {
                     BookingError::ServiceNotFound
                 }
                 AvailabilityError::Denied(d) => BookingError::Denied(d),
                 AvailabilityError::WindowTooLong => BookingError::NoEnd,
                 AvailabilityError::Unexpected(e) => BookingError::Unexpected(e),
             })?;
-        let provider = offered
+        offered
             .iter()
-            .find(|p| p.slots.iter().any(|s| s.start() == new.starts_at))
+            .find(|p| p.slots.iter().any(|s| s.start() == starts_at))
             .map(|p| p.provider)
-            .ok_or(BookingError::SlotNotOffered)?;
-        Ok(NewBooking {
-            providers: vec![provider],
-            ..new
-        })
+            .ok_or(BookingError::SlotNotOffered)
     }
 
     /// Reads what the rules need and checks all but B4: the business, the

@@ -663,3 +663,101 @@ async fn r10_customers_never_see_booking_notes_and_providers_see_money_only_as_a
     let owner = s.w.rota.booking(&s.owner, id).await.unwrap();
     assert!(owner.shown.paid && owner.shown.tips && owner.booking.notes.is_some());
 }
+
+#[tokio::test]
+async fn r10_b10_a_customer_moves_their_own_booking_to_an_offered_time_before_the_notice() {
+    let s = salon().await;
+    let customer = online_customer(&s).await;
+    let mine = customer_books(&s, &customer, s.request(MON_10))
+        .await
+        .unwrap()
+        .booking;
+    let to = |start: &str| BookingChanges {
+        starts_at: Some(at(start)),
+        ..BookingChanges::default()
+    };
+    // Only the time and who serves: no notes, no end, no override.
+    let noted = BookingChanges {
+        notes: Some(rota_app::domain::account::Text::parse("staff only").unwrap()),
+        ..to("2026-03-09T13:00:00Z")
+    };
+    let err =
+        s.w.rota
+            .update_booking(&customer, mine.id, noted)
+            .await
+            .unwrap_err();
+    assert_eq!((err.kind(), err.code()), (ErrorKind::Invalid, "validation"));
+    let forced = BookingChanges {
+        allow_outside_work_hours: true,
+        ..to("2026-03-09T03:00:00Z")
+    };
+    let err =
+        s.w.rota
+            .update_booking(&customer, mine.id, forced)
+            .await
+            .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Forbidden, "B5 is for administrators");
+    // Only a time availability offers.
+    let err =
+        s.w.rota
+            .update_booking(&customer, mine.id, to("2026-03-09T03:00:00Z"))
+            .await
+            .unwrap_err();
+    assert_eq!(err.code(), "not_available");
+    let moved =
+        s.w.rota
+            .update_booking(&customer, mine.id, to("2026-03-09T13:00:00Z"))
+            .await
+            .unwrap()
+            .booking;
+    assert_eq!(moved.range.start(), at("2026-03-09T13:00:00Z"));
+    assert_eq!(
+        moved.range.end(),
+        at("2026-03-09T14:00:00Z"),
+        "the service's length"
+    );
+    assert_eq!(moved.price.minor(), 5000, "the service's price, unchanged");
+    // Another customer's booking is not theirs to move.
+    let theirs = s.book(&s.owner, "2026-03-10T10:00:00Z").await.unwrap();
+    let bo =
+        s.w.rota
+            .create_customer(&s.owner, new_customer("bo@x.example", "Bo", "Lee"))
+            .await
+            .unwrap();
+    let other = s.w.activate(&bo).await;
+    let err =
+        s.w.rota
+            .update_booking(&other, theirs.booking.id, to("2026-03-10T13:00:00Z"))
+            .await
+            .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Forbidden, "as viewing it is");
+    // Past the notice (a day before it starts), no more moves.
+    s.w.clock.set(at("2026-03-08T13:00:01Z"));
+    let err =
+        s.w.rota
+            .update_booking(&customer, mine.id, to("2026-03-09T15:00:00Z"))
+            .await
+            .unwrap_err();
+    assert_eq!(
+        (err.kind(), err.code()),
+        (ErrorKind::Conflict, "cancellation_window_passed")
+    );
+    // And with online booking off, none at all.
+    s.w.clock.set(at("2026-03-02T09:00:00Z"));
+    s.w.rota
+        .update_business(
+            &s.owner,
+            BusinessChanges {
+                online_booking: Some(false),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let err =
+        s.w.rota
+            .update_booking(&customer, mine.id, to("2026-03-09T15:00:00Z"))
+            .await
+            .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Forbidden);
+}

@@ -260,7 +260,7 @@ const MATRIX: &[Row] = &[
     ("view another's booking",      |_| Action::ViewBooking(Ctx::other_booking(leak(&[PROV2]))), "AAA FFFFFFFFF FF F N"),
     ("r10 book for oneself",        |c| Action::CreateBooking { customer: c.customer_myself() }, "AAA FFFFFFFFF FA F A"),
     ("book another customer",       |_| Action::CreateBooking { customer: Ctx::customer_elsewhere() }, "AAA FFFFFFFFF FF F N"),
-    ("r8 reschedule own booking",   |c| Action::EditBooking(c.my_booking(leak(&[c.actor.id]))), "AAA FFFFFFFFF FF F A"),
+    ("r8 r10 reschedule own booking", |c| Action::EditBooking(c.my_booking(leak(&[c.actor.id]))), "AAA FFFFFFFFF FA F A"),
     ("reschedule another's",        |_| Action::EditBooking(Ctx::other_booking(leak(&[PROV2]))), "AAA FFFFFFFFF FF F N"),
     ("b5 override work hours",      |_| Action::OverrideWorkHours,                        "AAA FFFFFFFFF FF F A"),
     ("r8 start/complete own",       |c| Action::ProgressBooking(c.my_booking(leak(&[c.actor.id]))), "AAA AAAAAAAAA FF F A"),

@@ -610,7 +610,11 @@ pub struct BookingPatch {
     pub allow_outside_work_hours: bool,
 }
 
-/// Reschedules or reassigns a booking.
+/// Reschedules or reassigns a booking (administrators). A customer may move
+/// their own booking while online booking is on and the cancellation notice
+/// has not passed (R10; else 409 `cancellation_window_passed`), giving only
+/// `starts_at` and at most one of `provider_ids`, to a time availability
+/// offers for its service (else 409 `not_available`).
 #[utoipa::path(patch, path = "/v1/bookings/{id}", tag = "scheduling",
     params(("id" = String, Path, description = "Booking id")), request_body = BookingPatch,
     responses((status = OK, body = BookingDto), (status = FORBIDDEN, body = Problem),
