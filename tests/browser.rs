@@ -188,6 +188,16 @@ impl Browser {
             .unwrap()
     }
 
+    /// Narrows the window to a phone's width (375 × 812), as a customer
+    /// between two jobs would hold it.
+    pub async fn phone(&self) {
+        let (_, width, height) = SIZES[0];
+        self.client
+            .set_window_size(width, height)
+            .await
+            .expect("the window resizes");
+    }
+
     /// Screenshots the page at phone and desktop width under
     /// `target/screenshots/<name>-<size>.png`, and checks it with axe-core:
     /// panics on any serious or critical violation.

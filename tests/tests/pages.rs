@@ -17,6 +17,8 @@ use serde_json::json;
 
 #[path = "pages/console.rs"]
 mod console;
+#[path = "pages/portal.rs"]
+mod portal;
 
 const PW: &str = "owner's long passphrase";
 
@@ -279,6 +281,17 @@ rota_tests::on_every_store! {
         seen.insert("/portal");
         b.open(&open("/console")).await;
         assert_eq!(b.path().await, "/portal", "never on the console");
+        let someone_elses = s.expect(200, "GET", &format!("/v1/bookings?customer_id={bea}"), Some(&owner), None)
+            .await["items"][0]["id"].as_str().unwrap().to_owned();
+        portal::walk(&b, &s, &mut seen, &portal::Customer {
+            owner_api: &owner,
+            id: &ana,
+            email: "ana@x.example",
+            password: "ana's long passphrase",
+            pat: &pat,
+            service: &service,
+            someone_elses: &someone_elses,
+        }).await;
         sign_out(&b).await;
 
         // Forgot password → the emailed link → a new password → sign in.

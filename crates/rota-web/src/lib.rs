@@ -15,6 +15,7 @@
 mod console;
 mod form;
 mod pages;
+mod portal;
 mod shown;
 mod viewer;
 
@@ -56,6 +57,8 @@ pub const PAGES: &[&str] = &[
     "/console/bookings/new",
     "/console/bookings/{id}",
     "/portal",
+    "/portal/book",
+    "/portal/bookings/{id}",
 ];
 
 /// Every form target (a test posts to each without its protection and
@@ -91,6 +94,9 @@ pub const FORMS: &[&str] = &[
     "/console/bookings/{id}/assign",
     "/console/bookings/{id}/status",
     "/console/bookings/{id}/payment",
+    "/portal/book",
+    "/portal/bookings/{id}/reschedule",
+    "/portal/bookings/{id}/cancel",
 ];
 
 /// How the pages are served.
@@ -140,6 +146,7 @@ pub fn router(rota: Rota, config: WebConfig) -> Router {
     };
     pages::routes()
         .merge(console::routes())
+        .merge(portal::routes())
         .route("/static/rota.css", get(stylesheet))
         .route_layer(axum::middleware::from_fn_with_state(
             web.clone(),
@@ -193,10 +200,14 @@ mod tests {
     /// screenshots and accessibility check) knowing it.
     #[test]
     fn u8_every_get_page_route_is_listed_for_the_browser_tests() {
-        let source: String = [include_str!("pages.rs"), include_str!("console.rs")]
-            .concat()
-            .split_whitespace()
-            .collect();
+        let source: String = [
+            include_str!("pages.rs"),
+            include_str!("console.rs"),
+            include_str!("portal.rs"),
+        ]
+        .concat()
+        .split_whitespace()
+        .collect();
         let mut routes: Vec<&str> = source
             .split(".route(\"")
             .skip(1)
@@ -215,10 +226,14 @@ mod tests {
     /// form target is in `FORMS`, which the CSRF test posts to.
     #[test]
     fn u7_every_form_target_is_listed_for_the_csrf_test() {
-        let source: String = [include_str!("pages.rs"), include_str!("console.rs")]
-            .concat()
-            .split_whitespace()
-            .collect();
+        let source: String = [
+            include_str!("pages.rs"),
+            include_str!("console.rs"),
+            include_str!("portal.rs"),
+        ]
+        .concat()
+        .split_whitespace()
+        .collect();
         let mut posted: Vec<&str> = source
             .split(".route(\"")
             .skip(1)

@@ -48,7 +48,6 @@ pub(crate) fn routes() -> Router<Web> {
         .route("/profile", get(profile::page).post(profile::save))
         .route("/profile/password", post(profile::change_password))
         .route("/console", get(day::console))
-        .route("/portal", get(day::portal))
 }
 
 async fn home(headers: HeaderMap) -> Redirect {

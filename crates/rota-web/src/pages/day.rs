@@ -1,5 +1,4 @@
-//! The first page of the console (the team's day, U2) and of the portal
-//! (a customer's upcoming bookings, U4).
+//! The first page of the console: the team's day (U2).
 
 use askama::Template;
 use axum::extract::State;
@@ -200,25 +199,6 @@ pub(super) async fn console(
             }
             _ => None,
         },
-    };
-    bookings_page(&web, &headers, &viewer, listing).await
-}
-
-/// A customer's upcoming bookings (U4's first page).
-pub(super) async fn portal(State(web): State<Web>, headers: HeaderMap, viewer: Viewer) -> Response {
-    if !viewer.is_customer() {
-        return Redirect::to("/console").into_response();
-    }
-    let listing = Listing {
-        heading: "Your bookings",
-        day: format!("Upcoming with {}", viewer.business.name),
-        empty: "You have no upcoming bookings.",
-        filter: BookingFilter {
-            from: Some(Timestamp::now()),
-            ..BookingFilter::default()
-        },
-        with_day: true,
-        team: None,
     };
     bookings_page(&web, &headers, &viewer, listing).await
 }
