@@ -348,5 +348,7 @@ pub(crate) fn booking_notice(
         starts_at: booking.range.start(),
         ends_at: booking.range.end(),
         zone: business.time_zone.clone(),
+        booking: Some(booking.id),
+        sequence: booking.sequence,
     })
 }

@@ -9,6 +9,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::business::Zone;
+use crate::id::BookingId;
 
 /// A secret carried by a notice (an emailed token). Its `Debug` hides it;
 /// mailers seal it before it is stored.
@@ -144,6 +145,13 @@ pub enum Notice {
         ends_at: Timestamp,
         /// The recipient's zone.
         zone: Zone,
+        /// The booking (its page in the portal, its `.ics` UID); absent in
+        /// notices queued before it was carried.
+        #[serde(default)]
+        booking: Option<BookingId>,
+        /// Its revision, for calendar apps (RFC 5545 `SEQUENCE`).
+        #[serde(default)]
+        sequence: u32,
     },
 }
 

@@ -6,7 +6,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use rota_app::domain::email::EmailAddress;
 use rota_app::domain::notice::Notice;
@@ -30,6 +31,8 @@ pub struct Sent {
     pub text: String,
     /// The HTML body.
     pub html: String,
+    /// The attached `booking.ics`, if any.
+    pub ics: Option<String>,
 }
 
 /// A transport could not be set up.
@@ -152,6 +155,7 @@ impl Mailer for Postman {
                 subject: rendered.subject,
                 text: rendered.text,
                 html: rendered.html,
+                ics: rendered.ics,
             });
             tracing::info!(kind, "email kept in memory");
             return Ok(());
@@ -163,12 +167,22 @@ impl Mailer for Postman {
         let message = Message::builder()
             .from(self.from.clone())
             .to(recipient)
-            .subject(rendered.subject)
-            .multipart(MultiPart::alternative_plain_html(
-                rendered.text,
-                rendered.html,
-            ))
-            .map_err(|e| MailError(format!("message: {e}")))?;
+            .subject(rendered.subject);
+        let body = MultiPart::alternative_plain_html(rendered.text, rendered.html);
+        let message = match rendered.ics {
+            // U4: the booking as an event the mail client can add.
+            Some(ics) => {
+                let calendar = ContentType::parse("text/calendar; charset=utf-8")
+                    .map_err(|e| MailError(format!("content type: {e}")))?;
+                message.multipart(
+                    MultiPart::mixed()
+                        .multipart(body)
+                        .singlepart(Attachment::new("booking.ics".to_owned()).body(ics, calendar)),
+                )
+            }
+            None => message.multipart(body),
+        }
+        .map_err(|e| MailError(format!("message: {e}")))?;
         match &self.transport {
             Transport::Smtp(smtp) => {
                 smtp.send(message)

@@ -17,6 +17,8 @@ pub struct Rendered {
     pub text: String,
     /// The HTML body.
     pub html: String,
+    /// A booking's event (RFC 5545), to attach as `booking.ics`.
+    pub ics: Option<String>,
 }
 
 fn environment() -> &'static Environment<'static> {
@@ -105,11 +107,59 @@ pub fn render(notice: &Notice, base_url: &str) -> Result<Rendered, minijinja::Er
         subject,
         text,
         html,
+        ics: booking_ics(notice),
     })
 }
 
+/// RFC 5545 text: a UTC instant as `20260308T140000Z`.
+fn ical_utc(at: Timestamp) -> String {
+    at.strftime("%Y%m%dT%H%M%SZ").to_string()
+}
+
+/// A booking notice as one calendar event a mail client can add (or, for a
+/// cancellation, remove): the same UID for every notice of one booking, its
+/// revision as `SEQUENCE`.
+fn booking_ics(notice: &Notice) -> Option<String> {
+    use icalendar::{Calendar, Component, Event, EventStatus};
+    let Notice::Booking {
+        change,
+        business,
+        service,
+        starts_at,
+        ends_at,
+        booking: Some(id),
+        sequence,
+        ..
+    } = notice
+    else {
+        return None;
+    };
+    let mut event = Event::new();
+    event
+        .uid(&format!("booking-{id}@rota"))
+        .summary(&format!("{service} with {business}"))
+        .sequence(*sequence)
+        .add_property("DTSTAMP", ical_utc(*starts_at))
+        .add_property("DTSTART", ical_utc(*starts_at))
+        .add_property("DTEND", ical_utc(*ends_at));
+    let method = if *change == BookingChange::Cancelled {
+        event.status(EventStatus::Cancelled);
+        "CANCEL"
+    } else {
+        event.status(EventStatus::Confirmed);
+        "PUBLISH"
+    };
+    let mut calendar = Calendar::empty();
+    calendar
+        .append_property(("VERSION", "2.0"))
+        .append_property(("PRODID", "-//Rota//Booking//EN"))
+        .append_property(("METHOD", method));
+    calendar.push(event.done());
+    Some(calendar.done().to_string())
+}
+
 /// A booking notice's template, subject and what the template shows.
-fn booking_parts(notice: &Notice) -> (&'static str, String, Value) {
+fn booking_parts(notice: &Notice, base_url: &str) -> (&'static str, String, Value) {
     let Notice::Booking {
         change,
         business,
@@ -119,6 +169,8 @@ fn booking_parts(notice: &Notice) -> (&'static str, String, Value) {
         starts_at,
         ends_at,
         zone,
+        booking,
+        ..
     } = notice
     else {
         unreachable!("only called with a booking notice")
@@ -145,6 +197,7 @@ fn booking_parts(notice: &Notice) -> (&'static str, String, Value) {
             providers => providers.join(", "),
             starts => local(*starts_at, zone),
             ends => local(*ends_at, zone),
+            portal => booking.map(|id| format!("{}/portal/bookings/{id}", base_url.trim_end_matches('/'))),
         },
     )
 }
@@ -229,7 +282,7 @@ fn parts(notice: &Notice, base_url: &str) -> (&'static str, String, Value) {
             format!("This address already has a {business} account"),
             context! { business },
         ),
-        Notice::Booking { .. } => booking_parts(notice),
+        Notice::Booking { .. } => booking_parts(notice, base_url),
     }
 }
 
@@ -278,6 +331,8 @@ mod tests {
             starts_at: "2026-03-08T14:00:00Z".parse().unwrap(),
             ends_at: "2026-03-08T15:00:00Z".parse().unwrap(),
             zone: Zone::parse("America/New_York").unwrap(),
+            booking: Some("01a23405-1b65-7a35-97be-539d7c242ddc".parse().unwrap()),
+            sequence: 2,
         };
         let r = render(&n, "https://rota.example").unwrap();
         // 2026-03-08 is the day New York moves to daylight time.
@@ -287,12 +342,43 @@ mod tests {
             r.text
         );
         assert!(r.text.contains("with Pat"));
+        // U4: a link to the booking in the portal, and the booking as an event.
+        let link = "https://rota.example/portal/bookings/01a23405-1b65-7a35-97be-539d7c242ddc";
+        assert!(r.text.contains(link), "{}", r.text);
+        // (HTML escapes the slashes; a browser reads them back.)
+        assert!(
+            r.html
+                .contains("portal&#x2f;bookings&#x2f;01a23405-1b65-7a35-97be-539d7c242ddc")
+                || r.html.contains(link),
+            "{}",
+            r.html
+        );
+        let ics = r.ics.as_deref().expect("an .ics");
+        for line in [
+            "BEGIN:VEVENT",
+            "UID:booking-01a23405-1b65-7a35-97be-539d7c242ddc@rota",
+            "DTSTART:20260308T140000Z",
+            "DTEND:20260308T150000Z",
+            "SEQUENCE:2",
+            "METHOD:PUBLISH",
+            "STATUS:CONFIRMED",
+        ] {
+            assert!(ics.contains(line), "{line} in {ics}");
+        }
         for kind in [BookingChange::Changed, BookingChange::Cancelled] {
             let mut other = n.clone();
             if let Notice::Booking { change, .. } = &mut other {
                 *change = kind;
             }
-            assert_ne!(render(&other, "x").unwrap().subject, r.subject);
+            let again = render(&other, "x").unwrap();
+            assert_ne!(again.subject, r.subject);
+            if kind == BookingChange::Cancelled {
+                let ics = again.ics.unwrap();
+                assert!(
+                    ics.contains("METHOD:CANCEL") && ics.contains("STATUS:CANCELLED"),
+                    "{ics}"
+                );
+            }
         }
     }
 }

@@ -99,6 +99,30 @@ pub(crate) async fn walk(
     assert_eq!(booked["customer_id"], c.id);
     assert_eq!(booked["providers"][0]["id"], c.pat, "anyone: Pat was free");
     assert_eq!(booked["price_minor"], 9000);
+    // The confirmation email carries the booking as an `.ics` and links to
+    // its page in the portal.
+    let mut confirmation = None;
+    for _ in 0..200 {
+        confirmation = s
+            .emails()
+            .into_iter()
+            .find(|e| e.contains("To: ana@x.example") && e.contains("Booked: Deep clean"));
+        if confirmation.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let confirmation = confirmation.expect("the confirmation email");
+    assert!(
+        confirmation.contains("Content-Type: text/calendar")
+            && confirmation.contains("filename=\"booking.ics\""),
+        "{confirmation}"
+    );
+    let unfolded = confirmation.replace("=\r\n", "").replace("=\n", "");
+    assert!(
+        unfolded.contains(&format!("/portal/bookings/{id}")),
+        "{confirmation}"
+    );
 
     // The portal lists it; move it to the next day's 10:00.
     b.phone().await;
