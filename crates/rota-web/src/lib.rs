@@ -1,7 +1,7 @@
 //! Rota's web pages (SPEC §10), rendered on the server: the public pages
 //! every emailed link lands on (U1 — sign in, forgot and reset password,
 //! accept an invitation, confirm an email change, sign up, sign out), the
-//! console's first page for the team and the portal's for customers.
+//! ops console for the team (U2) and the portal for customers (U4).
 //!
 //! Pages call `rota-app`'s use cases only, like the JSON API beside them;
 //! the session cookie and the CSRF pieces both share live in
