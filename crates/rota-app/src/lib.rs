@@ -24,6 +24,7 @@ pub mod page;
 pub mod passwords;
 pub mod permissions;
 pub mod ports;
+pub mod public_booking;
 mod schedule;
 pub mod services;
 pub mod settings;

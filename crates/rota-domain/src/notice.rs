@@ -127,6 +127,12 @@ pub enum Notice {
         /// The business's name.
         business: String,
     },
+    /// U5: someone booked on the public page with an address that belongs
+    /// to the team; no booking was made (the page said nothing of it).
+    BookedWithTeamAddress {
+        /// The business's name.
+        business: String,
+    },
     /// A booking was made, changed or cancelled.
     Booking {
         /// What happened.
@@ -167,6 +173,7 @@ impl Notice {
             Self::ConfirmEmail { .. } => "confirm_email",
             Self::EmailChangeRequested { .. } => "email_change_requested",
             Self::EmailInUse { .. } => "email_in_use",
+            Self::BookedWithTeamAddress { .. } => "booked_with_team_address",
             Self::Booking {
                 change: BookingChange::Confirmed,
                 ..

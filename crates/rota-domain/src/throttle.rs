@@ -82,6 +82,19 @@ pub const FORGOT_PER_CLIENT: ThrottlePolicy = ThrottlePolicy {
     forget_after: SignedDuration::from_hours(1),
 };
 
+/// Public bookings per client address (U5): a handful an hour, so a script
+/// cannot fill a calendar.
+pub const PUBLIC_BOOKINGS_PER_CLIENT: ThrottlePolicy = ThrottlePolicy {
+    free: 5,
+    first_delay: SignedDuration::from_hours(1),
+    max_delay: SignedDuration::from_hours(1),
+    forget_after: SignedDuration::from_hours(1),
+};
+
+/// Public bookings per email address at a business (U5, A11): each sends
+/// an email, so a few an hour, so a script cannot fill an inbox.
+pub const PUBLIC_BOOKINGS_PER_EMAIL: ThrottlePolicy = FORGOT_PER_ACCOUNT;
+
 /// The failures counted against one key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Attempts {

@@ -69,6 +69,14 @@ fn environment() -> &'static Environment<'static> {
                 "email_in_use.html",
                 include_str!("templates/email_in_use.html"),
             ),
+            (
+                "booked_with_team_address.txt",
+                include_str!("templates/booked_with_team_address.txt"),
+            ),
+            (
+                "booked_with_team_address.html",
+                include_str!("templates/booked_with_team_address.html"),
+            ),
             ("booking.txt", include_str!("templates/booking.txt")),
             ("booking.html", include_str!("templates/booking.html")),
         ] {
@@ -280,6 +288,11 @@ fn parts(notice: &Notice, base_url: &str) -> (&'static str, String, Value) {
         Notice::EmailInUse { business } => (
             "email_in_use",
             format!("This address already has a {business} account"),
+            context! { business },
+        ),
+        Notice::BookedWithTeamAddress { business } => (
+            "booked_with_team_address",
+            format!("No booking was made at {business}"),
             context! { business },
         ),
         Notice::Booking { .. } => booking_parts(notice, base_url),

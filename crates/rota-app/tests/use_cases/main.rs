@@ -8,6 +8,7 @@ mod bulk;
 mod customers;
 mod feeds;
 mod properties;
+mod public_booking;
 mod scheduling;
 mod signup;
 mod support;
