@@ -19,6 +19,8 @@ use serde_json::json;
 mod console;
 #[path = "pages/portal.rs"]
 mod portal;
+#[path = "pages/public.rs"]
+mod public;
 
 const PW: &str = "owner's long passphrase";
 
@@ -292,7 +294,7 @@ rota_tests::on_every_store! {
             service: &service,
             someone_elses: &someone_elses,
         }).await;
-        sign_out(&b).await;
+        public::walk(&b, &s, &mut seen, &owner, &pat, &service).await;
 
         // Forgot password → the emailed link → a new password → sign in.
         b.open(&open("/forgot-password")).await;

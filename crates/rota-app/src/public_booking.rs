@@ -8,16 +8,19 @@
 //! up (A11), so a script fills neither a calendar nor an inbox.
 
 use rota_domain::account::{Account, AccountStatus, CustomerDetails, CustomerProfile, Profile};
-use rota_domain::actor::Actor;
+use rota_domain::actor::{Actor, ActorKind};
 use rota_domain::audit::AuditChange;
+use rota_domain::business::Business;
 use rota_domain::email::{self, EmailAddress};
 use rota_domain::id::{AccountId, ServiceId};
 use rota_domain::jiff::Timestamp;
 use rota_domain::name::{PersonName, Slug};
 use rota_domain::notice::Notice;
+use rota_domain::service::Service;
 use rota_domain::throttle::{PUBLIC_BOOKINGS_PER_CLIENT, PUBLIC_BOOKINGS_PER_EMAIL};
 
 use crate::Rota;
+use crate::availability::{AvailabilityError, AvailabilityQuery, ProviderSlots};
 use crate::bookings::{BookingError, Created, NewBooking};
 use crate::error::{Classify, ErrorKind};
 use crate::passwords::EmailedLink;
@@ -94,6 +97,63 @@ fn invalid<E: std::fmt::Display>(field: &'static str) -> impl FnOnce(E) -> Publi
     move |e| PublicBookingError::Invalid {
         field,
         message: e.to_string(),
+    }
+}
+
+/// What the public booking page shows: the business and what can be booked.
+#[derive(Clone, Debug)]
+pub struct PublicPage {
+    /// The business.
+    pub business: Business,
+    /// Its active services.
+    pub services: Vec<Service>,
+}
+
+/// A visitor, as the rules see one: a customer of the business who is no
+/// one yet, so sees what any customer sees and nothing of anyone's.
+fn visitor(business: &Business) -> Actor {
+    Actor {
+        id: AccountId::from_uuid(rota_domain::uuid::Uuid::nil()),
+        business: business.id,
+        status: AccountStatus::Active,
+        kind: ActorKind::Customer,
+    }
+}
+
+impl Rota {
+    /// The public booking page of `slug` (U5), while online booking is on.
+    pub async fn public_page(&self, slug: &str) -> Result<PublicPage, PublicBookingError> {
+        let slug = Slug::parse(slug).map_err(|_| PublicBookingError::NotFound)?;
+        let mut tx = self.begin(TxMode::Read).await?;
+        let business = tx
+            .businesses()
+            .by_slug(&slug)
+            .await?
+            .filter(|b| b.settings.online_booking)
+            .ok_or(PublicBookingError::NotFound)?;
+        let mut services = tx.services().list(business.id).await?;
+        services.retain(|s| s.active);
+        Ok(PublicPage { business, services })
+    }
+
+    /// The free times the public page of `slug` offers (W3, as a customer
+    /// sees them).
+    pub async fn public_availability(
+        &self,
+        slug: &str,
+        query: AvailabilityQuery,
+    ) -> Result<Vec<ProviderSlots>, PublicBookingError> {
+        let page = self.public_page(slug).await?;
+        self.availability(&visitor(&page.business), query)
+            .await
+            .map_err(|e| match e {
+                AvailabilityError::Denied(_) => PublicBookingError::NotFound,
+                AvailabilityError::WindowTooLong => PublicBookingError::Invalid {
+                    field: "day",
+                    message: "choose one day".to_owned(),
+                },
+                AvailabilityError::Unexpected(e) => PublicBookingError::Unexpected(e),
+            })
     }
 }
 

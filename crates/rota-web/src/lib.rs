@@ -16,6 +16,7 @@ mod console;
 mod form;
 mod pages;
 mod portal;
+mod public;
 mod shown;
 mod viewer;
 
@@ -59,6 +60,7 @@ pub const PAGES: &[&str] = &[
     "/portal",
     "/portal/book",
     "/portal/bookings/{id}",
+    "/b/{slug}",
 ];
 
 /// Every form target (a test posts to each without its protection and
@@ -97,6 +99,7 @@ pub const FORMS: &[&str] = &[
     "/portal/book",
     "/portal/bookings/{id}/reschedule",
     "/portal/bookings/{id}/cancel",
+    "/b/{slug}",
 ];
 
 /// How the pages are served.
@@ -147,6 +150,7 @@ pub fn router(rota: Rota, config: WebConfig) -> Router {
     pages::routes()
         .merge(console::routes())
         .merge(portal::routes())
+        .merge(public::routes())
         .route("/static/rota.css", get(stylesheet))
         .route_layer(axum::middleware::from_fn_with_state(
             web.clone(),
@@ -204,6 +208,7 @@ mod tests {
             include_str!("pages.rs"),
             include_str!("console.rs"),
             include_str!("portal.rs"),
+            include_str!("public.rs"),
         ]
         .concat()
         .split_whitespace()
@@ -230,6 +235,7 @@ mod tests {
             include_str!("pages.rs"),
             include_str!("console.rs"),
             include_str!("portal.rs"),
+            include_str!("public.rs"),
         ]
         .concat()
         .split_whitespace()

@@ -28,3 +28,42 @@ pub(crate) fn status(status: BookingStatus) -> &'static str {
         BookingStatus::NoShow => "No-show",
     }
 }
+
+/// One free time offered: `<provider id>|<start, RFC 3339>` and "10:00
+/// with Pat".
+pub(crate) struct Slot {
+    pub(crate) value: String,
+    pub(crate) label: String,
+}
+
+/// What availability found, as a person chooses from it: every free time
+/// (of `provider`, or of anyone) in order, and who offers the service at
+/// all (for the "with" choice).
+pub(crate) fn offered(
+    found: &[rota_app::availability::ProviderSlots],
+    provider: Option<rota_app::domain::id::AccountId>,
+    zone: &Zone,
+) -> (Vec<Slot>, Vec<(String, String)>) {
+    let providers = found
+        .iter()
+        .map(|p| (p.provider.to_string(), p.name.clone()))
+        .collect();
+    let mut slots: Vec<(rota_app::domain::jiff::Timestamp, Slot)> = found
+        .iter()
+        .filter(|p| provider.is_none_or(|id| id == p.provider))
+        .flat_map(|p| {
+            p.slots.iter().map(|s| {
+                let clock = s.start().to_zoned(zone.tz().clone()).strftime("%H:%M");
+                (
+                    s.start(),
+                    Slot {
+                        value: format!("{}|{}", p.provider, s.start()),
+                        label: format!("{clock} with {}", p.name),
+                    },
+                )
+            })
+        })
+        .collect();
+    slots.sort_by_key(|(start, _)| *start);
+    (slots.into_iter().map(|(_, s)| s).collect(), providers)
+}

@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use rota_app::availability::AvailabilityQuery;
 use rota_app::bookings::{Created, NewBooking};
-use rota_app::domain::business::{Currency, Zone};
+use rota_app::domain::business::Currency;
 use rota_app::domain::id::{AccountId, ServiceId};
 use rota_app::domain::jiff::Timestamp;
 use rota_app::domain::jiff::civil::Date;
@@ -20,6 +20,7 @@ use serde::Deserialize;
 use super::{notice_words, sentence, unavailable, when};
 use crate::Web;
 use crate::form::{Posted, form_token, render, with_cookie};
+pub(super) use crate::shown::Slot;
 use crate::viewer::{Viewer, ViewerLine};
 
 /// What has been chosen so far, as typed (to keep it).
@@ -34,12 +35,6 @@ pub(super) struct Chosen {
     /// `<provider id>|<start, RFC 3339>`: the time chosen, to confirm.
     #[serde(default)]
     slot: String,
-}
-
-/// One free time offered.
-pub(super) struct Slot {
-    pub(super) value: String,
-    pub(super) label: String,
 }
 
 /// What a chosen time would book, to confirm.
@@ -106,31 +101,7 @@ pub(super) async fn free_times(
         Err(e) if e.kind() == ErrorKind::NotFound => Vec::new(),
         Err(e) => return Err(unavailable(&e)),
     };
-    let providers = found
-        .iter()
-        .map(|p| (p.provider.to_string(), p.name.clone()))
-        .collect();
-    let mut slots: Vec<(Timestamp, Slot)> = found
-        .iter()
-        .filter(|p| provider.is_none_or(|id| id == p.provider))
-        .flat_map(|p| {
-            p.slots.iter().map(|s| {
-                (
-                    s.start(),
-                    Slot {
-                        value: format!("{}|{}", p.provider, s.start()),
-                        label: format!("{} with {}", clock(s.start(), zone), p.name),
-                    },
-                )
-            })
-        })
-        .collect();
-    slots.sort_by_key(|(start, _)| *start);
-    Ok((slots.into_iter().map(|(_, s)| s).collect(), providers))
-}
-
-fn clock(at: Timestamp, zone: &Zone) -> String {
-    at.to_zoned(zone.tz().clone()).strftime("%H:%M").to_string()
+    Ok(crate::shown::offered(&found, provider, zone))
 }
 
 async fn picker(
