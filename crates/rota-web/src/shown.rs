@@ -37,8 +37,9 @@ pub(crate) struct Slot {
 }
 
 /// What availability found, as a person chooses from it: every free time
-/// (of `provider`, or of anyone) in order, and who offers the service at
-/// all (for the "with" choice).
+/// of `provider` in order ("10:00 with Pat"), or for anyone each time once
+/// ("10:00", whoever is free then is assigned), and who offers the service
+/// at all (for the "with" choice).
 pub(crate) fn offered(
     found: &[rota_app::availability::ProviderSlots],
     provider: Option<rota_app::domain::id::AccountId>,
@@ -65,5 +66,14 @@ pub(crate) fn offered(
         })
         .collect();
     slots.sort_by_key(|(start, _)| *start);
+    if provider.is_none() {
+        // Anyone: each time once, whoever is free then.
+        slots.dedup_by_key(|(start, _)| *start);
+        for (_, slot) in &mut slots {
+            if let Some((time, _)) = slot.label.split_once(" with ") {
+                slot.label = time.to_owned();
+            }
+        }
+    }
     (slots.into_iter().map(|(_, s)| s).collect(), providers)
 }

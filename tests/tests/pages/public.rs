@@ -42,7 +42,15 @@ pub(crate) async fn walk(
             && text.contains("Deep clean — 2 hours, £90.00"),
         "{text}"
     );
-    assert!(text.contains("08:00 with Pat Provider"), "{text}");
+    assert!(
+        text.contains("08:00") && !text.contains("08:00 with"),
+        "anyone: each time once: {text}"
+    );
+    b.open(&open(&format!(
+        "/b/sparkle?service={service}&provider={pat}&day=2030-03-18"
+    )))
+    .await;
+    assert!(b.text().await.contains("08:00 with Pat Provider"));
     b.phone().await;
     b.submit().await;
     assert!(
