@@ -52,6 +52,8 @@ struct Chosen {
 #[template(path = "public_book.html")]
 struct PublicBookPage {
     slug: String,
+    /// Where the picker's forms go.
+    action: String,
     business: String,
     zone: String,
     services: Vec<(String, String)>,
@@ -80,13 +82,7 @@ fn not_found() -> Response {
 
 /// A service as a visitor reads it: "Deep clean — 2 hours, £90.00".
 fn label(s: &rota_app::domain::service::Service, page: &PublicPage) -> String {
-    let minutes = u32::from(s.duration);
-    let length = match (minutes / 60, minutes % 60) {
-        (0, m) => format!("{m} minutes"),
-        (1, 0) => "1 hour".to_owned(),
-        (h, 0) => format!("{h} hours"),
-        (h, m) => format!("{h} h {m} min"),
-    };
+    let length = crate::shown::length(u32::from(s.duration));
     format!(
         "{} — {length}, {}",
         s.name,
@@ -168,6 +164,7 @@ async fn build(
     let (problem, problem_field) = problem.map_or((None, ""), |(p, f)| (Some(p), f));
     Ok(PublicBookPage {
         slug: slug.to_owned(),
+        action: format!("/b/{slug}"),
         business: page.business.name.to_string(),
         zone: zone.to_string(),
         services: page

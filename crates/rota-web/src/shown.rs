@@ -77,3 +77,14 @@ pub(crate) fn offered(
     }
     (slots.into_iter().map(|(_, s)| s).collect(), providers)
 }
+
+/// A service's length as a person says it: "45 minutes", "1 hour",
+/// "2 hours", "1 h 30 min".
+pub(crate) fn length(minutes: u32) -> String {
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m} minutes"),
+        (1, 0) => "1 hour".to_owned(),
+        (h, 0) => format!("{h} hours"),
+        (h, m) => format!("{h} h {m} min"),
+    }
+}

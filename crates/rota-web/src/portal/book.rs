@@ -52,7 +52,8 @@ struct BookPage {
     services: Vec<(String, String)>,
     providers: Vec<(String, String)>,
     chosen: Chosen,
-    about: String,
+    /// Where the picker's forms go.
+    action: &'static str,
     day_label: String,
     earlier: Option<String>,
     later: String,
@@ -67,13 +68,7 @@ struct BookPage {
 
 /// A service as a customer reads it: "1 hour · £90.00".
 fn about(service: &Service, currency: Currency) -> String {
-    let minutes = u32::from(service.duration);
-    let length = match (minutes / 60, minutes % 60) {
-        (0, m) => format!("{m} minutes"),
-        (1, 0) => "1 hour".to_owned(),
-        (h, 0) => format!("{h} hours"),
-        (h, m) => format!("{h} h {m} min"),
-    };
+    let length = crate::shown::length(u32::from(service.duration));
     format!("{length} · {}", service.price.display(&currency))
 }
 
@@ -165,7 +160,7 @@ async fn picker(
                 )
             })
             .collect(),
-        about: service.map_or_else(String::new, |s| about(s, viewer.business.currency)),
+        action: "/portal/book",
         earlier: step(day.yesterday().ok().filter(|d| *d >= today)),
         later: step(day.tomorrow().ok()).unwrap_or_default(),
         providers,
