@@ -8,7 +8,9 @@
 //! not a target). The console's week calendar page (the whole team of ten
 //! providers, a busy week) is printed beside `GET /v1/bookings` for the same
 //! week, the same viewer, read whole in pages of 200 as a client of the API
-//! would. `ROTA_LOADTEST_SECONDS` shortens the runs;
+//! would. The public booking page's slot view (one service offered by five
+//! providers, one busy day, anyone) is printed beside `GET /v1/availability`
+//! for the same query. `ROTA_LOADTEST_SECONDS` shortens the runs;
 //! `ROTA_LOADTEST_ONLY=<part of a row's name>` runs only matching rows.
 
 use std::str::FromStr;
@@ -23,14 +25,18 @@ use rota_app::domain::actor::Actor;
 use rota_app::domain::business::{Currency, Zone};
 use rota_app::domain::calendar::{LocalInterval, WeeklyHours, WorkCalendar};
 use rota_app::domain::email::EmailAddress;
-use rota_app::domain::id::AccountId;
+use rota_app::domain::id::{AccountId, ServiceId};
 use rota_app::domain::jiff::{SignedDuration, Timestamp};
+use rota_app::domain::money::Money;
 use rota_app::domain::name::{BusinessName, PersonName, Slug};
 use rota_app::domain::plan::Plan;
 use rota_app::domain::role::{EmployeeRoles, RoleSet};
+use rota_app::domain::service::ServiceDuration;
 use rota_app::employees::NewEmployee;
 use rota_app::ports::{Clock, Store};
 use rota_app::secrecy::{ExposeSecret, SecretString};
+use rota_app::services::NewService;
+use rota_app::settings::BusinessChanges;
 use rota_app::signup::SignUp;
 use rota_app::testing::RecordingMailer;
 use rota_app::{Ports, Rota};
@@ -58,6 +64,12 @@ const COLD_READ: &str = "GET /v1/bookings, a new window each request";
 const TEAM_WEEK: &str = "GET /v1/bookings (the team's week, limit=200)";
 /// The same week as the console's calendar page draws it.
 const CALENDAR: &str = "GET /console/bookings (week calendar, 10 providers)";
+/// The slots a booking page asks for: one service, one day, anyone of five.
+const SLOTS_API: &str = "GET /v1/availability (a day, anyone of 5 providers)";
+/// The same day's free times as the public booking page shows them.
+const SLOTS_PAGE: &str = "GET /b/{slug} (the public slot view, the same day)";
+/// Providers offering the public page's service.
+const OFFERING: usize = 5;
 /// Monday of the week that is read.
 const WEEK: &str = "2030-03-04T00:00:00Z";
 
@@ -86,6 +98,8 @@ struct Seeded {
     in_week: usize,
     customers: Vec<AccountId>,
     business: String,
+    /// The service the public page offers (by the first `OFFERING`).
+    service: ServiceId,
 }
 
 fn ts(s: &str) -> Timestamp {
@@ -150,6 +164,30 @@ async fn seed(rota: &Rota, mailer: &RecordingMailer) -> Result<Seeded, String> {
         .map_err(|x| e(&x))?;
         providers.push(account.id);
     }
+    // The public booking page: online booking on, one service that the
+    // first five of the team offer.
+    let service = rota
+        .create_service(
+            &owner,
+            NewService {
+                name: BusinessName::parse("Standard clean").map_err(|x| e(&x))?,
+                duration: ServiceDuration::minutes(60).map_err(|x| e(&x))?,
+                price: Money::new(4500).map_err(|x| e(&x))?,
+                providers: providers[..OFFERING].to_vec(),
+            },
+        )
+        .await
+        .map_err(|x| e(&x))?
+        .id;
+    rota.update_business(
+        &owner,
+        BusinessChanges {
+            online_booking: Some(true),
+            ..BusinessChanges::default()
+        },
+    )
+    .await
+    .map_err(|x| e(&x))?;
     let mut customers = Vec::new();
     for i in 0..CUSTOMERS {
         let c = rota
@@ -218,6 +256,7 @@ async fn seed(rota: &Rota, mailer: &RecordingMailer) -> Result<Seeded, String> {
         providers,
         customers,
         business: up.business.id.to_string(),
+        service,
     })
 }
 
@@ -546,6 +585,25 @@ async fn run_store(
             .await,
         );
     }
+    // A booking page's question: one service, one busy day, anyone of
+    // five; over the API, and as the public page draws it.
+    let url = format!(
+        "{base}/v1/availability?service_id={}&from=2030-03-05T00:00:00Z&to=2030-03-06T00:00:00Z",
+        seeded.service
+    );
+    let token = seeded.owner_token.clone();
+    if wanted(SLOTS_API) {
+        figures.push(
+            drive(SLOTS_API, seconds, move |c, _| {
+                c.get(&url).bearer_auth(&token)
+            })
+            .await,
+        );
+    }
+    let url = format!("{base}/b/loadco?service={}&day=2030-03-05", seeded.service);
+    if wanted(SLOTS_PAGE) {
+        figures.push(drive(SLOTS_PAGE, seconds, move |c, _| c.get(&url)).await);
+    }
     let url = format!("{base}/v1/bookings");
     let (token, providers, customers) = (
         seeded.owner_token.clone(),
@@ -595,6 +653,7 @@ fn print(name: &str, figures: &[Figures]) -> usize {
     );
     println!("|---|---|---|---|---|---|---|---|");
     let team_week = figures.iter().find(|f| f.what == TEAM_WEEK).map(|f| f.rps);
+    let slots_api = figures.iter().find(|f| f.what == SLOTS_API).map(|f| f.rps);
     let mut missed = 0;
     for f in figures {
         let ratio = if f.what == COLD_READ || f.what == TEAM_WEEK {
@@ -603,6 +662,11 @@ fn print(name: &str, figures: &[Figures]) -> usize {
             team_week.map_or_else(
                 || "(the API's row was not run)".to_owned(),
                 |api| format!("{:.2} of the API's same week", f.rps / api),
+            )
+        } else if f.what == SLOTS_PAGE {
+            slots_api.map_or_else(
+                || "(the API's row was not run)".to_owned(),
+                |api| format!("{:.2} of the API's same query", f.rps / api),
             )
         } else if f.what.starts_with("GET /v1/bookings") {
             let r = f.rps / select;
@@ -613,6 +677,7 @@ fn print(name: &str, figures: &[Figures]) -> usize {
         };
         if f.what != COLD_READ
             && f.what != TEAM_WEEK
+            && f.what != SLOTS_API
             && (f.what.starts_with("GET /v1") || f.what.starts_with("POST /v1"))
         {
             missed += usize::from(f.p99_ms >= 50.0) + usize::from(f.errors > 0);
