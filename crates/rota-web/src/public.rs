@@ -110,21 +110,11 @@ async fn build(
         }
     };
     let zone = page.business.time_zone.clone();
-    let service = page
-        .services
-        .iter()
-        .find(|s| s.id.to_string() == chosen.service)
-        .or(page.services.first());
+    let service = crate::shown::picked_service(&page.services, &chosen.service);
     if let Some(s) = service {
         chosen.service = s.id.to_string();
     }
-    let today = Timestamp::now().to_zoned(zone.tz().clone()).date();
-    let day = chosen
-        .day
-        .parse::<Date>()
-        .ok()
-        .filter(|d| *d >= today)
-        .unwrap_or(today);
+    let (day, today) = crate::shown::picked_day(&chosen.day, &zone);
     chosen.day = day.to_string();
     let provider: Option<AccountId> = chosen.provider.parse().ok();
     let (slots, providers) = match (service, crate::shown::day_range(day, &zone)) {

@@ -88,3 +88,29 @@ pub(crate) fn length(minutes: u32) -> String {
         (h, m) => format!("{h} h {m} min"),
     }
 }
+
+/// The service a picker shows: the one chosen (by id, as typed), else the
+/// first offered.
+pub(crate) fn picked_service<'s>(
+    services: &'s [rota_app::domain::service::Service],
+    typed: &str,
+) -> Option<&'s rota_app::domain::service::Service> {
+    services
+        .iter()
+        .find(|s| s.id.to_string() == typed)
+        .or(services.first())
+}
+
+/// The day a picker shows — the one typed if it is today or later in
+/// `zone`, else today — and today.
+pub(crate) fn picked_day(typed: &str, zone: &Zone) -> (Date, Date) {
+    let today = rota_app::domain::jiff::Timestamp::now()
+        .to_zoned(zone.tz().clone())
+        .date();
+    let day = typed
+        .parse::<Date>()
+        .ok()
+        .filter(|d| *d >= today)
+        .unwrap_or(today);
+    (day, today)
+}
