@@ -19,6 +19,8 @@ use serde_json::json;
 mod console;
 #[path = "pages/portal.rs"]
 mod portal;
+#[path = "pages/provider.rs"]
+mod provider;
 #[path = "pages/public.rs"]
 mod public;
 
@@ -153,7 +155,7 @@ rota_tests::on_every_store! {
         b.open(&open(&format!("/accept-invitation?token={invite}"))).await;
         b.fill("password", "pat's long passphrase").await;
         b.submit().await;
-        assert_eq!(b.path().await, "/console");
+        assert_eq!(b.path().await, "/console/mine", "a provider's console opens on their day");
         assert!(b.text().await.contains("Pat Provider"), "signed in as the provider");
         assert!(b.client.find(Locator::Css("a[href='/console/team']")).await.is_err(), "a provider sees no team page");
 
@@ -342,6 +344,12 @@ rota_tests::on_every_store! {
             service,
         };
         console::walk(&b, &s, &mut seen, &made).await;
+        provider::walk(&b, &s, &mut seen, &provider::Made {
+            owner_password: "another long passphrase",
+            pat: &made.pat,
+            bea: &made.bea,
+            service: &made.service,
+        }).await;
 
         let every: BTreeSet<&str> = rota_web::PAGES.iter().copied().collect();
         assert_eq!(seen, every, "every page screenshotted and checked");

@@ -13,10 +13,12 @@ mod customers;
 mod hours;
 mod import;
 mod member;
+mod mine;
 mod services;
 mod settings;
 mod subscription;
 mod team;
+mod time;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -42,6 +44,10 @@ pub(crate) fn routes() -> Router<Web> {
             "/console/team/{id}/time-off/{off}/delete",
             post(member::remove_time_off),
         )
+        .route("/console/mine", get(mine::page))
+        .route("/console/time", get(time::page))
+        .route("/console/time/clock-in", post(time::clock_in))
+        .route("/console/time/clock-out", post(time::clock_out))
         .route("/console/services", get(services::page).post(services::add))
         .route("/console/audit", get(audit::page))
         .route(

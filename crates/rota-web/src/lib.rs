@@ -17,6 +17,7 @@ mod form;
 mod pages;
 mod portal;
 mod public;
+mod refused;
 mod shown;
 mod viewer;
 
@@ -44,6 +45,8 @@ pub const PAGES: &[&str] = &[
     "/confirm-email",
     "/profile",
     "/console",
+    "/console/mine",
+    "/console/time",
     "/console/subscription",
     "/console/team",
     "/console/team/{id}",
@@ -75,6 +78,9 @@ pub const FORMS: &[&str] = &[
     "/sign-out",
     "/profile",
     "/profile/password",
+    "/profile/calendar-feed",
+    "/console/time/clock-in",
+    "/console/time/clock-out",
     "/console/subscription",
     "/console/subscription/cancel",
     "/console/team",

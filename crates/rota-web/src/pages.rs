@@ -47,6 +47,7 @@ pub(crate) fn routes() -> Router<Web> {
         .route("/sign-out", post(account::sign_out))
         .route("/profile", get(profile::page).post(profile::save))
         .route("/profile/password", post(profile::change_password))
+        .route("/profile/calendar-feed", post(profile::rotate_feed))
         .route("/console", get(day::console))
 }
 

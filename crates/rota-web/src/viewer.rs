@@ -9,6 +9,7 @@ use rota_app::auth::Authenticated;
 use rota_app::browser::SESSION_COOKIE;
 use rota_app::domain::account::Account;
 use rota_app::domain::actor::ActorKind;
+use rota_app::domain::booking::Booking;
 use rota_app::domain::business::Business;
 use rota_app::secrecy::SecretString;
 
@@ -27,35 +28,41 @@ pub(crate) struct ViewerLine {
     pub(crate) name: String,
     pub(crate) business: String,
     /// The console's sections this viewer may open (U6).
-    pub(crate) links: Vec<(&'static str, &'static str)>,
+    pub(crate) links: Vec<(String, &'static str)>,
 }
 
 impl Viewer {
     pub(crate) fn line(&self) -> ViewerLine {
         let links = if self.is_customer() {
-            vec![("/portal", "My bookings")]
+            vec![("/portal".to_owned(), "My bookings")]
         } else {
-            let mut links = vec![("/console", "Today")];
-            if self.may("list_all_bookings") {
-                links.push(("/console/bookings", "Bookings"));
+            let mut links = Vec::new();
+            let admin = self.may("list_all_bookings");
+            if admin {
+                links.push(("/console".to_owned(), "Today"));
             }
-            if self.may("list_employees") {
-                links.push(("/console/team", "Team"));
+            if self.who.actor.is_provider() {
+                links.push(("/console/mine".to_owned(), "My bookings"));
+                if !admin && self.may_own("view_own_work_hours") {
+                    let me = format!("/console/team/{}", self.who.actor.id);
+                    links.push((me, "My hours"));
+                }
             }
-            if self.may("list_customers") {
-                links.push(("/console/customers", "Customers"));
+            if self.may("view_own_time_entries") {
+                links.push(("/console/time".to_owned(), "Time"));
             }
-            if self.may("manage_services") {
-                links.push(("/console/services", "Services"));
-            }
-            if self.may("view_access_rights") {
-                links.push(("/console/settings", "Settings"));
-            }
-            if self.may("view_audit_log") {
-                links.push(("/console/audit", "Audit log"));
-            }
-            if self.may("view_subscription") {
-                links.push(("/console/subscription", "Subscription"));
+            for (href, text, right) in [
+                ("/console/bookings", "Bookings", "list_all_bookings"),
+                ("/console/team", "Team", "list_employees"),
+                ("/console/customers", "Customers", "list_customers"),
+                ("/console/services", "Services", "manage_services"),
+                ("/console/settings", "Settings", "view_access_rights"),
+                ("/console/audit", "Audit log", "view_audit_log"),
+                ("/console/subscription", "Subscription", "view_subscription"),
+            ] {
+                if self.may(right) {
+                    links.push((href.to_owned(), text));
+                }
             }
             links
         };
@@ -64,6 +71,19 @@ impl Viewer {
             business: self.business.name.to_string(),
             links,
         }
+    }
+
+    /// Whether the viewer may take the action `name` about themselves
+    /// (`rota_app::permissions::own`).
+    pub(crate) fn may_own(&self, name: &str) -> bool {
+        rota_app::permissions::own(&self.who.actor, &self.business.settings).contains(&name)
+    }
+
+    /// Whether the viewer may do `name` to `booking`
+    /// (`rota_app::permissions::on_booking`).
+    pub(crate) fn may_on(&self, booking: &Booking, name: &str) -> bool {
+        rota_app::permissions::on_booking(&self.who.actor, &self.business.settings, booking)
+            .contains(&name)
     }
 
     /// Whether the viewer may take the business-wide action `name`

@@ -277,7 +277,7 @@ pub(crate) async fn walk(
     b.open(&open(&format!("/portal/bookings/{}", c.someone_elses)))
         .await;
     assert!(
-        b.text().await.contains("You may not see this booking"),
+        b.text().await.contains("You may not open this booking"),
         "{}",
         b.text().await
     );

@@ -7,18 +7,20 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use rota_app::bookings::{BookingChanges, NewPayment};
+use rota_app::bookings::{BookingChanges, BookingView, NewPayment};
 use rota_app::domain::account::{AccountStatus, Text};
 use rota_app::domain::booking::{BookingStatus, PaymentMethod};
 use rota_app::domain::id::{AccountId, BookingId};
 use rota_app::domain::jiff::civil::{Date, Time};
 use rota_app::domain::money::Money;
+use rota_app::{Classify, ErrorKind};
 use serde::Deserialize;
 
 use super::Notice;
 use super::bookings::sentence;
 use crate::Web;
 use crate::form::{Posted, form_token, render, render_built, with_cookie};
+use crate::refused::Asked;
 use crate::viewer::{Viewer, ViewerLine};
 
 /// A status the booking may move to, as a button.
@@ -73,6 +75,12 @@ struct BookingPage {
     may_override: bool,
     may_assign: bool,
     may_pay: bool,
+    /// Which parts of a payment the viewer may record (R8 `payments`,
+    /// `tips`).
+    may_pay_amount: bool,
+    may_tip: bool,
+    /// Where "back" leads: all bookings, or one's own.
+    back: (&'static str, &'static str),
     choices: Vec<Choice>,
     statuses: Vec<StatusAction>,
     methods: Vec<(&'static str, &'static str)>,
@@ -109,19 +117,38 @@ async fn providers(web: &Web, viewer: &Viewer, serving: &[AccountId]) -> Vec<Cho
 }
 
 /// The statuses a booking in `from` may move to that the viewer may ask
-/// for (an assigned provider only starts and completes, R8).
-fn statuses(from: BookingStatus, admin: bool) -> Vec<StatusAction> {
+/// for (an assigned provider only starts and completes, R8), by the names
+/// `rota_app::permissions::on_booking` gives.
+fn statuses(from: BookingStatus, may: impl Fn(&str) -> bool) -> Vec<StatusAction> {
     [
-        (BookingStatus::InProgress, "Start", false),
-        (BookingStatus::Completed, "Complete", false),
-        (BookingStatus::NoShow, "Mark as no-show", true),
-        (BookingStatus::Cancelled, "Cancel booking", true),
+        (
+            BookingStatus::InProgress,
+            "Start",
+            false,
+            "progress_booking",
+        ),
+        (
+            BookingStatus::Completed,
+            "Complete",
+            false,
+            "progress_booking",
+        ),
+        (
+            BookingStatus::NoShow,
+            "Mark as no-show",
+            true,
+            "mark_no_show",
+        ),
+        (
+            BookingStatus::Cancelled,
+            "Cancel booking",
+            true,
+            "cancel_booking",
+        ),
     ]
     .into_iter()
-    .filter(|(to, _, _)| from.can_become(*to))
-    .filter(|(to, _, _)| {
-        admin || matches!(to, BookingStatus::InProgress | BookingStatus::Completed)
-    })
+    .filter(|(to, _, _, right)| from.can_become(*to) && may(right))
+    .map(|(to, label, danger, _)| (to, label, danger))
     .map(|(to, label, danger)| StatusAction {
         to: to.as_str(),
         label,
@@ -130,20 +157,47 @@ fn statuses(from: BookingStatus, admin: bool) -> Vec<StatusAction> {
     .collect()
 }
 
+/// The booking `id` as the viewer may see it, or the API's refusal (403,
+/// 404) on a page.
+async fn read(
+    web: &Web,
+    headers: &HeaderMap,
+    viewer: &Viewer,
+    id: &str,
+) -> Result<BookingView, Response> {
+    let asked = Asked {
+        noun: "booking",
+        back: "/console",
+        back_label: "Back to the console",
+    };
+    let refused = |kind| crate::refused::refused(web, headers, viewer, kind, &asked);
+    let id: BookingId = id.parse().map_err(|_| refused(ErrorKind::NotFound))?;
+    match web.rota.booking(&viewer.who.actor, id).await {
+        Ok(v) => Ok(v),
+        Err(e) if matches!(e.kind(), ErrorKind::Forbidden | ErrorKind::NotFound) => {
+            Err(refused(e.kind()))
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "a booking could not be read for its page");
+            Err((
+                StatusCode::SERVICE_UNAVAILABLE,
+                "This booking could not be read just now. Please reload the page in a moment.",
+            )
+                .into_response())
+        }
+    }
+}
+
 async fn booking(
     web: &Web,
+    headers: &HeaderMap,
     viewer: &Viewer,
     id: &str,
     csrf: String,
     typed: Typed,
 ) -> Result<BookingPage, Response> {
-    let not_found = || Redirect::to("/console/bookings").into_response();
-    let id: BookingId = id.parse().map_err(|_| not_found())?;
-    let v = web
-        .rota
-        .booking(&viewer.who.actor, id)
-        .await
-        .map_err(|_| not_found())?;
+    let v = read(web, headers, viewer, id).await?;
+    let may = |name: &str| viewer.may_on(&v.booking, name);
     let zone = viewer.business.time_zone.clone();
     let currency = &viewer.business.currency;
     let start = v.booking.range.start().to_zoned(zone.tz().clone());
@@ -165,8 +219,7 @@ async fn booking(
         ),
         zone: zone.to_string(),
         customer: v.customer_name.clone(),
-        customer_href: viewer
-            .may("list_customers")
+        customer_href: may("view_customer")
             .then(|| format!("/console/customers/{}", v.booking.customer_id)),
         providers: if v.providers.is_empty() {
             "Nobody yet".into()
@@ -195,12 +248,19 @@ async fn booking(
             .time
             .clone()
             .unwrap_or_else(|| start.time().strftime("%H:%M").to_string()),
-        may_move: admin && from == BookingStatus::Scheduled,
+        may_move: admin && may("edit_booking") && from == BookingStatus::Scheduled,
         may_override: viewer.may("override_work_hours"),
-        may_assign: admin && from.holds_time(),
-        may_pay: admin && from != BookingStatus::Cancelled,
+        may_assign: admin && may("edit_booking") && from.holds_time(),
+        may_pay: (may("record_payment") || may("record_tip")) && from != BookingStatus::Cancelled,
+        may_pay_amount: may("record_payment"),
+        may_tip: may("record_tip"),
+        back: if admin {
+            ("/console/bookings", "All bookings")
+        } else {
+            ("/console/mine", "My bookings")
+        },
         choices,
-        statuses: statuses(from, admin),
+        statuses: statuses(from, may),
         methods: [
             (PaymentMethod::Card, "Card"),
             (PaymentMethod::Cash, "Cash"),
@@ -225,7 +285,7 @@ pub(super) async fn page(
     viewer: Viewer,
 ) -> Response {
     let (csrf, set) = form_token(&web, &headers);
-    match booking(&web, &viewer, &id, csrf, Typed::default()).await {
+    match booking(&web, &headers, &viewer, &id, csrf, Typed::default()).await {
         Ok(mut page) => {
             page.notice = match q.done.as_deref() {
                 Some("booked") => Some("Booked."),
@@ -250,7 +310,11 @@ async fn refused(
     typed: Typed,
     status: StatusCode,
 ) -> Response {
-    render_built(booking(web, viewer, id, csrf, typed).await, status)
+    let headers = HeaderMap::new();
+    render_built(
+        booking(web, &headers, viewer, id, csrf, typed).await,
+        status,
+    )
 }
 
 #[derive(Deserialize)]
@@ -374,6 +438,9 @@ pub(super) async fn assign(
 pub(super) struct StatusForm {
     #[serde(default)]
     to: String,
+    /// `mine` when the button was on one's own day or week (back there).
+    #[serde(default)]
+    back: String,
 }
 
 /// Start, complete, cancel or mark a no-show (B6).
@@ -413,6 +480,9 @@ pub(super) async fn change_status(
         }
     };
     match done {
+        Ok(_) if posted.form.back == "mine" => {
+            Redirect::to("/console/mine?done=status").into_response()
+        }
         Ok(_) => Redirect::to(&format!("/console/bookings/{id}?done=status")).into_response(),
         Err(e) => {
             let (problem, status) = sentence(&e);

@@ -23,6 +23,7 @@ use crate::Web;
 use crate::form::{
     Field, FormView, Posted, form_token, refusal, render, render_built, sentence_of, with_cookie,
 };
+use crate::refused::Asked;
 use crate::viewer::{Viewer, ViewerLine};
 
 /// One of the customer's bookings.
@@ -37,18 +38,29 @@ struct Row {
 
 #[derive(Template)]
 #[template(path = "customer.html")]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "the switches of one template: what the viewer may see and do"
+)]
 struct CustomerPage {
     id: String,
     name: String,
     email: String,
     status: &'static str,
-    invited: bool,
     rows: Vec<Row>,
     billed: String,
     paid: String,
     owed: String,
     tips: String,
+    /// Which amounts the viewer is shown (R10).
+    shows_paid: bool,
+    shows_tips: bool,
+    /// Their contact details, read-only, for who may see but not edit them.
+    facts: Vec<(&'static str, String)>,
     may_edit: bool,
+    may_archive: bool,
+    may_invite: bool,
+    may_list: bool,
     form: FormView,
     notice: Option<&'static str>,
     problem: Option<String>,
@@ -112,15 +124,24 @@ fn form_of(a: &Account) -> FormView {
 
 async fn customer(
     web: &Web,
+    headers: &HeaderMap,
     viewer: &Viewer,
     id: &str,
     csrf: String,
     form: Option<FormView>,
 ) -> Result<CustomerPage, Response> {
-    let gone = || Redirect::to("/console/customers").into_response();
-    let id: AccountId = id.parse().map_err(|_| gone())?;
+    let asked = Asked {
+        noun: "customer",
+        back: "/console",
+        back_label: "Back to the console",
+    };
+    let gone = |kind| crate::refused::refused(web, headers, viewer, kind, &asked);
+    let id: AccountId = id.parse().map_err(|_| gone(ErrorKind::NotFound))?;
     let actor = &viewer.who.actor;
-    let a = web.rota.customer(actor, id).await.map_err(|_| gone())?;
+    let a = match web.rota.customer(actor, id).await {
+        Ok(a) => a,
+        Err(e) => return Err(gone(e.kind())),
+    };
     let filter = BookingFilter {
         customer: Some(id),
         ..BookingFilter::default()
@@ -165,6 +186,17 @@ async fn customer(
         })
         .collect();
     let archived = a.customer().is_some_and(|c| c.archived_at.is_some());
+    let rights = rota_app::permissions::on_customer(actor, &viewer.business.settings, a.id);
+    let shown = rota_app::permissions::booking_fields(actor, &viewer.business.settings);
+    let edited = form_of(&a);
+    let facts = edited
+        .fields
+        .iter()
+        .skip(3)
+        .zip(FIELDS.iter().skip(3))
+        .filter(|(f, _)| !f.value.is_empty())
+        .map(|(f, (_, label, _))| (*label, f.value.clone()))
+        .collect();
     Ok(CustomerPage {
         id: a.id.to_string(),
         name: a.display_name(),
@@ -176,14 +208,19 @@ async fn customer(
         } else {
             "Not yet using the portal"
         },
-        invited: a.activated_at.is_some(),
         rows,
         billed: money(billed),
         paid: money(paid),
         owed: money(billed.saturating_sub(paid)),
         tips: money(tips),
-        may_edit: viewer.may("create_customer") && !archived,
-        form: form.unwrap_or_else(|| form_of(&a)),
+        shows_paid: shown.paid,
+        shows_tips: shown.tips,
+        facts,
+        may_edit: rights.contains(&"edit_customer") && !archived,
+        may_archive: rights.contains(&"archive_customer") && !archived,
+        may_invite: rights.contains(&"invite_customer") && !archived && a.activated_at.is_none(),
+        may_list: viewer.may("list_customers"),
+        form: form.unwrap_or(edited),
         notice: None,
         problem: None,
         viewer: viewer.line(),
@@ -199,7 +236,7 @@ pub(super) async fn page(
     viewer: Viewer,
 ) -> Response {
     let (csrf, set) = form_token(&web, &headers);
-    match customer(&web, &viewer, &id, csrf, None).await {
+    match customer(&web, &headers, &viewer, &id, csrf, None).await {
         Ok(mut page) => {
             page.notice = match q.done.as_deref() {
                 Some("saved") => Some("Saved."),
@@ -269,7 +306,13 @@ pub(super) async fn save(
     detail("notes", &mut changes.notes);
     let again = |form: FormView, status: StatusCode| {
         let (web, viewer, id, csrf) = (&web, &viewer, &id, posted.csrf.clone());
-        async move { render_built(customer(web, viewer, id, csrf, Some(form)).await, status) }
+        async move {
+            let headers = HeaderMap::new();
+            render_built(
+                customer(web, &headers, viewer, id, csrf, Some(form)).await,
+                status,
+            )
+        }
     };
     if form.refused() {
         return again(form, StatusCode::UNPROCESSABLE_ENTITY).await;
@@ -335,7 +378,7 @@ pub(super) async fn act(
     };
     let (text, status) = problem;
     render_built(
-        customer(&web, &viewer, &id, posted.csrf, None)
+        customer(&web, &HeaderMap::new(), &viewer, &id, posted.csrf, None)
             .await
             .map(|mut p| {
                 p.problem = Some(text);

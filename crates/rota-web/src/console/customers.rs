@@ -86,7 +86,19 @@ async fn customers(
     {
         Ok(page) => page,
         Err(e) if e.kind() == ErrorKind::Forbidden => {
-            return Err(Redirect::to("/console").into_response());
+            let asked = crate::refused::Asked {
+                noun: "customer list",
+                back: "/console",
+                back_label: "Back to the console",
+            };
+            let headers = axum::http::HeaderMap::new();
+            return Err(crate::refused::refused(
+                web,
+                &headers,
+                viewer,
+                e.kind(),
+                &asked,
+            ));
         }
         Err(e) if e.kind() == ErrorKind::Invalid => {
             return Err(Redirect::to("/console/customers").into_response());

@@ -1,5 +1,6 @@
-//! A provider's weekly work hours (W1), edited by an administrator: up to
-//! two spans a day (a split shift), an empty day off.
+//! A provider's weekly work hours (W1), edited by an administrator — or by
+//! the provider themselves when R8's `work_hours` is `edit` (read-only with
+//! `view`): up to two spans a day (a split shift), an empty day off.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -8,11 +9,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use rota_app::domain::calendar::{LocalInterval, WeeklyHours, WorkCalendar};
 use rota_app::domain::id::AccountId;
 use rota_app::domain::jiff::civil::Weekday;
+use rota_app::{Classify, ErrorKind};
 use std::collections::HashMap;
 
 use super::Notice;
 use crate::Web;
 use crate::form::{Posted, form_token, render, with_cookie};
+use crate::refused::Asked;
 use crate::viewer::{Viewer, ViewerLine};
 
 const DAYS: [(&str, &str, Weekday); 7] = [
@@ -42,6 +45,7 @@ struct HoursPage {
     name: String,
     zone: String,
     days: Vec<Day>,
+    may_edit: bool,
     notice: Option<&'static str>,
     problem: Option<String>,
     viewer: ViewerLine,
@@ -54,22 +58,26 @@ fn hhmm(t: rota_app::domain::jiff::civil::Time) -> String {
 
 async fn load(
     web: &Web,
+    headers: &HeaderMap,
     viewer: &Viewer,
     id: &str,
     csrf: String,
 ) -> Result<(HoursPage, WorkCalendar), Response> {
-    let back = || Redirect::to("/console/team").into_response();
-    let who: AccountId = id.parse().map_err(|_| back())?;
-    let account = web
-        .rota
-        .employee(&viewer.who.actor, who)
-        .await
-        .map_err(|_| back())?;
-    let calendar = web
-        .rota
-        .work_calendar(&viewer.who.actor, who)
-        .await
-        .map_err(|_| back())?;
+    let asked = Asked {
+        noun: "work calendar",
+        back: "/console",
+        back_label: "Back to the console",
+    };
+    let back = |kind| crate::refused::refused(web, headers, viewer, kind, &asked);
+    let who: AccountId = id.parse().map_err(|_| back(ErrorKind::NotFound))?;
+    let account = match web.rota.employee(&viewer.who.actor, who).await {
+        Ok(a) => a,
+        Err(e) => return Err(back(e.kind())),
+    };
+    let calendar = match web.rota.work_calendar(&viewer.who.actor, who).await {
+        Ok(c) => c,
+        Err(e) => return Err(back(e.kind())),
+    };
     let days = DAYS
         .iter()
         .map(|(key, label, weekday)| {
@@ -92,6 +100,11 @@ async fn load(
             name: account.display_name(),
             zone: zone.to_string(),
             days,
+            may_edit: if who == viewer.who.actor.id {
+                viewer.may_own("edit_own_work_hours")
+            } else {
+                viewer.may("add_employee")
+            },
             notice: None,
             problem: None,
             viewer: viewer.line(),
@@ -109,7 +122,7 @@ pub(super) async fn page(
     viewer: Viewer,
 ) -> Response {
     let (csrf, set) = form_token(&web, &headers);
-    match load(&web, &viewer, &id, csrf).await {
+    match load(&web, &headers, &viewer, &id, csrf).await {
         Ok((mut page, _)) => {
             if q.done.as_deref() == Some("saved") {
                 page.notice = Some("Work hours saved.");
@@ -155,7 +168,8 @@ pub(super) async fn save(
     viewer: Viewer,
     posted: Posted<HashMap<String, String>>,
 ) -> Response {
-    let (mut page, calendar) = match load(&web, &viewer, &id, posted.csrf.clone()).await {
+    let headers = HeaderMap::new();
+    let (mut page, calendar) = match load(&web, &headers, &viewer, &id, posted.csrf.clone()).await {
         Ok(loaded) => loaded,
         Err(r) => return r,
     };

@@ -13,12 +13,14 @@ use rota_app::domain::jiff::civil::Date;
 use rota_app::domain::role::EmployeeRoles;
 use rota_app::domain::time_off::Absence;
 use rota_app::employees::EmployeeChanges;
+use rota_app::{Classify, ErrorKind};
 use serde::Deserialize;
 
 use super::Notice;
 use super::team::{ROLES, describe, role_set};
 use crate::Web;
 use crate::form::{Posted, form_token, refusal, render, render_built, with_cookie};
+use crate::refused::Asked;
 use crate::viewer::{Viewer, ViewerLine};
 
 /// A day or days off, as listed.
@@ -56,6 +58,11 @@ struct MemberPage {
     role: &'static str,
     owner: bool,
     may_edit: bool,
+    /// Whether the viewer may change this member's time off (an
+    /// administrator, or they themselves with R8 `work_hours=edit`).
+    may_edit_calendar: bool,
+    /// Whether "back to the team" leads anywhere for the viewer.
+    may_list_team: bool,
     may_own: bool,
     /// Not the viewer themselves (nobody deactivates themselves here).
     other: bool,
@@ -70,14 +77,23 @@ struct MemberPage {
 
 async fn member(
     web: &Web,
+    headers: &HeaderMap,
     viewer: &Viewer,
     id: &str,
     csrf: String,
 ) -> Result<MemberPage, Response> {
-    let gone = || Redirect::to("/console/team").into_response();
-    let id: AccountId = id.parse().map_err(|_| gone())?;
+    let asked = Asked {
+        noun: "team member",
+        back: "/console",
+        back_label: "Back to the console",
+    };
+    let gone = |kind| crate::refused::refused(web, headers, viewer, kind, &asked);
+    let id: AccountId = id.parse().map_err(|_| gone(ErrorKind::NotFound))?;
     let actor = &viewer.who.actor;
-    let a = web.rota.employee(actor, id).await.map_err(|_| gone())?;
+    let a = match web.rota.employee(actor, id).await {
+        Ok(a) => a,
+        Err(e) => return Err(gone(e.kind())),
+    };
     let shown = describe(&a);
     let roles = a.employee().map(|e| e.roles);
     let provider = roles.is_some_and(EmployeeRoles::is_provider);
@@ -123,6 +139,11 @@ async fn member(
         Vec::new()
     };
     let may_edit = viewer.may("add_employee");
+    let may_edit_calendar = if actor.id == a.id {
+        viewer.may_own("edit_own_work_hours")
+    } else {
+        may_edit
+    };
     Ok(MemberPage {
         roles_offered: &ROLES,
         id: a.id.to_string(),
@@ -140,6 +161,8 @@ async fn member(
         }),
         owner: roles.is_some_and(EmployeeRoles::is_owner),
         may_edit,
+        may_edit_calendar,
+        may_list_team: viewer.may("list_employees"),
         may_own: actor.is_owner(),
         other: actor.id != a.id,
         deactivated: a.status == AccountStatus::Deactivated,
@@ -160,7 +183,7 @@ pub(super) async fn page(
     viewer: Viewer,
 ) -> Response {
     let (csrf, set) = form_token(&web, &headers);
-    match member(&web, &viewer, &id, csrf).await {
+    match member(&web, &headers, &viewer, &id, csrf).await {
         Ok(mut page) => {
             page.notice = match q.done.as_deref() {
                 Some("roles") => Some("Roles saved."),
@@ -188,11 +211,13 @@ async fn refused(
     (problem, status): (String, StatusCode),
     typed: OffForm,
 ) -> Response {
-    let page = member(web, viewer, id, csrf).await.map(|mut p| {
-        p.problem = Some(problem);
-        p.typed = typed;
-        p
-    });
+    let page = member(web, &HeaderMap::new(), viewer, id, csrf)
+        .await
+        .map(|mut p| {
+            p.problem = Some(problem);
+            p.typed = typed;
+            p
+        });
     render_built(page, status)
 }
 

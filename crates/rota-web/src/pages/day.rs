@@ -180,6 +180,10 @@ pub(super) async fn console(
     if viewer.is_customer() {
         return Redirect::to("/portal").into_response();
     }
+    if !viewer.may("list_all_bookings") {
+        // A service provider's console opens on their own day (U3).
+        return Redirect::to("/console/mine").into_response();
+    }
     let zone = &viewer.business.time_zone;
     let today = Timestamp::now().to_zoned(zone.tz().clone()).date();
     let range = crate::shown::day_range(today, zone);
@@ -194,10 +198,8 @@ pub(super) async fn console(
         },
         with_day: false,
         team: match range {
-            Some(range) if viewer.may("list_all_bookings") => {
-                web.rota.team_day(&viewer.who.actor, range).await.ok()
-            }
-            _ => None,
+            Some(range) => web.rota.team_day(&viewer.who.actor, range).await.ok(),
+            None => None,
         },
     };
     bookings_page(&web, &headers, &viewer, listing).await

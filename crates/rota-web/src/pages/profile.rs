@@ -1,6 +1,8 @@
-//! The signed-in person's own profile and password (U2 for the team, U4
-//! for customers): their name (and phone, for the team), and a password
-//! change that needs the current one (A10 counts the guesses).
+//! The signed-in person's own profile and password (U2, U3 for the team,
+//! U4 for customers): their name (and phone, for the team), a password
+//! change that needs the current one (A10 counts the guesses), and for the
+//! team their calendar-feed address (W4): a new one made on request, shown
+//! once, the old one void at once.
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -11,7 +13,7 @@ use rota_app::domain::account::{Profile, Text};
 use rota_app::domain::name::PersonName;
 use rota_app::employees::EmployeeChanges;
 use rota_app::passwords::ChangePasswordError;
-use rota_app::secrecy::SecretString;
+use rota_app::secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 use crate::Web;
@@ -26,6 +28,11 @@ struct ProfilePage {
     email: String,
     details: FormView,
     password: FormView,
+    /// Whether they have a calendar feed to make (the team, W4).
+    may_feed: bool,
+    /// The feed's new address, once, right after it is made: the https
+    /// address to paste, and the webcal one that opens a calendar app.
+    feed: Option<(String, String)>,
     notice: Option<&'static str>,
     viewer: ViewerLine,
     csrf: String,
@@ -75,6 +82,8 @@ fn profile(viewer: &Viewer, details: FormView, password: FormView, csrf: String)
         email: viewer.account.email.as_str().to_owned(),
         details,
         password,
+        may_feed: viewer.may_own("rotate_own_calendar_feed"),
+        feed: None,
         notice: None,
         viewer: viewer.line(),
         csrf,
@@ -232,4 +241,34 @@ pub(super) async fn change_password(
         Ok::<_, Response>(profile(&viewer, details(&viewer), form, posted.csrf)),
         status,
     )
+}
+
+/// Makes a new calendar-feed address for oneself (W4) and shows it once;
+/// the old address stops working at once.
+pub(super) async fn rotate_feed(
+    State(web): State<Web>,
+    viewer: Viewer,
+    posted: Posted<Vec<(String, String)>>,
+) -> Response {
+    let actor = &viewer.who.actor;
+    let mut page = profile(&viewer, details(&viewer), password(), posted.csrf);
+    match web.rota.rotate_calendar_feed(actor, actor.id).await {
+        Ok(token) => {
+            let https = format!(
+                "{}/v1/calendar-feeds/{}.ics",
+                web.config.origin,
+                token.expose_secret()
+            );
+            let webcal = https
+                .split_once("://")
+                .map_or_else(|| https.clone(), |(_, rest)| format!("webcal://{rest}"));
+            page.feed = Some((https, webcal));
+            render(StatusCode::OK, &page)
+        }
+        Err(e) => {
+            let (problem, status) = refusal(&e, "make a calendar address");
+            page.details.problem = Some(problem);
+            render(status, &page)
+        }
+    }
 }

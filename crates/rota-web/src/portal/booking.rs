@@ -19,6 +19,7 @@ use super::book::{Slot, free_times};
 use super::{notice_words, sentence, unavailable, when};
 use crate::Web;
 use crate::form::{Posted, form_token, render, with_cookie};
+use crate::refused::Asked;
 use crate::viewer::{Viewer, ViewerLine};
 
 #[derive(Template)]
@@ -52,43 +53,15 @@ pub(super) struct PageQuery {
     done: Option<String>,
 }
 
-#[derive(Template)]
-#[template(path = "refused.html")]
-struct RefusedPage {
-    heading: &'static str,
-    text: &'static str,
-    back: &'static str,
-    back_label: &'static str,
-    viewer: ViewerLine,
-    csrf: String,
-}
-
 /// The refusal a customer gets for someone else's booking, or one that is
-/// not there: the API's own status (403 or 404), on a page they can leave.
+/// not there.
 fn refused(web: &Web, headers: &HeaderMap, viewer: &Viewer, kind: ErrorKind) -> Response {
-    let (status, heading, text) = if kind == ErrorKind::Forbidden {
-        (
-            StatusCode::FORBIDDEN,
-            "Not your booking",
-            "You may not see this booking.",
-        )
-    } else {
-        (
-            StatusCode::NOT_FOUND,
-            "No such booking",
-            "There is no such booking. It may have been removed.",
-        )
-    };
-    let (csrf, set) = form_token(web, headers);
-    let page = RefusedPage {
-        heading,
-        text,
+    let asked = Asked {
+        noun: "booking",
         back: "/portal",
         back_label: "Your bookings",
-        viewer: viewer.line(),
-        csrf,
     };
-    with_cookie(render(status, &page), set)
+    crate::refused::refused(web, headers, viewer, kind, &asked)
 }
 
 async fn build(
