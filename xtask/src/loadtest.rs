@@ -64,10 +64,11 @@ const COLD_READ: &str = "GET /v1/bookings, a new window each request";
 const TEAM_WEEK: &str = "GET /v1/bookings (the team's week, limit=200)";
 /// The same week as the console's calendar page draws it.
 const CALENDAR: &str = "GET /console/bookings (week calendar, 10 providers)";
-/// The slots a booking page asks for: one service, one day, anyone of five.
-const SLOTS_API: &str = "GET /v1/availability (a day, anyone of 5 providers)";
-/// The same day's free times as the public booking page shows them.
-const SLOTS_PAGE: &str = "GET /b/{slug} (the public slot view, the same day)";
+/// The slots a booking page asks for: one service, a week, anyone of five.
+const SLOTS_API: &str = "GET /v1/availability (a week, anyone of 5 providers)";
+/// The same week's free times as the public booking page shows them (the
+/// week counted by day, the first day's times listed).
+const SLOTS_PAGE: &str = "GET /b/{slug} (the public slot view, the same week)";
 /// Providers offering the public page's service.
 const OFFERING: usize = 5;
 /// Monday of the week that is read.
@@ -585,10 +586,11 @@ async fn run_store(
             .await,
         );
     }
-    // A booking page's question: one service, one busy day, anyone of
-    // five; over the API, and as the public page draws it.
+    // A booking page's question: one service, the week from a busy day,
+    // anyone of five; over the API, and as the public page draws it (the
+    // business's zone is UTC: the same instants).
     let url = format!(
-        "{base}/v1/availability?service_id={}&from=2030-03-05T00:00:00Z&to=2030-03-06T00:00:00Z",
+        "{base}/v1/availability?service_id={}&from=2030-03-05T00:00:00Z&to=2030-03-12T00:00:00Z",
         seeded.service
     );
     let token = seeded.owner_token.clone();

@@ -21,7 +21,7 @@ use serde::Deserialize;
 
 use crate::Web;
 use crate::form::{Posted, form_token, render, with_cookie};
-use crate::shown::Slot;
+use crate::shown::{Slot, WeekDay};
 
 pub(crate) fn routes() -> Router<Web> {
     Router::new().route("/b/{slug}", get(page).post(book))
@@ -63,6 +63,8 @@ struct PublicBookPage {
     earlier: Option<String>,
     later: String,
     slots: Vec<Slot>,
+    /// The week from the day shown, each day's free times counted.
+    week: Vec<WeekDay>,
     /// The chosen time in words, once one is chosen.
     chosen_when: Option<String>,
     booked: bool,
@@ -117,7 +119,9 @@ async fn build(
     let (day, today) = crate::shown::picked_day(&chosen.day, &zone);
     chosen.day = day.to_string();
     let provider: Option<AccountId> = chosen.provider.parse().ok();
-    let (slots, providers) = match (service, crate::shown::day_range(day, &zone)) {
+    // One question for the week from the day shown: its free times counted
+    // by day, the day's listed.
+    let found = match (service, crate::shown::week_range(day, &zone)) {
         (Some(s), Some(range)) => {
             let query = AvailabilityQuery {
                 service: s.id,
@@ -126,16 +130,18 @@ async fn build(
                 step: None,
             };
             match web.rota.public_availability(slug, query).await {
-                Ok(found) => crate::shown::offered(&found, provider, &zone),
-                Err(e) if e.kind() == ErrorKind::Unexpected => {
-                    tracing::error!(error = %e, "free times could not be read");
-                    (Vec::new(), Vec::new())
+                Ok(found) => found,
+                Err(e) => {
+                    if e.kind() == ErrorKind::Unexpected {
+                        tracing::error!(error = %e, "free times could not be read");
+                    }
+                    Vec::new()
                 }
-                Err(_) => (Vec::new(), Vec::new()),
             }
         }
-        _ => (Vec::new(), Vec::new()),
+        _ => Vec::new(),
     };
+    let offered = crate::shown::offered(&found, provider, &zone, day);
     let chosen_when = chosen
         .slot
         .split_once('|')
@@ -162,13 +168,14 @@ async fn build(
             .iter()
             .map(|s| (s.id.to_string(), label(s, &page)))
             .collect(),
-        providers,
+        providers: offered.providers,
         earlier: day.yesterday().ok().filter(|d| *d >= today).map(step),
         later: day.tomorrow().map(step).unwrap_or_default(),
         day_label: day.strftime("%A %-d %B %Y").to_string(),
         booked: chosen.done == "booked",
         chosen,
-        slots,
+        slots: offered.slots,
+        week: offered.week,
         chosen_when,
         problem,
         problem_field,

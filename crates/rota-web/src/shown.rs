@@ -36,15 +36,44 @@ pub(crate) struct Slot {
     pub(crate) label: String,
 }
 
-/// What availability found, as a person chooses from it: every free time
-/// of `provider` in order ("10:00 with Pat"), or for anyone each time once
-/// ("10:00", whoever is free then is assigned), and who offers the service
-/// at all (for the "with" choice).
+/// One day of a picker's week: "Tue 5", how many free times, and whether
+/// it is the day shown.
+pub(crate) struct WeekDay {
+    pub(crate) day: String,
+    pub(crate) weekday: String,
+    pub(crate) date: String,
+    pub(crate) free: usize,
+    pub(crate) current: bool,
+}
+
+/// What a picker offers: the shown day's free times, the week from that
+/// day with each day's count, and who offers the service at all (for the
+/// "with" choice).
+pub(crate) struct Offered {
+    pub(crate) slots: Vec<Slot>,
+    pub(crate) week: Vec<WeekDay>,
+    pub(crate) providers: Vec<(String, String)>,
+}
+
+/// The days a picker asks availability about: `day` and the six after it,
+/// `[local midnight of day, local midnight a week on)` in `zone`.
+pub(crate) fn week_range(day: Date, zone: &Zone) -> Option<TimeRange> {
+    let last = day.checked_add(6.days()).ok()?;
+    let start = day_range(day, zone)?.start();
+    let end = day_range(last, zone)?.end();
+    TimeRange::new(start, end).ok()
+}
+
+/// What availability found over the week from `day`, as a person chooses
+/// from it: every free time of `provider` in order ("10:00 with Pat"), or
+/// for anyone each time once ("10:00", whoever is free then is assigned);
+/// the times of `day` listed, the week's counted by day.
 pub(crate) fn offered(
     found: &[rota_app::availability::ProviderSlots],
     provider: Option<rota_app::domain::id::AccountId>,
     zone: &Zone,
-) -> (Vec<Slot>, Vec<(String, String)>) {
+    day: Date,
+) -> Offered {
     let providers = found
         .iter()
         .map(|p| (p.provider.to_string(), p.name.clone()))
@@ -75,7 +104,26 @@ pub(crate) fn offered(
             }
         }
     }
-    (slots.into_iter().map(|(_, s)| s).collect(), providers)
+    let date_of = |t: rota_app::domain::jiff::Timestamp| t.to_zoned(zone.tz().clone()).date();
+    let week = (0..7_i64)
+        .filter_map(|n| day.checked_add(n.days()).ok())
+        .map(|d| WeekDay {
+            day: d.to_string(),
+            weekday: d.strftime("%a").to_string(),
+            date: d.strftime("%-d %b").to_string(),
+            free: slots.iter().filter(|(t, _)| date_of(*t) == d).count(),
+            current: d == day,
+        })
+        .collect();
+    Offered {
+        slots: slots
+            .into_iter()
+            .filter(|(t, _)| date_of(*t) == day)
+            .map(|(_, s)| s)
+            .collect(),
+        week,
+        providers,
+    }
 }
 
 /// A service's length as a person says it: "45 minutes", "1 hour",

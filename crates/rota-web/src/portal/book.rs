@@ -20,7 +20,7 @@ use serde::Deserialize;
 use super::{notice_words, sentence, unavailable, when};
 use crate::Web;
 use crate::form::{Posted, form_token, render, with_cookie};
-pub(super) use crate::shown::Slot;
+pub(super) use crate::shown::{Offered, Slot, WeekDay};
 use crate::viewer::{Viewer, ViewerLine};
 
 /// What has been chosen so far, as typed (to keep it).
@@ -59,6 +59,8 @@ struct BookPage {
     later: String,
     zone: String,
     slots: Vec<Slot>,
+    /// The week from the day shown, each day's free times counted.
+    week: Vec<WeekDay>,
     summary: Option<Summary>,
     notice: String,
     problem: Option<String>,
@@ -72,18 +74,19 @@ fn about(service: &Service, currency: Currency) -> String {
     format!("{length} · {}", service.price.display(&currency))
 }
 
-/// The free times of `service` on `day`, each with who offers it, and the
-/// providers who offer the service at all (for the "who" choice).
+/// The free times of `service` in the week from `day` (that day's listed,
+/// the week's counted), each with who offers it, and the providers who
+/// offer the service at all (for the "who" choice).
 pub(super) async fn free_times(
     web: &Web,
     viewer: &Viewer,
     service: ServiceId,
     day: Date,
     provider: Option<AccountId>,
-) -> Result<(Vec<Slot>, Vec<(String, String)>), Response> {
+) -> Result<Offered, Response> {
     let zone = &viewer.business.time_zone;
-    let Some(range) = crate::shown::day_range(day, zone) else {
-        return Ok((Vec::new(), Vec::new()));
+    let Some(range) = crate::shown::week_range(day, zone) else {
+        return Ok(crate::shown::offered(&[], provider, zone, day));
     };
     let query = AvailabilityQuery {
         service,
@@ -96,7 +99,7 @@ pub(super) async fn free_times(
         Err(e) if e.kind() == ErrorKind::NotFound => Vec::new(),
         Err(e) => return Err(unavailable(&e)),
     };
-    Ok(crate::shown::offered(&found, provider, zone))
+    Ok(crate::shown::offered(&found, provider, zone, day))
 }
 
 async fn picker(
@@ -118,10 +121,11 @@ async fn picker(
     let (day, today) = crate::shown::picked_day(&chosen.day, &zone);
     chosen.day = day.to_string();
     let provider: Option<AccountId> = chosen.provider.parse().ok();
-    let (slots, providers) = match service {
+    let offered = match service {
         Some(s) => free_times(web, viewer, s.id, day, provider).await?,
-        None => (Vec::new(), Vec::new()),
+        None => crate::shown::offered(&[], provider, &zone, day),
     };
+    let providers = offered.providers;
     let summary = service.and_then(|s| {
         let (who, start) = chosen.slot.split_once('|')?;
         let start: Timestamp = start.parse().ok()?;
@@ -158,7 +162,8 @@ async fn picker(
         day_label: day.strftime("%A %-d %B %Y").to_string(),
         zone: zone.to_string(),
         chosen,
-        slots,
+        slots: offered.slots,
+        week: offered.week,
         summary,
         notice: notice_words(viewer.business.settings.cancellation_notice_minutes),
         problem,

@@ -121,7 +121,7 @@ async fn build(
         .unwrap_or_else(|| b.range.start().to_zoned(zone.tz().clone()).date());
     let may_move = may_change && settings.online_booking && service.is_some();
     let slots = match (&service, may_move) {
-        (Some(s), true) => free_times(web, viewer, s.id, day, None).await?.0,
+        (Some(s), true) => free_times(web, viewer, s.id, day, None).await?.slots,
         _ => Vec::new(),
     };
     Ok(BookingPage {
