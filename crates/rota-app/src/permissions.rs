@@ -141,3 +141,146 @@ pub fn on_customer(
 pub fn booking_fields(actor: &Actor, settings: &BusinessSettings) -> BookingShown {
     booking_shown_to(actor, settings)
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use rota_domain::access::{
+        AccessRights, AccessRightsInput, CustomerVisibility, TimeTrackingAccess, WorkHoursAccess,
+    };
+    use rota_domain::account::AccountStatus;
+    use rota_domain::actor::ActorKind;
+    use rota_domain::booking::BookingStatus;
+    use rota_domain::id::{BookingId, BusinessId};
+    use rota_domain::jiff::Timestamp;
+    use rota_domain::money::Money;
+    use rota_domain::role::{EmployeeRoles, RoleSet};
+    use rota_domain::time::TimeRange;
+    use rota_domain::uuid::Uuid;
+
+    use super::*;
+
+    const BIZ: BusinessId = BusinessId::from_uuid(Uuid::from_u128(1));
+    const ME: AccountId = AccountId::from_uuid(Uuid::from_u128(10));
+    const OTHER: AccountId = AccountId::from_uuid(Uuid::from_u128(11));
+    const CUSTOMER: AccountId = AccountId::from_uuid(Uuid::from_u128(12));
+
+    fn provider() -> Actor {
+        Actor {
+            id: ME,
+            business: BIZ,
+            status: AccountStatus::Active,
+            kind: ActorKind::Employee(EmployeeRoles::new(RoleSet::ServiceProvider, false).unwrap()),
+        }
+    }
+
+    fn booking(providers: Vec<AccountId>) -> Booking {
+        let at = Timestamp::from_second(1_900_000_000).unwrap();
+        Booking {
+            id: BookingId::from_uuid(Uuid::from_u128(20)),
+            business_id: BIZ,
+            customer_id: CUSTOMER,
+            service_id: None,
+            range: TimeRange::new(
+                at,
+                at.saturating_add(rota_domain::jiff::SignedDuration::from_hours(1))
+                    .unwrap(),
+            )
+            .unwrap(),
+            providers,
+            status: BookingStatus::Scheduled,
+            price: Money::ZERO,
+            paid: Money::ZERO,
+            tips: Money::ZERO,
+            notes: None,
+            created_at: at,
+            updated_at: at,
+            sequence: 0,
+        }
+    }
+
+    fn rights() -> impl Strategy<Value = AccessRightsInput> {
+        (
+            0..3_u8,
+            any::<bool>(),
+            any::<bool>(),
+            0..3_u8,
+            any::<bool>(),
+            any::<bool>(),
+        )
+            .prop_map(|(c, edit, work, time, tips, payments)| {
+                let customers = [
+                    CustomerVisibility::Hidden,
+                    CustomerVisibility::Details,
+                    CustomerVisibility::List,
+                ][usize::from(c)];
+                AccessRightsInput {
+                    customers,
+                    edit_customers: edit && customers != CustomerVisibility::Hidden,
+                    work_hours: if work {
+                        WorkHoursAccess::Edit
+                    } else {
+                        WorkHoursAccess::View
+                    },
+                    time_tracking: [
+                        TimeTrackingAccess::Off,
+                        TimeTrackingAccess::View,
+                        TimeTrackingAccess::Edit,
+                    ][usize::from(time)],
+                    tips,
+                    payments,
+                    ..AccessRightsInput::default()
+                }
+            })
+    }
+
+    proptest! {
+        /// R8, U3: what a provider's pages offer follows each right, and
+        /// never more — on their own booking, on someone else's, about
+        /// themselves.
+        #[test]
+        fn r8_u3_a_providers_pages_offer_exactly_what_their_rights_open(input in rights()) {
+            let settings = BusinessSettings {
+                access_rights: AccessRights::new(input).unwrap(),
+                ..BusinessSettings::default()
+            };
+            let me = provider();
+            let mine = on_booking(&me, &settings, &booking(vec![ME]));
+            prop_assert!(mine.contains(&"progress_booking"));
+            prop_assert!(!mine.contains(&"cancel_booking") && !mine.contains(&"edit_booking"));
+            prop_assert!(!mine.contains(&"mark_no_show"));
+            prop_assert_eq!(mine.contains(&"record_payment"), input.payments);
+            prop_assert_eq!(mine.contains(&"record_tip"), input.tips);
+            prop_assert_eq!(
+                mine.contains(&"view_customer"),
+                input.customers != CustomerVisibility::Hidden
+            );
+            prop_assert_eq!(mine.contains(&"edit_customer"), input.edit_customers);
+            let theirs = on_booking(&me, &settings, &booking(vec![OTHER]));
+            let seen: Vec<&str> = theirs.into_iter().filter(|n| !n.ends_with("_customer")).collect();
+            prop_assert!(seen.is_empty(), "{seen:?}");
+            let own = own(&me, &settings);
+            prop_assert!(own.contains(&"view_own_work_hours") && own.contains(&"rotate_own_calendar_feed"));
+            prop_assert_eq!(
+                own.contains(&"edit_own_work_hours"),
+                input.work_hours == WorkHoursAccess::Edit
+            );
+            let wide = business_wide(&me, &settings);
+            prop_assert_eq!(
+                wide.contains(&"list_customers"),
+                input.customers == CustomerVisibility::List
+            );
+            prop_assert_eq!(
+                wide.contains(&"track_own_time"),
+                input.time_tracking == TimeTrackingAccess::Edit
+            );
+            prop_assert_eq!(
+                wide.contains(&"view_own_time_entries"),
+                input.time_tracking != TimeTrackingAccess::Off
+            );
+            prop_assert!(!wide.contains(&"list_all_bookings"));
+            let shown = booking_fields(&me, &settings);
+            prop_assert_eq!((shown.paid, shown.tips), (input.payments, input.tips));
+        }
+    }
+}
