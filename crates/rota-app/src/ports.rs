@@ -31,3 +31,5 @@ pub use scheduling::{
 };
 #[cfg(feature = "mocks")]
 pub use services::{MockClock, MockIdSource, MockMailer, MockPasswordHasher, MockTokens};
+#[cfg(feature = "mocks")]
+pub use store::MockStore;

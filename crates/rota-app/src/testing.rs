@@ -56,6 +56,15 @@ impl Clock for ManualClock {
 #[derive(Debug, Default)]
 pub struct SequentialIds(AtomicU64);
 
+impl SequentialIds {
+    /// Ids after `last`: a second process's source that will not repeat
+    /// the first's (while the first makes fewer than `last`).
+    #[must_use]
+    pub fn after(last: u64) -> Self {
+        Self(AtomicU64::new(last))
+    }
+}
+
 impl IdSource for SequentialIds {
     fn new_id(&self) -> Uuid {
         Uuid::from_u128(u128::from(self.0.fetch_add(1, Ordering::Relaxed) + 1))
@@ -96,6 +105,15 @@ impl PasswordHasher for InsecureHasher {
 /// insecure, for tests only.
 #[derive(Debug, Default)]
 pub struct CountingTokens(AtomicU64);
+
+impl CountingTokens {
+    /// Tokens after `last`: a second process's source that will not repeat
+    /// the first's.
+    #[must_use]
+    pub fn after(last: u64) -> Self {
+        Self(AtomicU64::new(last))
+    }
+}
 
 impl Tokens for CountingTokens {
     fn issue(&self) -> SecretString {

@@ -62,6 +62,7 @@ impl StoreError {
 }
 
 /// A database (or memory) that opens units of work.
+#[cfg_attr(feature = "mocks", mockall::automock)]
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// Starts a transaction.

@@ -7,6 +7,7 @@ mod bookings;
 mod bulk;
 mod customers;
 mod feeds;
+mod interactions;
 mod properties;
 mod public_booking;
 mod scheduling;

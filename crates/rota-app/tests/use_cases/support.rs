@@ -85,11 +85,34 @@ impl World {
         Rota::new(Ports {
             store: Arc::new(self.store.clone()),
             clock: self.clock.clone(),
-            ids: Arc::new(SequentialIds::default()),
+            ids: Arc::new(SequentialIds::after(1 << 40)),
             hasher,
-            tokens: Arc::new(CountingTokens::default()),
+            tokens: Arc::new(CountingTokens::after(1 << 40)),
             mailer: self.mailer.clone(),
         })
+    }
+
+    /// Another process on `store` (a mock that says which units of work it
+    /// expects, reading from this world's store where it lets them).
+    pub fn storing_in(&self, store: Arc<dyn Store>) -> Rota {
+        Rota::new(Ports {
+            store,
+            clock: self.clock.clone(),
+            ids: Arc::new(SequentialIds::after(1 << 40)),
+            hasher: Arc::new(InsecureHasher),
+            tokens: Arc::new(CountingTokens::after(1 << 40)),
+            mailer: self.mailer.clone(),
+        })
+    }
+
+    /// Read snapshots of this world's store, for a mock store to hand out
+    /// (one per read transaction it expects).
+    pub async fn snapshots(&self, n: usize) -> Vec<Box<dyn rota_app::ports::UnitOfWork>> {
+        let mut reads = Vec::with_capacity(n);
+        for _ in 0..n {
+            reads.push(self.store.begin(TxMode::Read).await.unwrap());
+        }
+        reads
     }
 
     /// [`World::another_process`] sending with `mailer`: only for delivering
