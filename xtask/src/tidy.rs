@@ -193,3 +193,74 @@ fn architecture_crates_depend_only_inwards() {
         }
     }
 }
+
+/// The crate map in docs/ARCHITECTURE.md (its `crate-map` block) is what
+/// `cargo metadata` says: every workspace package, and exactly the
+/// workspace packages each depends on.
+#[test]
+fn architecture_the_documented_crate_map_is_the_workspace() {
+    let doc = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../docs/ARCHITECTURE.md"
+    ))
+    .expect("docs/ARCHITECTURE.md is readable");
+    let block = doc
+        .split("```crate-map\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("docs/ARCHITECTURE.md has a crate-map block");
+    let documented: BTreeSet<(String, String)> = block
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .flat_map(|line| {
+            let (krate, deps) = line.split_once(':').expect("`crate: dep, dep` lines");
+            let krate = krate.trim().to_owned();
+            let arrows: Vec<_> = deps
+                .split(',')
+                .map(str::trim)
+                .filter(|d| !d.is_empty())
+                .map(|d| (krate.clone(), d.to_owned()))
+                .collect();
+            // A package with no arrows still counts as on the map.
+            std::iter::once((krate.clone(), String::new())).chain(arrows)
+        })
+        .collect();
+    let graph = normal_dependency_graph();
+    let members = workspace_members();
+    let ours: BTreeSet<&str> = members.iter().map(String::as_str).collect();
+    let actual: BTreeSet<(String, String)> = graph
+        .iter()
+        .filter(|(k, _)| ours.contains(k.as_str()))
+        .flat_map(|(krate, deps)| {
+            let arrows: Vec<_> = deps
+                .iter()
+                .filter(|d| ours.contains(d.as_str()))
+                .map(|d| (krate.clone(), d.clone()))
+                .collect();
+            std::iter::once((krate.clone(), String::new())).chain(arrows)
+        })
+        .collect();
+    let missing: Vec<_> = actual.difference(&documented).collect();
+    let extra: Vec<_> = documented.difference(&actual).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "docs/ARCHITECTURE.md's crate map is not the workspace: \
+         missing {missing:?}, not there {extra:?} (an empty second name is the package itself)"
+    );
+}
+
+/// The names of the workspace's packages.
+fn workspace_members() -> Vec<String> {
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["metadata", "--format-version", "1", "--no-deps", "--locked"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo metadata runs");
+    let metadata: Value = serde_json::from_slice(&output.stdout).expect("metadata is JSON");
+    metadata["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap().to_owned())
+        .collect()
+}
