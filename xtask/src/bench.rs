@@ -114,7 +114,7 @@ fn stores() -> Result<usize, String> {
     match runtime.block_on(postgres::run())? {
         Some(more) => figures.extend(more),
         None => {
-            eprintln!("PostgreSQL skipped: set ROTA_BENCH_DATABASE_URL or ROTA_TEST_DATABASE_URL")
+            eprintln!("PostgreSQL skipped: set ROTA_BENCH_DATABASE_URL or ROTA_TEST_DATABASE_URL");
         }
     }
     println!();

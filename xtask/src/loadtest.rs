@@ -9,8 +9,8 @@
 //! providers, a busy week) is printed beside `GET /v1/bookings` for the same
 //! week, the same viewer, read whole in pages of 200 as a client of the API
 //! would. The public booking page's slot view (one service offered by five
-//! providers, one busy day, anyone) is printed beside `GET /v1/availability`
-//! for the same query. `ROTA_LOADTEST_SECONDS` shortens the runs;
+//! providers, the week from a busy day, anyone) is printed beside
+//! `GET /v1/availability` for the same week. `ROTA_LOADTEST_SECONDS` shortens the runs;
 //! `ROTA_LOADTEST_ONLY=<part of a row's name>` runs only matching rows.
 
 use std::str::FromStr;
@@ -18,26 +18,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use rota_app::bookings::NewBooking;
-use rota_app::customers::NewCustomer;
-use rota_app::domain::account::CustomerDetails;
-use rota_app::domain::actor::Actor;
-use rota_app::domain::business::{Currency, Zone};
-use rota_app::domain::calendar::{LocalInterval, WeeklyHours, WorkCalendar};
-use rota_app::domain::email::EmailAddress;
-use rota_app::domain::id::{AccountId, ServiceId};
 use rota_app::domain::jiff::{SignedDuration, Timestamp};
-use rota_app::domain::money::Money;
-use rota_app::domain::name::{BusinessName, PersonName, Slug};
-use rota_app::domain::plan::Plan;
-use rota_app::domain::role::{EmployeeRoles, RoleSet};
-use rota_app::domain::service::ServiceDuration;
-use rota_app::employees::NewEmployee;
 use rota_app::ports::{Clock, Store};
-use rota_app::secrecy::{ExposeSecret, SecretString};
-use rota_app::services::NewService;
-use rota_app::settings::BusinessChanges;
-use rota_app::signup::SignUp;
 use rota_app::testing::RecordingMailer;
 use rota_app::{Ports, Rota};
 use rota_auth::{Argon2Hasher, RandomTokens, TimeOrderedIds};
@@ -82,258 +64,14 @@ impl Clock for Clockwork {
     }
 }
 
-/// What a store-specific database gives the baselines.
-#[derive(Clone)]
-enum Db {
-    Sqlite(sqlx::SqlitePool),
-    Postgres(sqlx::PgPool),
-}
+mod baseline;
+mod seed;
 
-/// The business under load.
-struct Seeded {
-    owner_token: String,
-    provider_token: String,
-    provider: AccountId,
-    providers: Vec<AccountId>,
-    /// Bookings in the read week, the whole team's.
-    in_week: usize,
-    customers: Vec<AccountId>,
-    business: String,
-    /// The service the public page offers (by the first `OFFERING`).
-    service: ServiceId,
-}
+use baseline::{Db, baseline};
+use seed::{Seeded, seed};
 
 fn ts(s: &str) -> Timestamp {
     s.parse().expect("a valid instant")
-}
-
-async fn seed(rota: &Rota, mailer: &RecordingMailer) -> Result<Seeded, String> {
-    let e = |e: &dyn std::fmt::Debug| format!("{e:?}");
-    let up = rota
-        .sign_up(SignUp {
-            business_name: BusinessName::parse("Load Co").map_err(|x| e(&x))?,
-            slug: Slug::parse("loadco").map_err(|x| e(&x))?,
-            time_zone: Zone::parse("UTC").map_err(|x| e(&x))?,
-            currency: Currency::parse("GBP").map_err(|x| e(&x))?,
-            owner_name: PersonName::parse("Olive Owner").map_err(|x| e(&x))?,
-            email: EmailAddress::parse("owner@loadco.example").map_err(|x| e(&x))?,
-            password: SecretString::from(PASSWORD),
-        })
-        .await
-        .map_err(|x| e(&x))?;
-    let owner = Actor::of(&up.owner);
-    rota.change_plan(&owner, Plan::Grow)
-        .await
-        .map_err(|x| e(&x))?;
-    let all_day = vec![LocalInterval::parse("00:00", "24:00").map_err(|x| e(&x))?];
-    let hours = WeeklyHours::new(std::array::from_fn(|_| all_day.clone())).map_err(|x| e(&x))?;
-    let mut providers = Vec::new();
-    let mut provider_token = String::new();
-    for i in 0..TEAM {
-        let email = format!("p{i}@loadco.example");
-        let account = rota
-            .add_employee(
-                &owner,
-                NewEmployee {
-                    name: PersonName::parse(&format!("Provider {i}")).map_err(|x| e(&x))?,
-                    email: EmailAddress::parse(&email).map_err(|x| e(&x))?,
-                    phone: None,
-                    roles: EmployeeRoles::new(RoleSet::ServiceProvider, false)
-                        .map_err(|x| e(&x))?,
-                },
-            )
-            .await
-            .map_err(|x| e(&x))?;
-        rota.deliver_due_emails(100).await.map_err(|x| e(&x))?;
-        let token = mailer.last_token_for(&email).ok_or("no invitation")?;
-        let signed = rota
-            .accept_invitation(&token, &SecretString::from(PASSWORD))
-            .await
-            .map_err(|x| e(&x))?;
-        if i == 0 {
-            provider_token = signed.token.expose_secret().to_owned();
-        }
-        rota.set_work_calendar(
-            &owner,
-            account.id,
-            WorkCalendar {
-                zone: None,
-                hours: hours.clone(),
-            },
-        )
-        .await
-        .map_err(|x| e(&x))?;
-        providers.push(account.id);
-    }
-    // The public booking page: online booking on, one service that the
-    // first five of the team offer.
-    let service = rota
-        .create_service(
-            &owner,
-            NewService {
-                name: BusinessName::parse("Standard clean").map_err(|x| e(&x))?,
-                duration: ServiceDuration::minutes(60).map_err(|x| e(&x))?,
-                price: Money::new(4500).map_err(|x| e(&x))?,
-                providers: providers[..OFFERING].to_vec(),
-            },
-        )
-        .await
-        .map_err(|x| e(&x))?
-        .id;
-    rota.update_business(
-        &owner,
-        BusinessChanges {
-            online_booking: Some(true),
-            ..BusinessChanges::default()
-        },
-    )
-    .await
-    .map_err(|x| e(&x))?;
-    let mut customers = Vec::new();
-    for i in 0..CUSTOMERS {
-        let c = rota
-            .create_customer(
-                &owner,
-                NewCustomer {
-                    first_name: PersonName::parse("Cus").map_err(|x| e(&x))?,
-                    last_name: PersonName::parse(&format!("Tomer{i}")).map_err(|x| e(&x))?,
-                    email: EmailAddress::parse(&format!("c{i}@x.example")).map_err(|x| e(&x))?,
-                    details: CustomerDetails::default(),
-                },
-            )
-            .await
-            .map_err(|x| e(&x))?;
-        customers.push(c.id);
-    }
-    // The week that is read: four one-hour bookings a day for each of the
-    // team, Monday to Friday; and background bookings for the first four,
-    // other weeks.
-    let book = |at: Timestamp, provider: AccountId, customer: AccountId| NewBooking {
-        customer,
-        service: None,
-        starts_at: at,
-        ends_at: at.checked_add(SignedDuration::from_hours(1)).ok(),
-        providers: vec![provider],
-        price: None,
-        notes: None,
-        allow_outside_work_hours: false,
-    };
-    let week = ts(WEEK);
-    let mut in_week = 0;
-    for (p, &provider) in providers.iter().enumerate() {
-        for day in 0..5_i64 {
-            for hour in [9_i64, 11, 13, 15] {
-                let at = week
-                    .checked_add(SignedDuration::from_hours(day * 24 + hour))
-                    .map_err(|x| e(&x))?;
-                let customer =
-                    customers[(usize::try_from(day * 4 + hour).unwrap_or(0) + p) % CUSTOMERS];
-                rota.create_booking(&owner, book(at, provider, customer), None)
-                    .await
-                    .map_err(|x| e(&x))?;
-                in_week += 1;
-            }
-        }
-    }
-    let start = ts("2030-04-01T00:00:00Z");
-    for i in 0..BACKGROUND {
-        let n = i64::try_from(i).unwrap_or(0);
-        let at = start
-            .checked_add(SignedDuration::from_hours(n))
-            .map_err(|x| e(&x))?;
-        rota.create_booking(
-            &owner,
-            book(at, providers[i % PROVIDERS], customers[i % CUSTOMERS]),
-            None,
-        )
-        .await
-        .map_err(|x| e(&x))?;
-    }
-    Ok(Seeded {
-        owner_token: up.token.expose_secret().to_owned(),
-        provider_token,
-        provider: providers[0],
-        in_week,
-        providers,
-        customers,
-        business: up.business.id.to_string(),
-        service,
-    })
-}
-
-/// The baselines: a fixed JSON body, and one indexed select.
-fn baseline(db: Db, business: String) -> axum::Router {
-    use axum::routing::get;
-    let (db_week, business_week) = (db.clone(), business.clone());
-    let fixed =
-        get(|| async { axum::Json(json!({"status": "ok", "items": [], "next_cursor": null})) });
-    let select = get(move || {
-        let (db, business) = (db.clone(), business.clone());
-        async move {
-            let uuid = rota_app::domain::uuid::Uuid::from_str(&business).unwrap_or_default();
-            let found: Option<(rota_app::domain::uuid::Uuid,)> = match &db {
-                Db::Sqlite(pool) => sqlx::query_as(
-                    "SELECT id FROM bookings WHERE business_id = ? AND starts_at >= ? ORDER BY starts_at, id LIMIT 1",
-                )
-                .bind(uuid)
-                .bind(1_893_456_000_000_000_i64)
-                .fetch_optional(pool)
-                .await
-                .ok()
-                .flatten(),
-                Db::Postgres(pool) => sqlx::query_as(
-                    "SELECT id FROM bookings WHERE business_id = $1 AND starts_at >= '2030-01-01' ORDER BY starts_at, id LIMIT 1",
-                )
-                .bind(uuid)
-                .fetch_optional(pool)
-                .await
-                .ok()
-                .flatten(),
-            };
-            match found {
-                Some((id,)) => Ok(axum::Json(json!({"id": id.to_string()}))),
-                None => Err(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
-            }
-        }
-    });
-    let week = get(
-        move |axum::extract::State((db, business)): axum::extract::State<(Db, String)>| async move {
-            let uuid = rota_app::domain::uuid::Uuid::from_str(&business).unwrap_or_default();
-            let rows = match &db {
-            Db::Sqlite(pool) => sqlx::query(
-                "SELECT * FROM bookings WHERE business_id = ? AND starts_at >= ? AND starts_at < ? ORDER BY starts_at, id LIMIT 51",
-            )
-            .bind(uuid)
-            .bind(week_micros(0))
-            .bind(week_micros(7))
-            .fetch_all(pool)
-            .await
-            .map(|r| r.len()),
-            Db::Postgres(pool) => sqlx::query(
-                "SELECT * FROM bookings WHERE business_id = $1 AND starts_at >= $2::timestamptz AND starts_at < $2::timestamptz + interval '7 days' ORDER BY starts_at, id LIMIT 51",
-            )
-            .bind(uuid)
-            .bind(WEEK)
-            .fetch_all(pool)
-            .await
-            .map(|r| r.len()),
-        };
-            match rows {
-                Ok(n) if n > 0 => Ok(axum::Json(json!({"rows": n}))),
-                _ => Err(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
-            }
-        },
-    );
-    axum::Router::new()
-        .route("/fixed", fixed)
-        .route("/select", select)
-        .route("/week", week)
-        .with_state((db_week, business_week))
-}
-
-/// Microseconds since the epoch of the read week's start plus `days`.
-fn week_micros(days: i64) -> i64 {
-    ts(WEEK).as_microsecond() + days * 86_400_000_000
 }
 
 /// One endpoint's figures.
@@ -408,13 +146,13 @@ where
     let mut latencies = Vec::new();
     let (mut ok, mut refused, mut errors, mut first_error) = (0, 0, 0, None);
     for t in tasks {
-        let (l, o, r, e, f) = t.await.expect("a load task");
-        latencies.extend(l);
-        ok += o;
-        refused += r;
-        errors += e;
+        let (times, oks, refusals, failures, first) = t.await.expect("a load task");
+        latencies.extend(times);
+        ok += oks;
+        refused += refusals;
+        errors += failures;
         if first_error.is_none() {
-            first_error = f;
+            first_error = first;
         }
     }
     let elapsed = started.elapsed().as_secs_f64();
@@ -498,15 +236,33 @@ async fn run_store(
         "http://{}",
         baseline_listener.local_addr().map_err(|e| e.to_string())?
     );
+    let business = seeded.business.clone();
     let baseline_server = tokio::spawn(async move {
-        let _ = axum::serve(baseline_listener, baseline(db, seeded.business.clone())).await;
+        let _ = axum::serve(baseline_listener, baseline(db, business)).await;
     });
 
-    let mut figures = Vec::new();
-    // `ROTA_LOADTEST_ONLY=GET` (or POST, fixed, select) runs one endpoint,
-    // for profiling.
+    eprintln!("{name}: {} bookings in the read week", seeded.in_week);
+    let mut figures = limits(&baseline_base, seconds).await;
+    figures.extend(reads(&base, &seeded, seconds).await);
+    figures.extend(pages(&base, &seeded, seconds).await);
+    figures.extend(writes(&base, &seeded, seconds).await);
+    let _ = stop.send(());
+    let _ = server.await;
+    baseline_server.abort();
+    Ok(figures)
+}
+
+/// Whether the row `what` is to run: `ROTA_LOADTEST_ONLY=GET` (or POST,
+/// fixed, select) runs only the rows whose name holds it, for profiling.
+fn wanted(what: &str) -> bool {
     let only = std::env::var("ROTA_LOADTEST_ONLY").unwrap_or_default();
-    let wanted = |what: &str| only.is_empty() || what.contains(only.as_str());
+    only.is_empty() || what.contains(only.as_str())
+}
+
+/// The limits measured in the same run: plain axum answering a fixed body,
+/// one indexed select, and the week's rows in one select.
+async fn limits(baseline_base: &str, seconds: u64) -> Vec<Figures> {
+    let mut figures = Vec::new();
     let url = format!("{baseline_base}/fixed");
     if wanted("axum, fixed JSON body") {
         figures.push(drive("axum, fixed JSON body", seconds, move |c, _| c.get(&url)).await);
@@ -526,6 +282,13 @@ async fn run_store(
             .await,
         );
     }
+    figures
+}
+
+/// Reads over the API: a provider's week, a window nothing remembered can
+/// answer, the whole team's week.
+async fn reads(base: &str, seeded: &Seeded, seconds: u64) -> Vec<Figures> {
+    let mut figures = Vec::new();
     let url = format!(
         "{base}/v1/bookings?provider_id={}&from=2030-03-04T00:00:00Z&to=2030-03-11T00:00:00Z",
         seeded.provider
@@ -562,9 +325,8 @@ async fn run_store(
             .await,
         );
     }
-    // The whole team's week: over the API, and as the console's calendar
-    // page (the owner's browser session) draws it.
-    eprintln!("{name}: {} bookings in the read week", seeded.in_week);
+    // The whole team's week over the API (the console's calendar page
+    // draws the same week among the pages' rows).
     let url =
         format!("{base}/v1/bookings?from=2030-03-04T00:00:00Z&to=2030-03-11T00:00:00Z&limit=200");
     let token = seeded.owner_token.clone();
@@ -576,6 +338,13 @@ async fn run_store(
             .await,
         );
     }
+    figures
+}
+
+/// Pages beside the API's answer to the same question: the console's week
+/// calendar, and the public booking page's week of free times.
+async fn pages(base: &str, seeded: &Seeded, seconds: u64) -> Vec<Figures> {
+    let mut figures = Vec::new();
     let url = format!("{base}/console/bookings?view=week&day=2030-03-04");
     let cookie = format!("rota_session={}", seeded.owner_token);
     if wanted(CALENDAR) {
@@ -606,6 +375,12 @@ async fn run_store(
     if wanted(SLOTS_PAGE) {
         figures.push(drive(SLOTS_PAGE, seconds, move |c, _| c.get(&url)).await);
     }
+    figures
+}
+
+/// Bookings made as fast as the server takes them.
+async fn writes(base: &str, seeded: &Seeded, seconds: u64) -> Vec<Figures> {
+    let mut figures = Vec::new();
     let url = format!("{base}/v1/bookings");
     let (token, providers, customers) = (
         seeded.owner_token.clone(),
@@ -635,10 +410,7 @@ async fn run_store(
             .await,
         );
     }
-    let _ = stop.send(());
-    let _ = server.await;
-    baseline_server.abort();
-    Ok(figures)
+    figures
 }
 
 fn print(name: &str, figures: &[Figures]) -> usize {

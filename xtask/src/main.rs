@@ -8,6 +8,14 @@
 //! - `cargo xtask openapi`: writes the API's OpenAPI document to
 //!   `docs/openapi.json`.
 
+#![allow(
+    clippy::cast_precision_loss,
+    clippy::cast_possible_wrap,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "the benchmarks turn counts and durations into rates and ratios in f64, far from where precision or range matter"
+)]
+
 use std::env;
 use std::process::{Command, ExitCode};
 

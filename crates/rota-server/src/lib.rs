@@ -38,8 +38,9 @@ pub struct Cli {
     command: Command,
 }
 
-/// Where Rota keeps its data and how it is reached.
-#[derive(Args, Clone, Debug)]
+/// Where Rota keeps its data and how it is reached. Its `Debug` leaves out
+/// the database and SMTP addresses, which may hold passwords.
+#[derive(Args, Clone)]
 pub struct Config {
     /// Where the SQLite database, the email outbox folder and the key live.
     #[arg(
@@ -101,6 +102,23 @@ pub struct Config {
         global = true
     )]
     pub trusted_proxies: Vec<std::net::IpAddr>,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hidden = |set: &Option<String>| set.as_ref().map(|_| "[redacted]");
+        f.debug_struct("Config")
+            .field("data_dir", &self.data_dir)
+            .field("database_url", &hidden(&self.database_url))
+            .field("smtp_url", &hidden(&self.smtp_url))
+            .field("base_url", &self.base_url)
+            .field("mail_from", &self.mail_from)
+            .field("listen", &self.listen)
+            .field("db_max_connections", &self.db_max_connections)
+            .field("db_idle_seconds", &self.db_idle_seconds)
+            .field("trusted_proxies", &self.trusted_proxies)
+            .finish()
+    }
 }
 
 /// The default of `ROTA_DB_MAX_CONNECTIONS`: enough to keep two cores

@@ -4,6 +4,8 @@
 //! 0.25 of raw); and the peak RSS of `rota import-customers` on 1,000,000
 //! rows (target < 100 MiB).
 
+use std::fmt::Write as _;
+
 use std::io::Write as _;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -32,10 +34,11 @@ const CLI_ROWS: usize = 1_000_000;
 fn csv(rows: usize) -> String {
     let mut out = String::from("Email Address,First Name,Last Name,City,Postal Code\n");
     for i in 0..rows {
-        out.push_str(&format!(
-            "c{i}@x.example,First{i},Last{i},Leeds,LS{} 1AA\n",
+        let _ = writeln!(
+            out,
+            "c{i}@x.example,First{i},Last{i},Leeds,LS{} 1AA",
             i % 99
-        ));
+        );
     }
     out
 }

@@ -17,7 +17,11 @@ use super::stores::{
 async fn seed(pool: &PgPool, w: &World) -> Result<f64, String> {
     let started = Instant::now();
     let mut tx = pool.begin().await.map_err(|e| e.to_string())?;
-    let ids: Vec<_> = w.providers.iter().map(|p| p.as_uuid()).collect();
+    let ids: Vec<_> = w
+        .providers
+        .iter()
+        .map(rota_app::domain::id::AccountId::as_uuid)
+        .collect();
     let ns: Vec<i32> = (0..i32::try_from(PROVIDERS).unwrap_or(0)).collect();
     sqlx::query("CREATE TEMP TABLE bench_providers ON COMMIT DROP AS SELECT * FROM UNNEST($1::int4[], $2::uuid[]) AS t(n, id)")
         .bind(&ns)
