@@ -1,6 +1,7 @@
 //! The routes of API v1, grouped as SPEC §7 lists them.
 
 mod account;
+mod bookings;
 mod bulk;
 mod business;
 mod customers;
@@ -8,6 +9,7 @@ mod employees;
 mod feeds;
 mod health;
 mod scheduling;
+mod time_tracking;
 
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -53,5 +55,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .merge(bulk::routes())
         .merge(customers::routes())
         .merge(scheduling::routes())
+        .merge(bookings::routes())
+        .merge(time_tracking::routes())
         .merge(feeds::routes())
 }
