@@ -2,12 +2,14 @@
 
 mod accounts;
 mod auth;
+mod bookings;
 mod concurrency;
 mod outbox;
 mod scheduling;
 
 pub use accounts::*;
 pub use auth::*;
+pub use bookings::*;
 pub use concurrency::*;
 pub use outbox::*;
 pub use scheduling::*;

@@ -1,0 +1,332 @@
+//! Bookings: round trips and lists, B4 in the store (overlaps refused,
+//! a booking and its email kept or refused together), B1's customer.
+
+use rota_app::domain::booking::{Booking, BookingStatus, Payment, PaymentMethod};
+use rota_app::domain::id::PaymentId;
+use rota_app::domain::money::Money;
+use rota_app::ports::{BookingQuery, Conflict, NamedBooking, StoreError, TxMode};
+
+use crate::Fresh;
+use crate::fixtures::{Fixture, at, employee, uuid};
+use crate::stories::outbox::message;
+
+use super::scheduling::{booking, range};
+
+/// Bookings come back as written, providers in order; lists filter and page.
+pub async fn bookings_round_trip_and_list(fresh: Fresh) {
+    let store = fresh.store;
+    let f = Fixture::write(store.as_ref(), 1, "sparkle").await;
+    let second = employee(
+        f.business.id,
+        77,
+        "quinn@sparkle.example",
+        rota_app::domain::role::EmployeeRoles::staff(
+            rota_app::domain::role::RoleSet::ServiceProvider,
+        ),
+    );
+    let a = booking(
+        &f,
+        1,
+        range("2026-03-09T10:00:00Z", "2026-03-09T11:00:00Z"),
+        vec![second.id, f.provider.id],
+    );
+    let b = booking(
+        &f,
+        2,
+        range("2026-03-09T12:00:00Z", "2026-03-09T13:00:00Z"),
+        vec![f.provider.id],
+    );
+    let mut c = booking(
+        &f,
+        3,
+        range("2026-03-10T12:00:00Z", "2026-03-10T13:00:00Z"),
+        vec![],
+    );
+    c.notes = None;
+    let mut tx = store.begin(TxMode::Write).await.unwrap();
+    tx.accounts().insert(&second).await.unwrap();
+    for x in [&a, &b, &c] {
+        tx.bookings().insert(x).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin(TxMode::Write).await.unwrap();
+    let bookings = tx.bookings();
+    assert_eq!(
+        bookings.get(f.business.id, a.id).await.unwrap().as_ref(),
+        Some(&a)
+    );
+    let all = bookings
+        .list(
+            f.business.id,
+            &BookingQuery {
+                limit: 10,
+                ..BookingQuery::default()
+            },
+        )
+        .await
+        .unwrap();
+    let just = |listed: Vec<NamedBooking>| -> Vec<Booking> {
+        listed.into_iter().map(|n| n.booking).collect()
+    };
+    // Each listed booking carries its customer's and providers' names.
+    let profile = f.customer.customer().unwrap();
+    let customer = Some((profile.first_name.clone(), profile.last_name.clone()));
+    assert!(all.iter().all(|n| n.customer == customer));
+    let mut names = all[0].providers.clone();
+    names.sort();
+    let mut expected = vec![
+        (second.id, second.display_name()),
+        (f.provider.id, f.provider.display_name()),
+    ];
+    expected.sort();
+    assert_eq!(names, expected);
+    assert!(all[2].providers.is_empty());
+    assert_eq!(
+        just(all),
+        vec![a.clone(), b.clone(), c.clone()],
+        "in start order"
+    );
+    let theirs = BookingQuery {
+        provider: Some(f.provider.id),
+        limit: 10,
+        ..BookingQuery::default()
+    };
+    assert_eq!(
+        just(bookings.list(f.business.id, &theirs).await.unwrap()),
+        vec![a.clone(), b.clone()]
+    );
+    let monday = BookingQuery {
+        within: Some(range("2026-03-09T00:00:00Z", "2026-03-10T00:00:00Z")),
+        limit: 10,
+        ..BookingQuery::default()
+    };
+    assert_eq!(
+        bookings.list(f.business.id, &monday).await.unwrap().len(),
+        2
+    );
+    let after = BookingQuery {
+        after: Some((a.range.start(), a.id)),
+        limit: 1,
+        ..BookingQuery::default()
+    };
+    assert_eq!(
+        just(bookings.list(f.business.id, &after).await.unwrap()),
+        vec![b.clone()]
+    );
+    let overlapping = bookings
+        .overlapping(
+            f.business.id,
+            &[second.id],
+            range("2026-03-09T10:30:00Z", "2026-03-09T12:30:00Z"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(overlapping, vec![a.clone()]);
+    assert_eq!(
+        bookings
+            .latest_with(f.business.id, f.customer.id, f.provider.id)
+            .await
+            .unwrap(),
+        Some(b.range.end())
+    );
+
+    let mut paid = b.clone();
+    paid.record_payment(
+        Money::new(2000).unwrap(),
+        Money::new(300).unwrap(),
+        at("2026-03-09T13:00:00Z"),
+    )
+    .unwrap();
+    let payment = Payment {
+        id: PaymentId::from_uuid(uuid(900)),
+        business_id: f.business.id,
+        booking_id: b.id,
+        amount: Money::new(2000).unwrap(),
+        tip: Money::new(300).unwrap(),
+        method: PaymentMethod::Card,
+        recorded_by: f.owner.id,
+        at: at("2026-03-09T13:00:00Z"),
+    };
+    bookings.insert_payment(&payment).await.unwrap();
+    bookings.update(&paid).await.unwrap();
+    let status = BookingQuery {
+        status: Some(BookingStatus::Scheduled),
+        customer: Some(f.customer.id),
+        limit: 10,
+        ..BookingQuery::default()
+    };
+    assert_eq!(
+        bookings.list(f.business.id, &status).await.unwrap().len(),
+        3
+    );
+    tx.commit().await.unwrap();
+    let mut tx = store.begin(TxMode::Read).await.unwrap();
+    assert_eq!(
+        tx.bookings().get(f.business.id, b.id).await.unwrap(),
+        Some(paid)
+    );
+}
+
+/// B4 held by the store itself: an overlapping active booking of a provider
+/// is refused on insert and on update, whoever asks; touching and cancelled
+/// bookings are fine.
+pub async fn b4_the_store_refuses_overlapping_active_bookings(fresh: Fresh) {
+    let store = fresh.store;
+    let f = Fixture::write(store.as_ref(), 1, "sparkle").await;
+    let first = booking(
+        &f,
+        1,
+        range("2026-03-09T10:00:00Z", "2026-03-09T11:00:00Z"),
+        vec![f.provider.id],
+    );
+    let mut tx = store.begin(TxMode::Write).await.unwrap();
+    tx.bookings().insert(&first).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let clash = booking(
+        &f,
+        2,
+        range("2026-03-09T10:59:00Z", "2026-03-09T12:00:00Z"),
+        vec![f.provider.id],
+    );
+    let mut tx = store.begin(TxMode::Write).await.unwrap();
+    let err = tx.bookings().insert(&clash).await.unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict(Conflict::BookingOverlap(p)) if p == f.provider.id),
+        "{err:?}"
+    );
+    drop(tx);
+
+    let touching = booking(
+        &f,
+        3,
+        range("2026-03-09T11:00:00Z", "2026-03-09T12:00:00Z"),
+        vec![f.provider.id],
+    );
+    let mut tx = store.begin(TxMode::Write).await.unwrap();
+    tx.bookings().insert(&touching).await.unwrap();
+    let mut moved = touching.clone();
+    moved.range = range("2026-03-09T10:30:00Z", "2026-03-09T11:30:00Z");
+    let err = tx.bookings().update(&moved).await.unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict(Conflict::BookingOverlap(_))),
+        "{err:?}"
+    );
+    drop(tx);
+
+    let mut tx = store.begin(TxMode::Write).await.unwrap();
+    let mut cancelled = first.clone();
+    cancelled.status = BookingStatus::Cancelled;
+    tx.bookings().update(&cancelled).await.unwrap();
+    tx.bookings().insert(&clash).await.unwrap();
+    tx.commit().await.unwrap();
+}
+
+/// B4 and A8 for a booking placed in one call (`Store::place_booking`, what
+/// a booking without an idempotency key is): the booking and its email are
+/// kept together, or, when the time is taken, neither is.
+pub async fn b4_a_placed_booking_and_its_email_are_kept_or_refused_together(fresh: Fresh) {
+    let store = fresh.store;
+    let f = Fixture::write(store.as_ref(), 1, "sparkle").await;
+    let first = booking(
+        &f,
+        1,
+        range("2026-03-09T10:00:00Z", "2026-03-09T11:00:00Z"),
+        vec![f.provider.id],
+    );
+    let (confirm_first, confirm_clash, confirm_walk_in) =
+        (message(&f, 1), message(&f, 2), message(&f, 3));
+    store
+        .place_booking(&first, std::slice::from_ref(&confirm_first))
+        .await
+        .unwrap();
+
+    let clash = booking(
+        &f,
+        2,
+        range("2026-03-09T10:30:00Z", "2026-03-09T11:30:00Z"),
+        vec![f.provider.id],
+    );
+    let err = store
+        .place_booking(&clash, std::slice::from_ref(&confirm_clash))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict(Conflict::BookingOverlap(p)) if p == f.provider.id),
+        "{err:?}"
+    );
+    // No provider: whatever way the store writes it, still all or nothing.
+    let walk_in = booking(
+        &f,
+        3,
+        range("2026-03-09T10:30:00Z", "2026-03-09T11:30:00Z"),
+        vec![],
+    );
+    store
+        .place_booking(&walk_in, std::slice::from_ref(&confirm_walk_in))
+        .await
+        .unwrap();
+
+    let mut tx = store.begin(TxMode::Read).await.unwrap();
+    assert_eq!(
+        tx.bookings().get(f.business.id, first.id).await.unwrap(),
+        Some(first)
+    );
+    assert_eq!(
+        tx.bookings().get(f.business.id, walk_in.id).await.unwrap(),
+        Some(walk_in)
+    );
+    assert_eq!(
+        tx.bookings().get(f.business.id, clash.id).await.unwrap(),
+        None
+    );
+    for (m, kept) in [
+        (&confirm_first, true),
+        (&confirm_clash, false),
+        (&confirm_walk_in, true),
+    ] {
+        assert_eq!(
+            tx.outbox()
+                .get(f.business.id, m.id)
+                .await
+                .unwrap()
+                .is_some(),
+            kept,
+            "message {:?}",
+            m.payload
+        );
+    }
+}
+
+/// B1 held by the store: a booking's customer is a customer of its business.
+pub async fn b1_a_booking_needs_a_customer_of_the_business(fresh: Fresh) {
+    let store = fresh.store;
+    let f = Fixture::write(store.as_ref(), 1, "sparkle").await;
+    let g = Fixture::write(store.as_ref(), 2, "shine").await;
+    let mut of_employee = booking(
+        &f,
+        1,
+        range("2026-03-09T10:00:00Z", "2026-03-09T11:00:00Z"),
+        vec![],
+    );
+    of_employee.customer_id = f.owner.id;
+    let mut tx = store.begin(TxMode::Write).await.unwrap();
+    assert!(
+        tx.bookings().insert(&of_employee).await.is_err(),
+        "an employee is no customer"
+    );
+    drop(tx);
+    let mut elsewhere = booking(
+        &f,
+        2,
+        range("2026-03-09T10:00:00Z", "2026-03-09T11:00:00Z"),
+        vec![],
+    );
+    elsewhere.customer_id = g.customer.id;
+    let mut tx = store.begin(TxMode::Write).await.unwrap();
+    assert!(
+        tx.bookings().insert(&elsewhere).await.is_err(),
+        "another business's customer"
+    );
+}
