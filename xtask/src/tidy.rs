@@ -264,3 +264,141 @@ fn workspace_members() -> Vec<String> {
         .map(|p| p["name"].as_str().unwrap().to_owned())
         .collect()
 }
+
+/// The module a file under `src/` is: `lib.rs` the crate, `a.rs` or
+/// `a/mod.rs` the module `a`, `a/b.rs` the module `a::b`.
+fn module_of(src: &std::path::Path, file: &std::path::Path) -> Vec<String> {
+    let rel = file.strip_prefix(src).expect("under src");
+    let mut parts: Vec<String> = rel
+        .iter()
+        .map(|p| p.to_string_lossy().trim_end_matches(".rs").to_owned())
+        .collect();
+    if matches!(
+        parts.last().map(String::as_str),
+        Some("lib" | "main" | "mod")
+    ) {
+        parts.pop();
+    }
+    parts
+}
+
+/// The paths a file names through `crate::`, `super::` or `self::`, made
+/// absolute (`use super::{a, b::c}` names `a` and `b::c` beside the file's
+/// module's parent).
+fn named_paths(module: &[String], text: &str) -> Vec<Vec<String>> {
+    let mut found = Vec::new();
+    for start in ["crate::", "super::", "self::"] {
+        for (at, _) in text.match_indices(start) {
+            let before = text[..at].chars().next_back();
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':') {
+                continue;
+            }
+            let mut base: Vec<String> = match start {
+                "crate::" => Vec::new(),
+                "super::" => module[..module.len().saturating_sub(1)].to_vec(),
+                _ => module.to_vec(),
+            };
+            let rest = &text[at + start.len()..];
+            // `super::super::` climbs again.
+            let mut rest = rest;
+            while let Some(r) = rest.strip_prefix("super::") {
+                base.pop();
+                rest = r;
+            }
+            let mut prefix = base.clone();
+            let mut chars = rest.char_indices().peekable();
+            let mut word = String::new();
+            while let Some((i, c)) = chars.next() {
+                if c.is_alphanumeric() || c == '_' {
+                    word.push(c);
+                } else if rest[i..].starts_with("::{") {
+                    prefix.push(std::mem::take(&mut word));
+                    let group = &rest[i + 3..];
+                    let end = group.find('}').unwrap_or(group.len());
+                    for item in group[..end].split(',') {
+                        let mut path = prefix.clone();
+                        path.extend(item.trim().split("::").map(|s| s.trim().to_owned()));
+                        found.push(path);
+                    }
+                    word.clear();
+                    break;
+                } else if rest[i..].starts_with("::") {
+                    prefix.push(std::mem::take(&mut word));
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            if !word.is_empty() {
+                prefix.push(word);
+                found.push(prefix);
+            }
+        }
+    }
+    found
+}
+
+/// No two sibling modules of a crate name each other: dependencies between
+/// a crate's modules run one way, like those between crates.
+#[test]
+fn architecture_no_two_sibling_modules_import_each_other() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut crates: Vec<std::path::PathBuf> = std::fs::read_dir(root.join("crates"))
+        .unwrap()
+        .map(|e| e.unwrap().path().join("src"))
+        .collect();
+    crates.push(root.join("xtask/src"));
+    let mut cycles = Vec::new();
+    for src in crates {
+        let mut files = Vec::new();
+        let mut dirs = vec![src.clone()];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    files.push(path);
+                }
+            }
+        }
+        let modules: BTreeSet<Vec<String>> = files.iter().map(|f| module_of(&src, f)).collect();
+        let mut edges = BTreeSet::new();
+        for file in &files {
+            let me = module_of(&src, file);
+            if me.is_empty() {
+                continue;
+            }
+            let text = std::fs::read_to_string(file).unwrap();
+            // Tests may reach anywhere; comments name without importing.
+            let code: String = text
+                .split("#[cfg(test)]")
+                .next()
+                .unwrap_or_default()
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("//"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            let text = code.as_str();
+            for path in named_paths(&me, text) {
+                let depth = me.len();
+                if path.len() < depth || path[..depth - 1] != me[..depth - 1] {
+                    continue;
+                }
+                let sibling = path[..depth].to_vec();
+                if sibling != me && modules.contains(&sibling) {
+                    edges.insert((me.join("::"), sibling.join("::")));
+                }
+            }
+        }
+        for (a, b) in &edges {
+            if a < b && edges.contains(&(b.clone(), a.clone())) {
+                cycles.push(format!("{}: {a} ⇄ {b}", src.display()));
+            }
+        }
+    }
+    assert!(
+        cycles.is_empty(),
+        "modules that import each other: {cycles:#?}"
+    );
+}

@@ -4,12 +4,14 @@
 //! message) appears here; adapters implement these traits and translate.
 
 mod auth;
+mod error;
 mod repositories;
 mod scheduling;
 mod services;
 mod store;
 
 pub use auth::{AccountTokenRepository, SessionRepository, ThrottleRepository};
+pub use error::{Conflict, StoreError};
 pub use repositories::{AccountRepository, AuditLog, BusinessRepository, CustomerQuery, Outbox};
 pub use scheduling::{
     BookingQuery, BookingRepository, CalendarRepository, IdempotencyRecord, IdempotencyRepository,
@@ -18,7 +20,7 @@ pub use scheduling::{
 pub use services::{
     Clock, HashError, IdSource, MailError, Mailer, PasswordHash, PasswordHasher, TokenHash, Tokens,
 };
-pub use store::{Conflict, Store, StoreError, TxMode, UnitOfWork, place_booking_in_a_transaction};
+pub use store::{Store, TxMode, UnitOfWork, place_booking_in_a_transaction};
 
 #[cfg(feature = "mocks")]
 pub use auth::{MockAccountTokenRepository, MockSessionRepository, MockThrottleRepository};

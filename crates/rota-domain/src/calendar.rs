@@ -315,7 +315,7 @@ impl From<WeeklyHours> for WeekInput {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct WorkCalendar {
     /// The provider's own zone; `None` follows the business's.
-    pub zone: Option<crate::business::Zone>,
+    pub zone: Option<crate::zone::Zone>,
     /// Weekly work hours, in that zone.
     pub hours: WeeklyHours,
 }

@@ -39,6 +39,7 @@ pub mod throttle;
 pub mod time;
 pub mod time_entry;
 pub mod time_off;
+pub mod zone;
 
 pub use jiff;
 pub use uuid;

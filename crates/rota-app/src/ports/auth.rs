@@ -7,8 +7,8 @@ use rota_domain::jiff::Timestamp;
 use rota_domain::session::{AccountToken, Session, TokenPurpose};
 use rota_domain::throttle::Attempts;
 
+use super::error::StoreError;
 use super::services::TokenHash;
-use super::store::StoreError;
 
 /// Sessions, found by the hash of their token (A3).
 #[cfg_attr(feature = "mocks", mockall::automock)]

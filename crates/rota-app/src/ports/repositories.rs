@@ -10,8 +10,8 @@ use rota_domain::jiff::Timestamp;
 use rota_domain::name::Slug;
 use rota_domain::outbox::OutboxMessage;
 
+use super::error::StoreError;
 use super::services::PasswordHash;
-use super::store::StoreError;
 
 /// Businesses.
 #[cfg_attr(feature = "mocks", mockall::automock)]

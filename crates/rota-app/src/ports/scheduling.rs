@@ -13,7 +13,7 @@ use rota_domain::time::TimeRange;
 use rota_domain::time_entry::TimeEntry;
 use rota_domain::time_off::TimeOff;
 
-use super::store::StoreError;
+use super::error::StoreError;
 
 /// Services.
 #[cfg_attr(feature = "mocks", mockall::automock)]

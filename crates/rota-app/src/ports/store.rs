@@ -4,10 +4,10 @@
 use async_trait::async_trait;
 
 use rota_domain::booking::Booking;
-use rota_domain::id::AccountId;
 use rota_domain::outbox::OutboxMessage;
 
 use super::auth::{AccountTokenRepository, SessionRepository, ThrottleRepository};
+use super::error::StoreError;
 use super::repositories::{AccountRepository, AuditLog, BusinessRepository, Outbox};
 use super::scheduling::{
     BookingRepository, CalendarRepository, IdempotencyRepository, ServiceRepository,
@@ -26,39 +26,6 @@ pub enum TxMode {
     /// Reads and writes. Implementations take their write lock at the start
     /// (`SQLite`: `BEGIN IMMEDIATE`), so two writers queue instead of failing.
     Write,
-}
-
-/// A business rule the store itself enforces, reported by name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum Conflict {
-    /// R1: the normalized email is already used in the business.
-    #[error("email address already in use in this business")]
-    EmailTaken,
-    /// Another business has the slug.
-    #[error("slug already taken")]
-    SlugTaken,
-    /// B4: the provider already has an active booking that overlaps.
-    #[error("{0} already has a booking at that time")]
-    BookingOverlap(AccountId),
-}
-
-/// A failure of the storage adapter.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    /// A rule held by the store refused the write.
-    #[error(transparent)]
-    Conflict(#[from] Conflict),
-    /// Anything else (connection lost, disk full, a bug): opaque to users,
-    /// logged with its cause.
-    #[error("storage failure")]
-    Other(#[source] Box<dyn std::error::Error + Send + Sync>),
-}
-
-impl StoreError {
-    /// Wraps any error as [`StoreError::Other`].
-    pub fn other(e: impl std::error::Error + Send + Sync + 'static) -> Self {
-        Self::Other(Box::new(e))
-    }
 }
 
 /// A database (or memory) that opens units of work.
