@@ -367,11 +367,33 @@ pub(crate) async fn walk(
         bea_page.contains("Save details") && !bea_page.contains("Archive customer"),
         "edit: {bea_page}"
     );
+    // …and adding customers, without the list.
+    let add = html(&p, s, "/console/customers").await;
+    assert!(
+        add.contains("Add a customer")
+            && !add.contains("Di Dale")
+            && !add.contains("role=\"search\""),
+        "add only: {add}"
+    );
+    p.fill("first_name", "Eve").await;
+    p.fill("last_name", "Example").await;
+    p.fill("email", "eve@x.example").await;
+    p.click("form[action='/console/customers'] button").await;
+    assert!(
+        p.text().await.contains("Customer added"),
+        "{}",
+        p.text().await
+    );
     set_rights(owner, s, &with(&json!({"customers": "details"}))).await;
     let bea_page = html(&p, s, &format!("/console/customers/{bea}")).await;
     assert!(
         !bea_page.contains("Save details"),
         "edit narrowed: {bea_page}"
+    );
+    assert_eq!(
+        status(s, &session, "/console/customers").await,
+        403,
+        "adding narrowed"
     );
 
     // abbreviate_names: no full last name anywhere the provider looks.

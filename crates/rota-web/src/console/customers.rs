@@ -35,6 +35,9 @@ struct CustomersPage {
     rows: Vec<CustomerRow>,
     query: String,
     next: Option<String>,
+    /// Whether the viewer sees the list (a provider with `edit_customers`
+    /// but not `customers=list` only adds customers here, R8).
+    may_list: bool,
     may_create: bool,
     may_import: bool,
     may_export: bool,
@@ -85,6 +88,21 @@ async fn customers(
         .await
     {
         Ok(page) => page,
+        Err(e) if e.kind() == ErrorKind::Forbidden && viewer.may("create_customer") => {
+            return Ok(CustomersPage {
+                rows: Vec::new(),
+                query,
+                next: None,
+                may_list: false,
+                may_create: true,
+                may_import: false,
+                may_export: false,
+                form,
+                notice: None,
+                viewer: viewer.line(),
+                csrf,
+            });
+        }
         Err(e) if e.kind() == ErrorKind::Forbidden => {
             let asked = crate::refused::Asked {
                 noun: "customer list",
@@ -138,6 +156,7 @@ async fn customers(
         rows,
         query,
         next,
+        may_list: true,
         may_create: viewer.may("create_customer"),
         may_import: viewer.may("import_customers"),
         may_export: viewer.may("export_customers"),
