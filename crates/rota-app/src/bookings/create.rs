@@ -234,12 +234,7 @@ impl Rota {
             .get(actor.business)
             .await?
             .ok_or(Denied::NotFound)?;
-        // The customer and the providers, in one read.
-        let mut wanted = new.providers.clone();
-        wanted.push(new.customer);
-        let mut people = tx.accounts().get_many(business.id, &wanted).await?;
-        let customer = people.iter().find(|a| a.id == new.customer).cloned();
-        people.retain(|a| new.providers.contains(&a.id));
+        // Authorized before anything else is read (the invariant of lib.rs).
         let target = CustomerRef {
             business: business.id,
             id: new.customer,
@@ -253,6 +248,12 @@ impl Rota {
         if new.allow_outside_work_hours {
             authorize(actor, &Action::OverrideWorkHours, &business.settings)?;
         }
+        // The customer and the providers, in one read.
+        let mut wanted = new.providers.clone();
+        wanted.push(new.customer);
+        let mut people = tx.accounts().get_many(business.id, &wanted).await?;
+        let customer = people.iter().find(|a| a.id == new.customer).cloned();
+        people.retain(|a| new.providers.contains(&a.id));
         let service = match new.service {
             Some(id) => Some(
                 tx.services()
