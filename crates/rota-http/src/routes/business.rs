@@ -96,7 +96,7 @@ async fn patch_business(
 /// The plan, its status and the seats in use.
 #[derive(Serialize, ToSchema)]
 pub struct SubscriptionDto {
-    /// `starter`, `grow` or `scale`.
+    /// `starter`, `grow` or `pro_max`.
     #[schema(value_type = String)]
     pub plan: serde_json::Value,
     /// `active` or `cancelled`.
@@ -131,7 +131,7 @@ async fn get_subscription(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlanBody {
-    /// `starter`, `grow` or `scale`.
+    /// `starter`, `grow` or `pro_max`.
     #[schema(value_type = String, example = "grow")]
     pub plan: Plan,
 }
