@@ -32,6 +32,9 @@ pub(crate) fn is_overlap(e: &sqlx::Error) -> bool {
 }
 
 /// An instant as `timestamptz` (kept to the microsecond).
+/// An instant as the columns store it (the name the shared statements use).
+pub(crate) use ts as stamp;
+
 pub(crate) fn ts(t: Timestamp) -> jiff_sqlx::Timestamp {
     jiff_sqlx::Timestamp::from(t)
 }

@@ -172,6 +172,27 @@ impl DerefMut for Conn {
 }
 
 impl PgTx {
+    /// The connection the unit of work's statements run on.
+    pub(crate) fn conn(&mut self) -> &mut PgConnection {
+        &mut self.tx
+    }
+
+    /// Holds sign-in throttle keys until the transaction ends (A9), in one
+    /// order, so two holders of the same keys queue, never deadlock.
+    pub(crate) async fn hold_throttle_keys(&mut self, keys: &[String]) -> Result<(), StoreError> {
+        let mut keys = keys.to_vec();
+        keys.sort();
+        keys.dedup();
+        for key in keys {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('throttle:' || $1, 0))")
+                .bind(key)
+                .execute(self.conn())
+                .await
+                .map_err(codec::db_error)?;
+        }
+        Ok(())
+    }
+
     /// A transaction-scoped advisory lock on `key`.
     pub(crate) async fn advisory_lock(&mut self, key: &str) -> Result<(), StoreError> {
         sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")

@@ -32,6 +32,9 @@ pub(crate) fn is_overlap(e: &sqlx::Error) -> bool {
 
 /// An instant as microseconds since the epoch (Rota keeps instants to the
 /// microsecond on every store).
+/// An instant as the columns store it (the name the shared statements use).
+pub(crate) use micros as stamp;
+
 pub(crate) fn micros(t: Timestamp) -> i64 {
     t.as_microsecond()
 }

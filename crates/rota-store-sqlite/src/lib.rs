@@ -139,6 +139,17 @@ impl SqliteTx {
             .as_deref_mut()
             .expect("a unit of work is used only until it ends")
     }
+
+    /// Holds sign-in throttle keys (A9): nothing to do, SQLite's write
+    /// transactions already run one at a time.
+    #[allow(
+        clippy::unused_async,
+        reason = "the same shape as PostgreSQL's, which waits for its locks"
+    )]
+    pub(crate) async fn hold_throttle_keys(&mut self, keys: &[String]) -> Result<(), StoreError> {
+        let _ = keys;
+        Ok(())
+    }
 }
 
 impl Drop for SqliteTx {

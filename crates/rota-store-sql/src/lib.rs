@@ -1,0 +1,25 @@
+//! What Rota's two SQL stores share, written once.
+//!
+//! `rota-store-sqlite` and `rota-store-postgres` keep the same tables under
+//! the same names and speak the same SQL for most of what they do; they
+//! differ in how a connection is reached, in the row type, in how an
+//! instant is stored (microseconds as an integer, or `timestamptz`), and in
+//! a few statements (locking, `COPY`, PostgreSQL's one-statement booking,
+//! the migrations). The repositories whose statements are the same are
+//! written here once, as macros that each store expands over its own
+//! transaction type and row type. The expanded code names, at the store's
+//! own root:
+//!
+//! - `self.conn()`: the transaction's connection (`&mut` to the driver's);
+//! - `crate::codec::{stamp, instant, opt_instant, corrupt, db_error}`:
+//!   an instant as the column stores it and back, and the store's errors.
+//!
+//! Statements use `$1`-style placeholders, which both drivers bind by
+//! number, and SQL both databases accept (`IS DISTINCT FROM`, `CASE`
+//! rather than `max`/`greatest`).
+//!
+//! Macros rather than a store generic over `sqlx::Database`: the generic
+//! needs a bound for every bound value's encoding on every database, and
+//! reads worse than the two expansions it replaces (docs/DECISIONS.md).
+
+mod auth;
