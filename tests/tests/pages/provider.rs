@@ -295,6 +295,7 @@ pub(crate) async fn walk(
     );
     // Their own booking: no customer link, no money, but start (R8).
     let booking = html(&p, s, &format!("/console/bookings/{pats}")).await;
+    p.look_at("provider-booking").await;
     assert!(
         !booking.contains(&format!("/console/customers/{bea}")),
         "{booking}"
@@ -309,6 +310,7 @@ pub(crate) async fn walk(
     );
     // Their hours, read-only.
     let hours = html(&p, s, &format!("/console/team/{pat}/hours")).await;
+    p.look_at("provider-hours").await;
     assert!(
         hours.contains("Only an administrator can change") && !hours.contains("Save work hours"),
         "{hours}"
@@ -369,6 +371,7 @@ pub(crate) async fn walk(
     );
     // …and adding customers, without the list.
     let add = html(&p, s, "/console/customers").await;
+    p.look_at("provider-customers-add").await;
     assert!(
         add.contains("Add a customer")
             && !add.contains("Di Dale")
@@ -507,6 +510,7 @@ pub(crate) async fn walk(
     );
     set_rights(owner, s, &with(&json!({"payments": true}))).await;
     let booking = html(&p, s, &format!("/console/bookings/{pats}")).await;
+    p.look_at("provider-booking-payments").await;
     assert!(
         booking.contains("id=\"amount\"") && !booking.contains("id=\"tip\""),
         "payments: {booking}"
