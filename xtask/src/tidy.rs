@@ -408,8 +408,8 @@ fn architecture_no_two_sibling_modules_import_each_other() {
 /// until it is split: the two SQL stores' scheduling, which shrink when the
 /// stores share their code (issue 18). A ratchet: it only comes down.
 const STILL_LONG: &[(&str, usize)] = &[
-    ("crates/rota-store-sqlite/src/scheduling.rs", 860),
-    ("crates/rota-store-postgres/src/scheduling.rs", 863),
+    ("crates/rota-store-sqlite/src/scheduling.rs", 660),
+    ("crates/rota-store-postgres/src/scheduling.rs", 655),
 ];
 
 /// The most lines a source file under `crates/*/src` or `xtask/src` holds.

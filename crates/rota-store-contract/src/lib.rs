@@ -39,6 +39,7 @@ macro_rules! contract_tests {
             a2_throttle_records_round_trip, a3_sign_in_authenticate_and_sign_out,
             a12_an_email_change_token_keeps_its_address,
             a9_concurrent_attempts_on_one_key_are_each_counted,
+            b9_one_idempotency_key_is_held_until_its_first_request_commits,
         );
     };
     (@each $fresh:expr; $($story:ident),* $(,)?) => {

@@ -77,3 +77,17 @@ pub(crate) fn json<T: Serialize>(value: &T) -> Result<Value, StoreError> {
 pub(crate) fn from_json<T: DeserializeOwned>(value: Value) -> Result<T, StoreError> {
     serde_json::from_value(value).map_err(corrupt)
 }
+
+/// A `jsonb` column, decoded.
+pub(crate) fn read_json<T: DeserializeOwned>(
+    row: &sqlx::postgres::PgRow,
+    column: &str,
+) -> Result<T, StoreError> {
+    use sqlx::Row;
+    from_json(row.try_get::<Value, _>(column).map_err(db_error)?)
+}
+
+/// Whether a statement that reads a range keeps its prepared plan: not on
+/// PostgreSQL, which plans it for its parameters (see
+/// `PostgresStore::connect_with`).
+pub(crate) const PLANNED_ONCE: bool = false;

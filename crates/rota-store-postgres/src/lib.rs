@@ -193,6 +193,21 @@ impl PgTx {
         Ok(())
     }
 
+    /// Holds an idempotency key until the transaction ends (B9): two
+    /// requests with one key run one after the other.
+    pub(crate) async fn hold_idempotency_key(
+        &mut self,
+        business: rota_app::domain::id::BusinessId,
+        actor: rota_app::domain::id::AccountId,
+        key: &rota_app::domain::idempotency::IdempotencyKey,
+    ) -> Result<(), StoreError> {
+        self.advisory_lock(&format!(
+            "rota:idempotency:{business}:{actor}:{}",
+            key.as_str()
+        ))
+        .await
+    }
+
     /// A transaction-scoped advisory lock on `key`.
     pub(crate) async fn advisory_lock(&mut self, key: &str) -> Result<(), StoreError> {
         sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")

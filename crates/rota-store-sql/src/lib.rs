@@ -12,7 +12,12 @@
 //!
 //! - `self.conn()`: the transaction's connection (`&mut` to the driver's);
 //! - `crate::codec::{stamp, instant, opt_instant, corrupt, db_error}`:
-//!   an instant as the column stores it and back, and the store's errors.
+//!   an instant as the column stores it and back, and the store's errors;
+//!   `json` and `read_json` for JSON columns (text or `jsonb`), and
+//!   `PLANNED_ONCE`, whether a range read keeps its prepared plan;
+//! - the transaction's own locking: `hold_throttle_keys`,
+//!   `hold_idempotency_key` (nothing on SQLite, advisory locks on
+//!   PostgreSQL).
 //!
 //! Statements use `$1`-style placeholders, which both drivers bind by
 //! number, and SQL both databases accept (`IS DISTINCT FROM`, `CASE`
@@ -23,3 +28,4 @@
 //! reads worse than the two expansions it replaces (docs/DECISIONS.md).
 
 mod auth;
+mod scheduling;

@@ -74,3 +74,16 @@ pub(crate) fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, StoreError
 pub(crate) fn limit(n: u32) -> String {
     format!(" LIMIT {n}")
 }
+
+/// A JSON column (text on SQLite), decoded.
+pub(crate) fn read_json<T: DeserializeOwned>(
+    row: &sqlx::sqlite::SqliteRow,
+    column: &str,
+) -> Result<T, StoreError> {
+    use sqlx::Row;
+    from_json(&row.try_get::<String, _>(column).map_err(db_error)?)
+}
+
+/// Whether a statement that reads a range keeps its prepared form: SQLite
+/// plans once and reuses (PostgreSQL plans such statements per value).
+pub(crate) const PLANNED_ONCE: bool = true;

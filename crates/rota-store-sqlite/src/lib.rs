@@ -140,6 +140,22 @@ impl SqliteTx {
             .expect("a unit of work is used only until it ends")
     }
 
+    /// Holds an idempotency key (B9): nothing to do, SQLite's write
+    /// transactions already run one at a time.
+    #[allow(
+        clippy::unused_async,
+        reason = "the same shape as PostgreSQL's, which waits for its lock"
+    )]
+    pub(crate) async fn hold_idempotency_key(
+        &mut self,
+        business: rota_app::domain::id::BusinessId,
+        actor: rota_app::domain::id::AccountId,
+        key: &rota_app::domain::idempotency::IdempotencyKey,
+    ) -> Result<(), StoreError> {
+        let _ = (business, actor, key);
+        Ok(())
+    }
+
     /// Holds sign-in throttle keys (A9): nothing to do, SQLite's write
     /// transactions already run one at a time.
     #[allow(

@@ -5,20 +5,16 @@ use rota_app::domain::account::Text;
 use rota_app::domain::booking::{Booking, MAX_BOOKING, Payment};
 use rota_app::domain::business::Zone;
 use rota_app::domain::calendar::WorkCalendar;
-use rota_app::domain::id::{AccountId, BookingId, BusinessId, ServiceId, TimeEntryId, TimeOffId};
-use rota_app::domain::idempotency::IdempotencyKey;
+use rota_app::domain::id::{AccountId, BookingId, BusinessId, ServiceId, TimeOffId};
 use rota_app::domain::jiff::Timestamp;
 use rota_app::domain::money::Money;
-use rota_app::domain::name::{BusinessName, PersonName};
-use rota_app::domain::service::{Service, ServiceDuration};
+use rota_app::domain::name::PersonName;
 use rota_app::domain::time::TimeRange;
-use rota_app::domain::time_entry::TimeEntry;
 use rota_app::domain::time_off::{Absence, TimeOff};
 use rota_app::domain::uuid::Uuid;
 use rota_app::ports::{
-    BookingQuery, BookingRepository, CalendarRepository, Conflict, IdempotencyRecord,
-    IdempotencyRepository, NamedBooking, ServiceRepository, StoreError, StoredResponse,
-    TimeEntryRepository, WorkingTime,
+    BookingQuery, BookingRepository, CalendarRepository, Conflict, NamedBooking, StoreError,
+    WorkingTime,
 };
 use sqlx::query::Query;
 use sqlx::sqlite::{SqliteArguments, SqliteRow};
@@ -29,77 +25,6 @@ use crate::codec::{
     corrupt, db_error, from_json, from_name, instant, is_overlap, json, limit, micros, name,
     opt_instant,
 };
-
-fn service_from(r: &SqliteRow) -> Result<Service, StoreError> {
-    let minutes: i64 = r.try_get("duration_minutes").map_err(db_error)?;
-    Ok(Service {
-        id: ServiceId::from_uuid(r.try_get("id").map_err(db_error)?),
-        business_id: BusinessId::from_uuid(r.try_get("business_id").map_err(db_error)?),
-        name: BusinessName::parse(&r.try_get::<String, _>("name").map_err(db_error)?)
-            .map_err(corrupt)?,
-        duration: ServiceDuration::minutes(u32::try_from(minutes).map_err(corrupt)?)
-            .map_err(corrupt)?,
-        price: Money::new(r.try_get("price_minor").map_err(db_error)?).map_err(corrupt)?,
-        providers: from_json(&r.try_get::<String, _>("providers").map_err(db_error)?)?,
-        active: r.try_get("active").map_err(db_error)?,
-    })
-}
-
-#[async_trait]
-impl ServiceRepository for SqliteTx {
-    async fn insert(&mut self, s: &Service) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO services (business_id, id, name, duration_minutes, price_minor, providers, active) VALUES (?, ?, ?, ?, ?, ?, ?)")
-            .bind(s.business_id.as_uuid())
-            .bind(s.id.as_uuid())
-            .bind(s.name.as_str())
-            .bind(i64::from(s.duration.as_minutes()))
-            .bind(s.price.minor())
-            .bind(json(&s.providers)?)
-            .bind(s.active)
-            .execute(self.conn())
-            .await
-            .map_err(db_error)?;
-        Ok(())
-    }
-
-    async fn get(
-        &mut self,
-        business: BusinessId,
-        id: ServiceId,
-    ) -> Result<Option<Service>, StoreError> {
-        let row = sqlx::query("SELECT * FROM services WHERE business_id = ? AND id = ?")
-            .bind(business.as_uuid())
-            .bind(id.as_uuid())
-            .fetch_optional(self.conn())
-            .await
-            .map_err(db_error)?;
-        row.as_ref().map(service_from).transpose()
-    }
-
-    async fn update(&mut self, s: &Service) -> Result<(), StoreError> {
-        sqlx::query("UPDATE services SET name = ?, duration_minutes = ?, price_minor = ?, providers = ?, active = ? WHERE business_id = ? AND id = ?")
-            .bind(s.name.as_str())
-            .bind(i64::from(s.duration.as_minutes()))
-            .bind(s.price.minor())
-            .bind(json(&s.providers)?)
-            .bind(s.active)
-            .bind(s.business_id.as_uuid())
-            .bind(s.id.as_uuid())
-            .execute(self.conn())
-            .await
-            .map_err(db_error)?;
-        Ok(())
-    }
-
-    async fn list(&mut self, business: BusinessId) -> Result<Vec<Service>, StoreError> {
-        let rows = sqlx::query("SELECT * FROM services WHERE business_id = ? ORDER BY id")
-            .bind(business.as_uuid())
-            .fetch_all(self.conn())
-            .await
-            .map_err(db_error)?;
-        rows.iter().map(service_from).collect()
-    }
-}
 
 fn time_off_from(r: &SqliteRow) -> Result<TimeOff, StoreError> {
     let note: Option<String> = r.try_get("note").map_err(db_error)?;
@@ -732,129 +657,4 @@ impl BookingRepository for SqliteTx {
     }
 }
 
-#[async_trait]
-impl IdempotencyRepository for SqliteTx {
-    async fn lock_and_find(
-        &mut self,
-        business: BusinessId,
-        actor: AccountId,
-        key: &IdempotencyKey,
-    ) -> Result<Option<IdempotencyRecord>, StoreError> {
-        let row = sqlx::query("SELECT fingerprint, status, body, created_at FROM idempotency_keys WHERE business_id = ? AND actor_id = ? AND key = ?")
-            .bind(business.as_uuid())
-            .bind(actor.as_uuid())
-            .bind(key.as_str())
-            .fetch_optional(self.conn())
-            .await
-            .map_err(db_error)?;
-        row.map(|r| {
-            let status: i64 = r.try_get("status").map_err(db_error)?;
-            Ok(IdempotencyRecord {
-                business,
-                actor,
-                key: key.clone(),
-                fingerprint: r.try_get("fingerprint").map_err(db_error)?,
-                response: StoredResponse {
-                    status: u16::try_from(status).map_err(corrupt)?,
-                    body: r.try_get("body").map_err(db_error)?,
-                },
-                created_at: instant(r.try_get("created_at").map_err(db_error)?)?,
-            })
-        })
-        .transpose()
-    }
-
-    async fn save(&mut self, rec: &IdempotencyRecord) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO idempotency_keys (business_id, actor_id, key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) \
-             ON CONFLICT (business_id, actor_id, key) DO UPDATE SET fingerprint = excluded.fingerprint, status = excluded.status, \
-             body = excluded.body, created_at = excluded.created_at",
-        )
-        .bind(rec.business.as_uuid())
-        .bind(rec.actor.as_uuid())
-        .bind(rec.key.as_str())
-        .bind(&rec.fingerprint)
-        .bind(i64::from(rec.response.status))
-        .bind(&rec.response.body)
-        .bind(micros(rec.created_at))
-        .execute(self.conn())
-        .await
-        .map_err(db_error)?;
-        Ok(())
-    }
-}
-
-fn entry_from(r: &SqliteRow) -> Result<TimeEntry, StoreError> {
-    Ok(TimeEntry {
-        id: TimeEntryId::from_uuid(r.try_get("id").map_err(db_error)?),
-        business_id: BusinessId::from_uuid(r.try_get("business_id").map_err(db_error)?),
-        employee: AccountId::from_uuid(r.try_get("employee_id").map_err(db_error)?),
-        clock_in: instant(r.try_get("clock_in").map_err(db_error)?)?,
-        clock_out: opt_instant(r.try_get("clock_out").map_err(db_error)?)?,
-    })
-}
-
-#[async_trait]
-impl TimeEntryRepository for SqliteTx {
-    async fn open_entry(
-        &mut self,
-        business: BusinessId,
-        employee: AccountId,
-    ) -> Result<Option<TimeEntry>, StoreError> {
-        let row = sqlx::query("SELECT * FROM time_entries WHERE business_id = ? AND employee_id = ? AND clock_out IS NULL")
-            .bind(business.as_uuid())
-            .bind(employee.as_uuid())
-            .fetch_optional(self.conn())
-            .await
-            .map_err(db_error)?;
-        row.as_ref().map(entry_from).transpose()
-    }
-
-    async fn insert(&mut self, e: &TimeEntry) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO time_entries (business_id, id, employee_id, clock_in, clock_out) VALUES (?, ?, ?, ?, ?)")
-            .bind(e.business_id.as_uuid())
-            .bind(e.id.as_uuid())
-            .bind(e.employee.as_uuid())
-            .bind(micros(e.clock_in))
-            .bind(e.clock_out.map(micros))
-            .execute(self.conn())
-            .await
-            .map_err(db_error)?;
-        Ok(())
-    }
-
-    async fn update(&mut self, e: &TimeEntry) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE time_entries SET clock_in = ?, clock_out = ? WHERE business_id = ? AND id = ?",
-        )
-        .bind(micros(e.clock_in))
-        .bind(e.clock_out.map(micros))
-        .bind(e.business_id.as_uuid())
-        .bind(e.id.as_uuid())
-        .execute(self.conn())
-        .await
-        .map_err(db_error)?;
-        Ok(())
-    }
-
-    async fn list(
-        &mut self,
-        business: BusinessId,
-        employee: Option<AccountId>,
-        range: TimeRange,
-    ) -> Result<Vec<TimeEntry>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT * FROM time_entries WHERE business_id = ? AND (? IS NULL OR employee_id = ?) \
-             AND clock_in < ? AND (clock_out IS NULL OR clock_out > ?) ORDER BY clock_in, id",
-        )
-        .bind(business.as_uuid())
-        .bind(employee.map(|e| e.as_uuid()))
-        .bind(employee.map(|e| e.as_uuid()))
-        .bind(micros(range.end()))
-        .bind(micros(range.start()))
-        .fetch_all(self.conn())
-        .await
-        .map_err(db_error)?;
-        rows.iter().map(entry_from).collect()
-    }
-}
+rota_store_sql::scheduling_repositories!(crate::SqliteTx, ::sqlx::sqlite::SqliteRow);

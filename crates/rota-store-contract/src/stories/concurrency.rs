@@ -217,3 +217,58 @@ pub async fn r4_concurrent_owner_changes_keep_an_owner(fresh: Fresh) {
         tx.commit().await.unwrap();
     }
 }
+
+/// B9: two requests with one idempotency key, through two connection pools
+/// (two server processes), run one after the other: the second's
+/// `lock_and_find` waits for the first to save and commit, then finds its
+/// record.
+pub async fn b9_one_idempotency_key_is_held_until_its_first_request_commits(fresh: Fresh) {
+    use rota_app::domain::idempotency::IdempotencyKey;
+    use rota_app::ports::{IdempotencyRecord, StoredResponse};
+
+    let second = fresh.second.unwrap_or_else(|| fresh.store.clone());
+    let f = Fixture::write(fresh.store.as_ref(), 1, "sparkle").await;
+    let key = IdempotencyKey::parse("retry-me").unwrap();
+    let (business, actor) = (f.business.id, f.owner.id);
+    let mut first = fresh.store.begin(TxMode::Write).await.unwrap();
+    let found = first
+        .idempotency()
+        .lock_and_find(business, actor, &key)
+        .await
+        .unwrap();
+    assert!(found.is_none());
+    let waiting = {
+        let key = key.clone();
+        tokio::spawn(async move {
+            let mut tx = second.begin(TxMode::Write).await.unwrap();
+            let found = tx
+                .idempotency()
+                .lock_and_find(business, actor, &key)
+                .await
+                .unwrap();
+            drop(tx);
+            found
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(
+        !waiting.is_finished(),
+        "the second request waits for the first"
+    );
+    let record = IdempotencyRecord {
+        business,
+        actor,
+        key,
+        fingerprint: "same request".into(),
+        response: StoredResponse {
+            status: 201,
+            body: b"{\"id\":1}".to_vec(),
+        },
+        created_at: at("2026-03-02T09:00:00Z"),
+    };
+    first.idempotency().save(&record).await.unwrap();
+    first.commit().await.unwrap();
+    let seen = waiting.await.unwrap().expect("the first request's record");
+    assert_eq!(seen.fingerprint, "same request");
+    assert_eq!(seen.response.status, 201);
+}
