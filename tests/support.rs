@@ -341,6 +341,20 @@ impl Server {
         }
     }
 
+    /// Signs in over the API at `business`; returns the session's token.
+    pub async fn session(&self, business: &str, email: &str, password: &str) -> String {
+        let v = self
+            .expect(
+                201,
+                "POST",
+                "/v1/sessions",
+                None,
+                Some(json!({"business": business, "email": email, "password": password})),
+            )
+            .await;
+        v["token"].as_str().unwrap().to_owned()
+    }
+
     /// Signs a business up; returns the owner's token.
     pub async fn sign_up(&self, slug: &str, email: &str, password: &str) -> String {
         let v = self

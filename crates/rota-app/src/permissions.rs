@@ -11,6 +11,19 @@ use rota_domain::id::AccountId;
 use rota_domain::policy::{Action, BookingRef, CustomerRef, EmployeeRef, authorize};
 use rota_domain::privacy::{BookingShown, booking_shown_to};
 
+/// The names of `actions` that `actor` may take.
+fn allowed<'a>(
+    actor: &Actor,
+    settings: &BusinessSettings,
+    actions: impl IntoIterator<Item = (&'static str, Action<'a>)>,
+) -> Vec<&'static str> {
+    actions
+        .into_iter()
+        .filter(|(_, action)| authorize(actor, action, settings).is_ok())
+        .map(|(name, _)| name)
+        .collect()
+}
+
 /// The business-wide actions `actor` may take, by name.
 #[must_use]
 pub fn business_wide(actor: &Actor, settings: &BusinessSettings) -> Vec<&'static str> {
@@ -36,11 +49,7 @@ pub fn business_wide(actor: &Actor, settings: &BusinessSettings) -> Vec<&'static
         ("view_own_time_entries", Action::ViewOwnTimeEntries),
         ("view_all_time_entries", Action::ViewAllTimeEntries),
     ];
-    actions
-        .into_iter()
-        .filter(|(_, action)| authorize(actor, action, settings).is_ok())
-        .map(|(name, _)| name)
-        .collect()
+    allowed(actor, settings, actions)
 }
 
 /// What `actor` may do about themselves, by name: see and edit their own
@@ -61,11 +70,7 @@ pub fn own(actor: &Actor, settings: &BusinessSettings) -> Vec<&'static str> {
         ("edit_own_work_hours", Action::EditWorkCalendar(me)),
         ("rotate_own_calendar_feed", Action::RotateCalendarFeed(me)),
     ];
-    actions
-        .into_iter()
-        .filter(|(_, action)| authorize(actor, action, settings).is_ok())
-        .map(|(name, _)| name)
-        .collect()
+    allowed(actor, settings, actions)
 }
 
 /// What `actor` may do to `booking`, by name (`progress_booking`,
@@ -102,11 +107,7 @@ pub fn on_booking(
         ("view_customer", Action::ViewCustomer(customer)),
         ("edit_customer", Action::EditCustomer(customer)),
     ];
-    actions
-        .into_iter()
-        .filter(|(_, action)| authorize(actor, action, settings).is_ok())
-        .map(|(name, _)| name)
-        .collect()
+    allowed(actor, settings, actions)
 }
 
 /// What `actor` may do to a customer they can already see, by name
@@ -128,11 +129,7 @@ pub fn on_customer(
         ("archive_customer", Action::ArchiveCustomer(c)),
         ("invite_customer", Action::InviteCustomer(c)),
     ];
-    actions
-        .into_iter()
-        .filter(|(_, action)| authorize(actor, action, settings).is_ok())
-        .map(|(name, _)| name)
-        .collect()
+    allowed(actor, settings, actions)
 }
 
 /// Which of a booking's amounts `actor` is shown (R10: a provider sees

@@ -108,20 +108,8 @@ pub(crate) async fn walk(
     p.phone().await;
     let open = |path: &str| format!("{}{path}", s.base);
     let owner_api = &s
-        .expect(
-            201,
-            "POST",
-            "/v1/sessions",
-            None,
-            Some(
-                json!({"business": "sparkle", "email": "olive@sparkle.example",
-                "password": owner_password}),
-            ),
-        )
-        .await["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+        .session("sparkle", "olive@sparkle.example", owner_password)
+        .await;
 
     // Pat serves and nothing more (the console's walk made them an
     // administrator too).
@@ -220,20 +208,8 @@ pub(crate) async fn walk(
         "a provider lands on their own day"
     );
     let session = s
-        .expect(
-            201,
-            "POST",
-            "/v1/sessions",
-            None,
-            Some(
-                json!({"business": "sparkle", "email": "pat@sparkle.example",
-                "password": PAT_PASSWORD}),
-            ),
-        )
-        .await["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+        .session("sparkle", "pat@sparkle.example", PAT_PASSWORD)
+        .await;
 
     // Only their own bookings, no customer list, no clock (R8).
     // (`pats` is Bea's 08:00 on the 6th, still scheduled.)
@@ -590,20 +566,8 @@ pub(crate) async fn walk(
     )
     .await;
     let ada_session = s
-        .expect(
-            201,
-            "POST",
-            "/v1/sessions",
-            None,
-            Some(
-                json!({"business": "sparkle", "email": "ada@sparkle.example",
-                "password": "ada's long passphrase"}),
-            ),
-        )
-        .await["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+        .session("sparkle", "ada@sparkle.example", "ada's long passphrase")
+        .await;
     let console = reqwest::Client::new()
         .get(open("/console"))
         .header("cookie", format!("rota_session={ada_session}"))
