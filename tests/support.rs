@@ -355,6 +355,21 @@ impl Server {
         v["token"].as_str().unwrap().to_owned()
     }
 
+    /// The id of the employee with `email`, as `GET /v1/employees` lists it.
+    pub async fn employee_id(&self, token: &str, email: &str) -> String {
+        let all = self
+            .expect(200, "GET", "/v1/employees", Some(token), None)
+            .await;
+        all.as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["email"] == email)
+            .unwrap_or_else(|| panic!("no employee {email}"))["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
     /// Signs a business up; returns the owner's token.
     pub async fn sign_up(&self, slug: &str, email: &str, password: &str) -> String {
         let v = self

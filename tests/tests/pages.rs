@@ -214,9 +214,7 @@ rota_tests::on_every_store! {
 
         // Book from the availability picker, reschedule by the form, and see
         // `double_booking` explained when a time was taken meanwhile.
-        let employees = s.expect(200, "GET", "/v1/employees", Some(&owner_api), None).await;
-        let pat = employees.as_array().unwrap().iter()
-            .find(|e| e["email"] == "pat@sparkle.example").unwrap()["id"].as_str().unwrap().to_owned();
+        let pat = s.employee_id(&owner_api, "pat@sparkle.example").await;
         // Set the provider's work hours in the weekly editor.
         b.open(&open("/console/team")).await;
         b.click(&format!("a[href='/console/team/{pat}/hours']")).await;

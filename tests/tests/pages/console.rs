@@ -293,17 +293,7 @@ pub(crate) async fn walk(b: &Browser, s: &Server, seen: &mut BTreeSet<&'static s
     );
     s.emailed_token("pat@sparkle.example", "reset-password")
         .await;
-    let ada = s
-        .expect(200, "GET", "/v1/employees", Some(owner_api), None)
-        .await
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["email"] == "ada@sparkle.example")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let ada = s.employee_id(owner_api, "ada@sparkle.example").await;
     b.open(&open(&format!("/console/team/{ada}"))).await;
     b.click("form[action$='/deactivate'] button").await;
     assert!(b.text().await.contains("Deactivated"), "{}", b.text().await);

@@ -546,17 +546,7 @@ pub(crate) async fn walk(
     assert_eq!(fetch(first).await.0, 404, "the old address stops working");
 
     // An administrator who also serves has the full console and their own.
-    let ada = s
-        .expect(200, "GET", "/v1/employees", Some(owner_api), None)
-        .await
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["email"] == "ada@sparkle.example")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let ada = s.employee_id(owner_api, "ada@sparkle.example").await;
     s.expect(
         200,
         "PATCH",
