@@ -35,6 +35,9 @@ pub(crate) fn is_overlap(e: &sqlx::Error) -> bool {
 /// An instant as the columns store it (the name the shared statements use).
 pub(crate) use ts as stamp;
 
+/// How an instant is stored.
+pub(crate) type Stamp = jiff_sqlx::Timestamp;
+
 pub(crate) fn ts(t: Timestamp) -> jiff_sqlx::Timestamp {
     jiff_sqlx::Timestamp::from(t)
 }
@@ -69,6 +72,9 @@ pub(crate) fn from_name<T: DeserializeOwned>(name: &str) -> Result<T, StoreError
     serde_json::from_value(Value::String(name.to_owned())).map_err(corrupt)
 }
 
+/// How a JSON value is stored: `jsonb`.
+pub(crate) type Json = Value;
+
 /// A value for a `jsonb` column.
 pub(crate) fn json<T: Serialize>(value: &T) -> Result<Value, StoreError> {
     serde_json::to_value(value).map_err(StoreError::other)
@@ -91,3 +97,7 @@ pub(crate) fn read_json<T: DeserializeOwned>(
 /// PostgreSQL, which plans it for its parameters (see
 /// `PostgresStore::connect_with`).
 pub(crate) const PLANNED_ONCE: bool = false;
+
+/// What a read that locks a row adds to its statement: the row lock that
+/// serializes writers across every server process.
+pub(crate) const LOCK_ROW: &str = " FOR UPDATE";

@@ -15,6 +15,8 @@
 //!   an instant as the column stores it and back, and the store's errors;
 //!   `json` and `read_json` for JSON columns (text or `jsonb`), and
 //!   `PLANNED_ONCE`, whether a range read keeps its prepared plan;
+//!   `Stamp` and `Json`, the types an instant and a JSON value are bound
+//!   as; `LOCK_ROW`, what a read that locks its row appends;
 //! - the transaction's own locking: `hold_throttle_keys`,
 //!   `hold_idempotency_key` (nothing on SQLite, advisory locks on
 //!   PostgreSQL).
@@ -27,5 +29,16 @@
 //! needs a bound for every bound value's encoding on every database, and
 //! reads worse than the two expansions it replaces (docs/DECISIONS.md).
 
+mod accounts;
 mod auth;
 mod scheduling;
+
+/// ` LIMIT n`, written into the SQL rather than bound: SQLite's planner
+/// reads a bound LIMIT's value, and then every new binding of it expires
+/// the prepared statement, so each run would parse and plan it again (seen
+/// as `sqlite3Reprepare` taking most of a listing's time). PostgreSQL is
+/// indifferent: its listings are planned for their values either way.
+#[must_use]
+pub fn limit(n: u32) -> String {
+    format!(" LIMIT {n}")
+}

@@ -35,6 +35,9 @@ pub(crate) fn is_overlap(e: &sqlx::Error) -> bool {
 /// An instant as the columns store it (the name the shared statements use).
 pub(crate) use micros as stamp;
 
+/// How an instant is stored.
+pub(crate) type Stamp = i64;
+
 pub(crate) fn micros(t: Timestamp) -> i64 {
     t.as_microsecond()
 }
@@ -59,6 +62,9 @@ pub(crate) fn from_name<T: DeserializeOwned>(name: &str) -> Result<T, StoreError
     serde_json::from_value(serde_json::Value::String(name.to_owned())).map_err(corrupt)
 }
 
+/// How a JSON value is stored: as text.
+pub(crate) type Json = String;
+
 pub(crate) fn json<T: Serialize>(value: &T) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(StoreError::other)
 }
@@ -67,13 +73,7 @@ pub(crate) fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, StoreError
     serde_json::from_str(text).map_err(corrupt)
 }
 
-/// ` LIMIT n`, written into the SQL rather than bound: SQLite's planner
-/// reads a bound LIMIT's value, and then every new binding of it expires
-/// the prepared statement, so each run would parse and plan it again (seen
-/// as `sqlite3Reprepare` taking most of a listing's time).
-pub(crate) fn limit(n: u32) -> String {
-    format!(" LIMIT {n}")
-}
+pub(crate) use rota_store_sql::limit;
 
 /// A JSON column (text on SQLite), decoded.
 pub(crate) fn read_json<T: DeserializeOwned>(
@@ -87,3 +87,7 @@ pub(crate) fn read_json<T: DeserializeOwned>(
 /// Whether a statement that reads a range keeps its prepared form: SQLite
 /// plans once and reuses (PostgreSQL plans such statements per value).
 pub(crate) const PLANNED_ONCE: bool = true;
+
+/// What a read that locks a row adds to its statement: nothing, since a
+/// write transaction begun IMMEDIATE already holds SQLite's write lock.
+pub(crate) const LOCK_ROW: &str = "";
