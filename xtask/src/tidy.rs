@@ -404,14 +404,6 @@ fn architecture_no_two_sibling_modules_import_each_other() {
     );
 }
 
-/// Files that are still over [`MAX_LINES`], each with the most it may hold
-/// until it is split: the two SQL stores' scheduling, which shrink when the
-/// stores share their code (issue 18). A ratchet: it only comes down.
-const STILL_LONG: &[(&str, usize)] = &[
-    ("crates/rota-store-sqlite/src/scheduling.rs", 660),
-    ("crates/rota-store-postgres/src/scheduling.rs", 655),
-];
-
 /// The most lines a source file under `crates/*/src` or `xtask/src` holds.
 const MAX_LINES: usize = 600;
 
@@ -442,12 +434,8 @@ fn house_no_source_file_is_over_six_hundred_lines() {
                 .unwrap()
                 .to_string_lossy()
                 .replace('\\', "/");
-            let allowed = STILL_LONG
-                .iter()
-                .find(|(f, _)| *f == name)
-                .map_or(MAX_LINES, |(_, n)| *n);
-            if lines > allowed {
-                long.push(format!("{name}: {lines} lines (at most {allowed})"));
+            if lines > MAX_LINES {
+                long.push(format!("{name}: {lines} lines"));
             }
         }
     }

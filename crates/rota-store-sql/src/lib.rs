@@ -29,8 +29,12 @@
 //! needs a bound for every bound value's encoding on every database, and
 //! reads worse than the two expansions it replaces (docs/DECISIONS.md).
 
+use sqlx::{Database, Encode, QueryBuilder, Type};
+use uuid::Uuid;
+
 mod accounts;
 mod auth;
+mod calendars;
 mod scheduling;
 
 /// ` LIMIT n`, written into the SQL rather than bound: SQLite's planner
@@ -41,4 +45,18 @@ mod scheduling;
 #[must_use]
 pub fn limit(n: u32) -> String {
     format!(" LIMIT {n}")
+}
+
+/// Appends `(id, id, …)` to `q`, each id bound.
+pub fn push_ids<DB>(q: &mut QueryBuilder<DB>, ids: impl IntoIterator<Item = Uuid>)
+where
+    DB: Database,
+    for<'t> Uuid: Encode<'t, DB> + Type<DB>,
+{
+    q.push("(");
+    let mut list = q.separated(", ");
+    for id in ids {
+        list.push_bind(id);
+    }
+    q.push(")");
 }

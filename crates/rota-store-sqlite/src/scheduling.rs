@@ -3,230 +3,21 @@
 use async_trait::async_trait;
 use rota_app::domain::account::Text;
 use rota_app::domain::booking::{Booking, MAX_BOOKING, Payment};
-use rota_app::domain::business::Zone;
-use rota_app::domain::calendar::WorkCalendar;
-use rota_app::domain::id::{AccountId, BookingId, BusinessId, ServiceId, TimeOffId};
+use rota_app::domain::id::{AccountId, BookingId, BusinessId, ServiceId};
 use rota_app::domain::jiff::Timestamp;
 use rota_app::domain::money::Money;
 use rota_app::domain::name::PersonName;
 use rota_app::domain::time::TimeRange;
-use rota_app::domain::time_off::{Absence, TimeOff};
 use rota_app::domain::uuid::Uuid;
-use rota_app::ports::{
-    BookingQuery, BookingRepository, CalendarRepository, Conflict, NamedBooking, StoreError,
-    WorkingTime,
-};
+use rota_app::ports::{BookingQuery, BookingRepository, Conflict, NamedBooking, StoreError};
 use sqlx::query::Query;
 use sqlx::sqlite::{SqliteArguments, SqliteRow};
-use sqlx::{QueryBuilder, Row, Sqlite};
+use sqlx::{QueryBuilder, Sqlite};
 
 use crate::SqliteTx;
 use crate::codec::{
-    corrupt, db_error, from_json, from_name, instant, is_overlap, json, limit, micros, name,
-    opt_instant,
+    corrupt, db_error, from_name, instant, is_overlap, limit, micros, name, opt_instant,
 };
-
-fn time_off_from(r: &SqliteRow) -> Result<TimeOff, StoreError> {
-    let note: Option<String> = r.try_get("note").map_err(db_error)?;
-    Ok(TimeOff {
-        id: TimeOffId::from_uuid(r.try_get("id").map_err(db_error)?),
-        business_id: BusinessId::from_uuid(r.try_get("business_id").map_err(db_error)?),
-        provider: r
-            .try_get::<Option<Uuid>, _>("provider_id")
-            .map_err(db_error)?
-            .map(AccountId::from_uuid),
-        absence: from_json(&r.try_get::<String, _>("absence").map_err(db_error)?)?,
-        note: match note {
-            Some(n) => Text::parse(&n).map_err(corrupt)?,
-            None => None,
-        },
-        created_at: instant(r.try_get("created_at").map_err(db_error)?)?,
-    })
-}
-
-/// A work calendar's row, its `hours` already read.
-fn calendar_from(r: &SqliteRow, hours: &str) -> Result<(AccountId, WorkCalendar), StoreError> {
-    let zone: Option<String> = r.try_get("time_zone").map_err(db_error)?;
-    let calendar = WorkCalendar {
-        zone: zone.map(|z| Zone::parse(&z).map_err(corrupt)).transpose()?,
-        hours: from_json(hours)?,
-    };
-    Ok((
-        AccountId::from_uuid(r.try_get("provider_id").map_err(db_error)?),
-        calendar,
-    ))
-}
-
-/// The condition on `time_off` rows that can apply to `providers` within
-/// `range` (see `CalendarRepository::working_time`).
-fn push_time_off_within(
-    q: &mut QueryBuilder<Sqlite>,
-    business: BusinessId,
-    providers: &[AccountId],
-    range: TimeRange,
-) {
-    q.push("business_id = ")
-        .push_bind(business.as_uuid())
-        .push(" AND (provider_id IS NULL");
-    if !providers.is_empty() {
-        q.push(" OR provider_id IN ");
-        push_ids(q, providers.iter().map(AccountId::as_uuid));
-    }
-    q.push(") AND (kind <> 'range' OR (starts_at < ")
-        .push_bind(micros(range.end()))
-        .push(" AND ends_at > ")
-        .push_bind(micros(range.start()))
-        .push("))");
-}
-
-fn push_ids(q: &mut QueryBuilder<Sqlite>, ids: impl IntoIterator<Item = Uuid>) {
-    q.push("(");
-    let mut list = q.separated(", ");
-    for id in ids {
-        list.push_bind(id);
-    }
-    q.push(")");
-}
-
-#[async_trait]
-impl CalendarRepository for SqliteTx {
-    async fn work_calendars(
-        &mut self,
-        business: BusinessId,
-        providers: &[AccountId],
-    ) -> Result<Vec<(AccountId, WorkCalendar)>, StoreError> {
-        if providers.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut q = QueryBuilder::<Sqlite>::new(
-            "SELECT provider_id, time_zone, hours FROM work_calendars WHERE business_id = ",
-        );
-        q.push_bind(business.as_uuid()).push(" AND provider_id IN ");
-        push_ids(&mut q, providers.iter().map(AccountId::as_uuid));
-        let rows = q.build().fetch_all(self.conn()).await.map_err(db_error)?;
-        rows.iter()
-            .map(|r| {
-                let hours = r.try_get::<String, _>("hours").map_err(db_error)?;
-                calendar_from(r, &hours)
-            })
-            .collect()
-    }
-
-    async fn set_work_calendar(
-        &mut self,
-        business: BusinessId,
-        provider: AccountId,
-        c: &WorkCalendar,
-    ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO work_calendars (business_id, provider_id, time_zone, hours) VALUES (?, ?, ?, ?) \
-             ON CONFLICT (business_id, provider_id) DO UPDATE SET time_zone = excluded.time_zone, hours = excluded.hours",
-        )
-        .bind(business.as_uuid())
-        .bind(provider.as_uuid())
-        .bind(c.zone.as_ref().map(|z| z.name().to_owned()))
-        .bind(json(&c.hours)?)
-        .execute(self.conn())
-        .await
-        .map_err(db_error)?;
-        Ok(())
-    }
-
-    async fn working_time(
-        &mut self,
-        business: BusinessId,
-        providers: &[AccountId],
-        range: TimeRange,
-    ) -> Result<WorkingTime, StoreError> {
-        // Both in one statement: the calendars' rows carry `hours`, the
-        // time off's rows the columns `time_off_from` reads.
-        let mut q = QueryBuilder::<Sqlite>::new(
-            "SELECT business_id, provider_id, time_zone, hours, NULL AS id, NULL AS absence, NULL AS note, NULL AS created_at \
-             FROM work_calendars WHERE business_id = ",
-        );
-        q.push_bind(business.as_uuid());
-        if providers.is_empty() {
-            q.push(" AND FALSE");
-        } else {
-            q.push(" AND provider_id IN ");
-            push_ids(&mut q, providers.iter().map(AccountId::as_uuid));
-        }
-        q.push(
-            " UNION ALL SELECT business_id, provider_id, NULL, NULL, id, absence, note, created_at \
-             FROM time_off WHERE ",
-        );
-        push_time_off_within(&mut q, business, providers, range);
-        let rows = q.build().fetch_all(self.conn()).await.map_err(db_error)?;
-        let mut working = WorkingTime::default();
-        for r in &rows {
-            match r.try_get::<Option<String>, _>("hours").map_err(db_error)? {
-                Some(hours) => working.calendars.push(calendar_from(r, &hours)?),
-                None => working.time_off.push(time_off_from(r)?),
-            }
-        }
-        Ok(working)
-    }
-
-    async fn time_off_of(
-        &mut self,
-        business: BusinessId,
-        provider: Option<AccountId>,
-    ) -> Result<Vec<TimeOff>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT * FROM time_off WHERE business_id = ? AND provider_id IS ? ORDER BY id",
-        )
-        .bind(business.as_uuid())
-        .bind(provider.map(|p| p.as_uuid()))
-        .fetch_all(self.conn())
-        .await
-        .map_err(db_error)?;
-        rows.iter().map(time_off_from).collect()
-    }
-
-    async fn insert_time_off(&mut self, t: &TimeOff) -> Result<(), StoreError> {
-        let (kind, starts, ends) = match &t.absence {
-            Absence::Range { range } => (
-                "range",
-                Some(micros(range.start())),
-                Some(micros(range.end())),
-            ),
-            Absence::Days { .. } => ("days", None, None),
-            Absence::Weekly { .. } => ("weekly", None, None),
-        };
-        sqlx::query("INSERT INTO time_off (business_id, id, provider_id, kind, starts_at, ends_at, absence, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-            .bind(t.business_id.as_uuid())
-            .bind(t.id.as_uuid())
-            .bind(t.provider.map(|p| p.as_uuid()))
-            .bind(kind)
-            .bind(starts)
-            .bind(ends)
-            .bind(json(&t.absence)?)
-            .bind(t.note.as_ref().map(|n| n.as_str().to_owned()))
-            .bind(micros(t.created_at))
-            .execute(self.conn())
-            .await
-            .map_err(db_error)?;
-        Ok(())
-    }
-
-    async fn delete_time_off(
-        &mut self,
-        business: BusinessId,
-        provider: Option<AccountId>,
-        id: TimeOffId,
-    ) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "DELETE FROM time_off WHERE business_id = ? AND id = ? AND provider_id IS ?",
-        )
-        .bind(business.as_uuid())
-        .bind(id.as_uuid())
-        .bind(provider.map(|p| p.as_uuid()))
-        .execute(self.conn())
-        .await
-        .map_err(db_error)?;
-        Ok(done.rows_affected() > 0)
-    }
-}
 
 const BOOKING_COLUMNS: &str = "b.business_id, b.id, b.customer_id, b.service_id, b.starts_at, b.ends_at, b.status, \
      b.price_minor, b.paid_minor, b.tips_minor, b.notes, b.created_at, b.updated_at, b.sequence, b.provider_ids";
@@ -538,7 +329,7 @@ impl BookingRepository for SqliteTx {
             .push(" AND b.id IN (SELECT bp.booking_id FROM booking_providers bp WHERE bp.business_id = ")
             .push_bind(business.as_uuid())
             .push(" AND bp.active AND bp.provider_id IN ");
-        push_ids(&mut q, providers.iter().map(AccountId::as_uuid));
+        rota_store_sql::push_ids(&mut q, providers.iter().map(AccountId::as_uuid));
         q.push(" AND bp.starts_at < ")
             .push_bind(micros(range.end()))
             .push(" AND bp.ends_at > ")
@@ -658,3 +449,4 @@ impl BookingRepository for SqliteTx {
 }
 
 rota_store_sql::scheduling_repositories!(crate::SqliteTx, ::sqlx::sqlite::SqliteRow);
+rota_store_sql::calendar_repositories!(crate::SqliteTx, ::sqlx::sqlite::SqliteRow, ::sqlx::Sqlite);

@@ -1,0 +1,214 @@
+//! Work calendars and time off.
+
+/// Implements `CalendarRepository` for the store's transaction `$tx`,
+/// whose rows are `$row` of the database `$db` (see the crate's
+/// documentation for what the expansion names). Typed NULLs are written
+/// `CAST(NULL AS …)`, which PostgreSQL types and SQLite reads as NULL.
+#[macro_export]
+#[allow(
+    clippy::crate_in_macro_def,
+    reason = "`crate::codec` is the expanding store's codec, by design"
+)]
+macro_rules! calendar_repositories {
+    ($tx:ty, $row:ty, $db:ty) => {
+        mod shared_calendars {
+            use ::rota_app::domain::account::Text;
+            use ::rota_app::domain::business::Zone;
+            use ::rota_app::domain::calendar::WorkCalendar;
+            use ::rota_app::domain::id::{AccountId, BusinessId, TimeOffId};
+            use ::rota_app::domain::time::TimeRange;
+            use ::rota_app::domain::time_off::{Absence, TimeOff};
+            use ::rota_app::domain::uuid::Uuid;
+            use ::rota_app::ports::{CalendarRepository, StoreError, WorkingTime};
+            use ::sqlx::Row;
+
+            use crate::codec::{corrupt, db_error, instant, json, read_json, stamp};
+
+            fn time_off_from(r: &$row) -> Result<TimeOff, StoreError> {
+                let note: Option<String> = r.try_get("note").map_err(db_error)?;
+                Ok(TimeOff {
+                    id: TimeOffId::from_uuid(r.try_get("id").map_err(db_error)?),
+                    business_id: BusinessId::from_uuid(r.try_get("business_id").map_err(db_error)?),
+                    provider: r
+                        .try_get::<Option<Uuid>, _>("provider_id")
+                        .map_err(db_error)?
+                        .map(AccountId::from_uuid),
+                    absence: read_json(r, "absence")?,
+                    note: match note {
+                        Some(n) => Text::parse(&n).map_err(corrupt)?,
+                        None => None,
+                    },
+                    created_at: instant(r.try_get("created_at").map_err(db_error)?)?,
+                })
+            }
+
+            fn calendar_from(r: &$row) -> Result<(AccountId, WorkCalendar), StoreError> {
+                let zone: Option<String> = r.try_get("time_zone").map_err(db_error)?;
+                let calendar = WorkCalendar {
+                    zone: zone.map(|z| Zone::parse(&z).map_err(corrupt)).transpose()?,
+                    hours: read_json(r, "hours")?,
+                };
+                Ok((
+                    AccountId::from_uuid(r.try_get("provider_id").map_err(db_error)?),
+                    calendar,
+                ))
+            }
+
+            /// The condition on `time_off` rows that can apply to `providers` within
+            /// `range` (see `CalendarRepository::working_time`).
+            fn push_time_off_within(
+                q: &mut ::sqlx::QueryBuilder<$db>,
+                business: BusinessId,
+                providers: &[AccountId],
+                range: TimeRange,
+            ) {
+                q.push("business_id = ")
+                    .push_bind(business.as_uuid())
+                    .push(" AND (provider_id IS NULL");
+                if !providers.is_empty() {
+                    q.push(" OR provider_id IN ");
+                    $crate::push_ids(q, providers.iter().map(AccountId::as_uuid));
+                }
+                q.push(") AND (kind <> 'range' OR (starts_at < ")
+                    .push_bind(stamp(range.end()))
+                    .push(" AND ends_at > ")
+                    .push_bind(stamp(range.start()))
+                    .push("))");
+            }
+
+            #[::async_trait::async_trait]
+            impl CalendarRepository for $tx {
+                async fn work_calendars(
+                    &mut self,
+                    business: BusinessId,
+                    providers: &[AccountId],
+                ) -> Result<Vec<(AccountId, WorkCalendar)>, StoreError> {
+                    if providers.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new(
+                        "SELECT provider_id, time_zone, hours FROM work_calendars WHERE business_id = ",
+                    );
+                    q.push_bind(business.as_uuid()).push(" AND provider_id IN ");
+                    $crate::push_ids(&mut q, providers.iter().map(AccountId::as_uuid));
+                    let rows = q.build().fetch_all(self.conn()).await.map_err(db_error)?;
+                    rows.iter()
+                        .map(calendar_from)
+                        .collect()
+                }
+
+                async fn set_work_calendar(
+                    &mut self,
+                    business: BusinessId,
+                    provider: AccountId,
+                    c: &WorkCalendar,
+                ) -> Result<(), StoreError> {
+                    ::sqlx::query(
+                        "INSERT INTO work_calendars (business_id, provider_id, time_zone, hours) VALUES ($1, $2, $3, $4) \
+                         ON CONFLICT (business_id, provider_id) DO UPDATE SET time_zone = excluded.time_zone, hours = excluded.hours",
+                    )
+                    .bind(business.as_uuid())
+                    .bind(provider.as_uuid())
+                    .bind(c.zone.as_ref().map(|z| z.name().to_owned()))
+                    .bind(json(&c.hours)?)
+                    .execute(self.conn())
+                    .await
+                    .map_err(db_error)?;
+                    Ok(())
+                }
+
+                async fn working_time(
+                    &mut self,
+                    business: BusinessId,
+                    providers: &[AccountId],
+                    range: TimeRange,
+                ) -> Result<WorkingTime, StoreError> {
+                    // Both in one statement: the calendars' rows carry `hours` and no
+                    // `id`, the time off's rows the columns `time_off_from` reads.
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new(
+                        "SELECT business_id, provider_id, time_zone, hours, CAST(NULL AS uuid) AS id, \
+                         CAST(NULL AS jsonb) AS absence, CAST(NULL AS text) AS note, CAST(NULL AS timestamptz) AS created_at \
+                         FROM work_calendars WHERE business_id = ",
+                    );
+                    q.push_bind(business.as_uuid());
+                    if providers.is_empty() {
+                        q.push(" AND FALSE");
+                    } else {
+                        q.push(" AND provider_id IN ");
+                        $crate::push_ids(&mut q, providers.iter().map(AccountId::as_uuid));
+                    }
+                    q.push(
+                        " UNION ALL SELECT business_id, provider_id, NULL, NULL, id, absence, note, created_at \
+                         FROM time_off WHERE ",
+                    );
+                    push_time_off_within(&mut q, business, providers, range);
+                    let rows = q.build().fetch_all(self.conn()).await.map_err(db_error)?;
+                    let mut working = WorkingTime::default();
+                    for r in &rows {
+                        match r.try_get::<Option<Uuid>, _>("id").map_err(db_error)? {
+                            None => working.calendars.push(calendar_from(r)?),
+                            Some(_) => working.time_off.push(time_off_from(r)?),
+                        }
+                    }
+                    Ok(working)
+                }
+
+                async fn time_off_of(
+                    &mut self,
+                    business: BusinessId,
+                    provider: Option<AccountId>,
+                ) -> Result<Vec<TimeOff>, StoreError> {
+                    let rows = ::sqlx::query(
+                        "SELECT * FROM time_off WHERE business_id = $1 AND provider_id IS NOT DISTINCT FROM $2 ORDER BY id",
+                    )
+                    .bind(business.as_uuid())
+                    .bind(provider.map(|p| p.as_uuid()))
+                    .fetch_all(self.conn())
+                    .await
+                    .map_err(db_error)?;
+                    rows.iter().map(time_off_from).collect()
+                }
+
+                async fn insert_time_off(&mut self, t: &TimeOff) -> Result<(), StoreError> {
+                    let (kind, starts, ends) = match &t.absence {
+                        Absence::Range { range } => ("range", Some(stamp(range.start())), Some(stamp(range.end()))),
+                        Absence::Days { .. } => ("days", None, None),
+                        Absence::Weekly { .. } => ("weekly", None, None),
+                    };
+                    ::sqlx::query("INSERT INTO time_off (business_id, id, provider_id, kind, starts_at, ends_at, absence, note, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+                        .bind(t.business_id.as_uuid())
+                        .bind(t.id.as_uuid())
+                        .bind(t.provider.map(|p| p.as_uuid()))
+                        .bind(kind)
+                        .bind(starts)
+                        .bind(ends)
+                        .bind(json(&t.absence)?)
+                        .bind(t.note.as_ref().map(|n| n.as_str().to_owned()))
+                        .bind(stamp(t.created_at))
+                        .execute(self.conn())
+                        .await
+                        .map_err(db_error)?;
+                    Ok(())
+                }
+
+                async fn delete_time_off(
+                    &mut self,
+                    business: BusinessId,
+                    provider: Option<AccountId>,
+                    id: TimeOffId,
+                ) -> Result<bool, StoreError> {
+                    let done = ::sqlx::query(
+                        "DELETE FROM time_off WHERE business_id = $1 AND id = $2 AND provider_id IS NOT DISTINCT FROM $3",
+                    )
+                    .bind(business.as_uuid())
+                    .bind(id.as_uuid())
+                    .bind(provider.map(|p| p.as_uuid()))
+                    .execute(self.conn())
+                    .await
+                    .map_err(db_error)?;
+                    Ok(done.rows_affected() > 0)
+                }
+            }
+        }
+    };
+}
