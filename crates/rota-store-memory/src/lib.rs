@@ -29,10 +29,8 @@ use rota_app::domain::throttle::Attempts;
 use rota_app::domain::time_entry::TimeEntry;
 use rota_app::domain::time_off::TimeOff;
 use rota_app::ports::{
-    AccountRepository, AccountTokenRepository, AuditLog, BookingRepository, BusinessRepository,
-    CalendarRepository, Conflict, CustomerQuery, IdempotencyRecord, IdempotencyRepository, Outbox,
-    PasswordHash, ServiceRepository, SessionRepository, Store, StoreError, ThrottleRepository,
-    TimeEntryRepository, TxMode, UnitOfWork,
+    AccountRepository, AuditLog, BusinessRepository, Conflict, CustomerQuery, IdempotencyRecord,
+    Outbox, PasswordHash, Store, StoreError, TxMode, UnitOfWork,
 };
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
@@ -107,53 +105,7 @@ pub(crate) struct MemoryTx {
 
 #[async_trait]
 impl UnitOfWork for MemoryTx {
-    fn businesses(&mut self) -> &mut dyn BusinessRepository {
-        self
-    }
-
-    fn accounts(&mut self) -> &mut dyn AccountRepository {
-        self
-    }
-
-    fn audit(&mut self) -> &mut dyn AuditLog {
-        self
-    }
-
-    fn outbox(&mut self) -> &mut dyn Outbox {
-        self
-    }
-
-    fn services(&mut self) -> &mut dyn ServiceRepository {
-        self
-    }
-
-    fn calendars(&mut self) -> &mut dyn CalendarRepository {
-        self
-    }
-
-    fn bookings(&mut self) -> &mut dyn BookingRepository {
-        self
-    }
-
-    fn idempotency(&mut self) -> &mut dyn IdempotencyRepository {
-        self
-    }
-
-    fn time_entries(&mut self) -> &mut dyn TimeEntryRepository {
-        self
-    }
-
-    fn sessions(&mut self) -> &mut dyn SessionRepository {
-        self
-    }
-
-    fn account_tokens(&mut self) -> &mut dyn AccountTokenRepository {
-        self
-    }
-
-    fn throttles(&mut self) -> &mut dyn ThrottleRepository {
-        self
-    }
+    rota_app::repositories_are_self!();
 
     async fn commit(mut self: Box<Self>) -> Result<(), StoreError> {
         if let Some(mut guard) = self.guard.take() {

@@ -16,21 +16,14 @@ mod codec;
 mod outbox;
 mod scheduling;
 
-use std::ops::{Deref, DerefMut};
 use std::str::FromStr;
 
 use async_trait::async_trait;
 use rota_app::domain::booking::Booking;
 use rota_app::domain::outbox::OutboxMessage;
-use rota_app::ports::{
-    AccountRepository, AccountTokenRepository, AuditLog, BookingRepository, BusinessRepository,
-    CalendarRepository, IdempotencyRepository, Outbox, ServiceRepository, SessionRepository, Store,
-    StoreError, ThrottleRepository, TimeEntryRepository, TxMode, UnitOfWork,
-    place_booking_in_a_transaction,
-};
-use sqlx::pool::PoolConnection;
+use rota_app::ports::{Store, StoreError, TxMode, UnitOfWork, place_booking_in_a_transaction};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::{PgConnection, Postgres, Transaction};
+use sqlx::{PgConnection, Postgres};
 
 use crate::codec::db_error;
 
@@ -146,30 +139,7 @@ pub(crate) struct PgTx {
     pub(crate) pending: Vec<rota_app::domain::outbox::OutboxMessage>,
 }
 
-/// The connection a unit of work runs its statements on.
-pub(crate) enum Conn {
-    Tx(Transaction<'static, Postgres>),
-    Plain(PoolConnection<Postgres>),
-}
-
-impl Deref for Conn {
-    type Target = PgConnection;
-    fn deref(&self) -> &PgConnection {
-        match self {
-            Self::Tx(tx) => tx,
-            Self::Plain(conn) => conn,
-        }
-    }
-}
-
-impl DerefMut for Conn {
-    fn deref_mut(&mut self) -> &mut PgConnection {
-        match self {
-            Self::Tx(tx) => tx,
-            Self::Plain(conn) => conn,
-        }
-    }
-}
+type Conn = rota_store_sql::Conn<Postgres>;
 
 impl PgTx {
     /// The connection the unit of work's statements run on.
@@ -221,47 +191,10 @@ impl PgTx {
 
 #[async_trait]
 impl UnitOfWork for PgTx {
-    fn businesses(&mut self) -> &mut dyn BusinessRepository {
-        self
-    }
-    fn accounts(&mut self) -> &mut dyn AccountRepository {
-        self
-    }
-    fn audit(&mut self) -> &mut dyn AuditLog {
-        self
-    }
-    fn outbox(&mut self) -> &mut dyn Outbox {
-        self
-    }
-    fn services(&mut self) -> &mut dyn ServiceRepository {
-        self
-    }
-    fn calendars(&mut self) -> &mut dyn CalendarRepository {
-        self
-    }
-    fn bookings(&mut self) -> &mut dyn BookingRepository {
-        self
-    }
-    fn idempotency(&mut self) -> &mut dyn IdempotencyRepository {
-        self
-    }
-    fn time_entries(&mut self) -> &mut dyn TimeEntryRepository {
-        self
-    }
-    fn sessions(&mut self) -> &mut dyn SessionRepository {
-        self
-    }
-    fn account_tokens(&mut self) -> &mut dyn AccountTokenRepository {
-        self
-    }
-    fn throttles(&mut self) -> &mut dyn ThrottleRepository {
-        self
-    }
+    rota_app::repositories_are_self!();
+
     async fn commit(mut self: Box<Self>) -> Result<(), StoreError> {
         self.flush_outbox().await?;
-        match self.tx {
-            Conn::Tx(tx) => tx.commit().await.map_err(db_error),
-            Conn::Plain(_) => Ok(()),
-        }
+        self.tx.commit().await.map_err(db_error)
     }
 }

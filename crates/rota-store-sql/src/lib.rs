@@ -29,7 +29,10 @@
 //! needs a bound for every bound value's encoding on every database, and
 //! reads worse than the two expansions it replaces (docs/DECISIONS.md).
 
-use sqlx::{Database, Encode, QueryBuilder, Type};
+use std::ops::{Deref, DerefMut};
+
+use sqlx::pool::PoolConnection;
+use sqlx::{Database, Encode, QueryBuilder, Transaction, Type};
 use uuid::Uuid;
 
 mod accounts;
@@ -59,4 +62,47 @@ where
         list.push_bind(id);
     }
     q.push(")");
+}
+
+/// The connection a unit of work runs its statements on: a transaction, or
+/// for a read of one statement (`TxMode::ReadOnce`) a pooled connection
+/// without one.
+pub enum Conn<DB: Database> {
+    /// A transaction, rolled back if dropped uncommitted.
+    Tx(Transaction<'static, DB>),
+    /// A connection outside any transaction.
+    Plain(PoolConnection<DB>),
+}
+
+impl<DB: Database> Conn<DB> {
+    /// Commits the transaction, if there is one.
+    ///
+    /// # Errors
+    ///
+    /// The database's, if it refuses the commit.
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        match self {
+            Self::Tx(tx) => tx.commit().await,
+            Self::Plain(_) => Ok(()),
+        }
+    }
+}
+
+impl<DB: Database> Deref for Conn<DB> {
+    type Target = DB::Connection;
+    fn deref(&self) -> &DB::Connection {
+        match self {
+            Self::Tx(tx) => tx,
+            Self::Plain(conn) => conn,
+        }
+    }
+}
+
+impl<DB: Database> DerefMut for Conn<DB> {
+    fn deref_mut(&mut self) -> &mut DB::Connection {
+        match self {
+            Self::Tx(tx) => tx,
+            Self::Plain(conn) => conn,
+        }
+    }
 }

@@ -15,23 +15,17 @@ mod codec;
 mod outbox;
 mod scheduling;
 
-use std::ops::{Deref, DerefMut};
 use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use rota_app::ports::{
-    AccountRepository, AccountTokenRepository, AuditLog, BookingRepository, BusinessRepository,
-    CalendarRepository, IdempotencyRepository, Outbox, ServiceRepository, SessionRepository, Store,
-    StoreError, ThrottleRepository, TimeEntryRepository, TxMode, UnitOfWork,
-};
-use sqlx::pool::PoolConnection;
+use rota_app::ports::{Store, StoreError, TxMode, UnitOfWork};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{Sqlite, SqliteConnection, Transaction};
+use sqlx::{Sqlite, SqliteConnection};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use crate::codec::db_error;
@@ -190,75 +184,18 @@ impl Drop for SqliteTx {
     }
 }
 
-/// The connection a unit of work runs its statements on.
-pub(crate) enum Conn {
-    Tx(Transaction<'static, Sqlite>),
-    Plain(PoolConnection<Sqlite>),
-}
-
-impl Deref for Conn {
-    type Target = SqliteConnection;
-    fn deref(&self) -> &SqliteConnection {
-        match self {
-            Self::Tx(tx) => tx,
-            Self::Plain(conn) => conn,
-        }
-    }
-}
-
-impl DerefMut for Conn {
-    fn deref_mut(&mut self) -> &mut SqliteConnection {
-        match self {
-            Self::Tx(tx) => tx,
-            Self::Plain(conn) => conn,
-        }
-    }
-}
+type Conn = rota_store_sql::Conn<Sqlite>;
 
 #[async_trait]
 impl UnitOfWork for SqliteTx {
-    fn businesses(&mut self) -> &mut dyn BusinessRepository {
-        self
-    }
-    fn accounts(&mut self) -> &mut dyn AccountRepository {
-        self
-    }
-    fn audit(&mut self) -> &mut dyn AuditLog {
-        self
-    }
-    fn outbox(&mut self) -> &mut dyn Outbox {
-        self
-    }
-    fn services(&mut self) -> &mut dyn ServiceRepository {
-        self
-    }
-    fn calendars(&mut self) -> &mut dyn CalendarRepository {
-        self
-    }
-    fn bookings(&mut self) -> &mut dyn BookingRepository {
-        self
-    }
-    fn idempotency(&mut self) -> &mut dyn IdempotencyRepository {
-        self
-    }
-    fn time_entries(&mut self) -> &mut dyn TimeEntryRepository {
-        self
-    }
-    fn sessions(&mut self) -> &mut dyn SessionRepository {
-        self
-    }
-    fn account_tokens(&mut self) -> &mut dyn AccountTokenRepository {
-        self
-    }
-    fn throttles(&mut self) -> &mut dyn ThrottleRepository {
-        self
-    }
+    rota_app::repositories_are_self!();
+
     async fn commit(self: Box<Self>) -> Result<(), StoreError> {
         let mut this = self;
         this.flush_outbox().await?;
         let result = match this.tx.take() {
-            Some(Conn::Tx(tx)) => tx.commit().await.map_err(db_error),
-            Some(Conn::Plain(_)) | None => Ok(()),
+            Some(tx) => tx.commit().await.map_err(db_error),
+            None => Ok(()),
         };
         drop(this.gate.take());
         result

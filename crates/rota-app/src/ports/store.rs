@@ -65,6 +65,51 @@ pub async fn place_booking_in_a_transaction<S: Store + ?Sized>(
     tx.commit().await
 }
 
+/// The twelve accessors of [`UnitOfWork`] for a transaction type that is
+/// every repository itself (as each of Rota's stores is), written inside
+/// its `impl UnitOfWork` block beside its own `commit`.
+#[macro_export]
+macro_rules! repositories_are_self {
+    () => {
+        fn businesses(&mut self) -> &mut dyn $crate::ports::BusinessRepository {
+            self
+        }
+        fn accounts(&mut self) -> &mut dyn $crate::ports::AccountRepository {
+            self
+        }
+        fn audit(&mut self) -> &mut dyn $crate::ports::AuditLog {
+            self
+        }
+        fn outbox(&mut self) -> &mut dyn $crate::ports::Outbox {
+            self
+        }
+        fn services(&mut self) -> &mut dyn $crate::ports::ServiceRepository {
+            self
+        }
+        fn calendars(&mut self) -> &mut dyn $crate::ports::CalendarRepository {
+            self
+        }
+        fn bookings(&mut self) -> &mut dyn $crate::ports::BookingRepository {
+            self
+        }
+        fn idempotency(&mut self) -> &mut dyn $crate::ports::IdempotencyRepository {
+            self
+        }
+        fn time_entries(&mut self) -> &mut dyn $crate::ports::TimeEntryRepository {
+            self
+        }
+        fn sessions(&mut self) -> &mut dyn $crate::ports::SessionRepository {
+            self
+        }
+        fn account_tokens(&mut self) -> &mut dyn $crate::ports::AccountTokenRepository {
+            self
+        }
+        fn throttles(&mut self) -> &mut dyn $crate::ports::ThrottleRepository {
+            self
+        }
+    };
+}
+
 /// One transaction. Dropping it without [`UnitOfWork::commit`] rolls it back:
 /// nothing it wrote (rows, outbox messages, audit entries) is kept.
 #[async_trait]
