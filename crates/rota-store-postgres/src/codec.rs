@@ -101,3 +101,27 @@ pub(crate) const PLANNED_ONCE: bool = false;
 /// What a read that locks a row adds to its statement: the row lock that
 /// serializes writers across every server process.
 pub(crate) const LOCK_ROW: &str = " FOR UPDATE";
+
+/// A booking's providers, in order, from its `provider_ids` (`uuid[]`).
+pub(crate) fn read_providers(
+    row: &sqlx::postgres::PgRow,
+    column: &str,
+) -> Result<Vec<rota_app::domain::id::AccountId>, StoreError> {
+    use sqlx::Row;
+    Ok(row
+        .try_get::<Vec<rota_app::domain::uuid::Uuid>, _>(column)
+        .map_err(db_error)?
+        .into_iter()
+        .map(rota_app::domain::id::AccountId::from_uuid)
+        .collect())
+}
+
+/// A booking's `provider_ids` column.
+pub(crate) fn providers_column(
+    providers: &[rota_app::domain::id::AccountId],
+) -> Vec<rota_app::domain::uuid::Uuid> {
+    providers
+        .iter()
+        .map(rota_app::domain::id::AccountId::as_uuid)
+        .collect()
+}

@@ -1,11 +1,8 @@
 //! Services, calendars, bookings, idempotency records and time entries on PostgreSQL.
 
-use async_trait::async_trait;
-use rota_app::domain::account::Text;
-use rota_app::domain::booking::{Booking, MAX_BOOKING, Payment};
-use rota_app::domain::id::{AccountId, BookingId, BusinessId, ServiceId};
+use rota_app::domain::booking::{Booking, MAX_BOOKING};
+use rota_app::domain::id::{AccountId, BusinessId};
 use rota_app::domain::jiff::Timestamp;
-use rota_app::domain::money::Money;
 use rota_app::domain::name::PersonName;
 use rota_app::domain::outbox::OutboxMessage;
 use rota_app::domain::time::TimeRange;
@@ -16,49 +13,9 @@ use sqlx::postgres::PgRow;
 use sqlx::{Postgres, QueryBuilder, Row};
 
 use crate::PgTx;
-use crate::codec::{
-    corrupt, db_error, from_json, from_name, instant, is_overlap, name, opt_instant, ts,
-};
+use rota_store_sql::BOOKING_COLUMNS;
 
-const BOOKING_COLUMNS: &str = "b.business_id, b.id, b.customer_id, b.service_id, b.starts_at, b.ends_at, b.status, \
-     b.price_minor, b.paid_minor, b.tips_minor, b.notes, b.created_at, b.updated_at, b.sequence, b.provider_ids";
-
-fn booking_from(r: &PgRow) -> Result<Booking, StoreError> {
-    let notes: Option<String> = r.try_get("notes").map_err(db_error)?;
-    let money = |c: &str| Money::new(r.try_get(c).map_err(db_error)?).map_err(corrupt);
-    let sequence: i64 = r.try_get("sequence").map_err(db_error)?;
-    Ok(Booking {
-        id: BookingId::from_uuid(r.try_get("id").map_err(db_error)?),
-        business_id: BusinessId::from_uuid(r.try_get("business_id").map_err(db_error)?),
-        customer_id: AccountId::from_uuid(r.try_get("customer_id").map_err(db_error)?),
-        service_id: r
-            .try_get::<Option<Uuid>, _>("service_id")
-            .map_err(db_error)?
-            .map(ServiceId::from_uuid),
-        range: TimeRange::new(
-            instant(r.try_get("starts_at").map_err(db_error)?)?,
-            instant(r.try_get("ends_at").map_err(db_error)?)?,
-        )
-        .map_err(corrupt)?,
-        providers: r
-            .try_get::<Vec<Uuid>, _>("provider_ids")
-            .map_err(db_error)?
-            .into_iter()
-            .map(AccountId::from_uuid)
-            .collect(),
-        status: from_name(&r.try_get::<String, _>("status").map_err(db_error)?)?,
-        price: money("price_minor")?,
-        paid: money("paid_minor")?,
-        tips: money("tips_minor")?,
-        notes: match notes {
-            Some(n) => Text::parse(&n).map_err(corrupt)?,
-            None => None,
-        },
-        created_at: instant(r.try_get("created_at").map_err(db_error)?)?,
-        updated_at: instant(r.try_get("updated_at").map_err(db_error)?)?,
-        sequence: u32::try_from(sequence).map_err(corrupt)?,
-    })
-}
+use crate::codec::{corrupt, db_error, from_json, is_overlap, name, ts};
 
 /// The names a listing shows beside each booking `b`: its customer's (`c`)
 /// and its providers', read in the same statement.
@@ -192,44 +149,16 @@ impl PgTx {
         q.build().execute(&mut *self.tx).await.map_err(db_error)?;
         Ok(())
     }
-
-    /// (Re)writes the provider rows of a booking; B4 is held by the triggers.
-    async fn write_providers(&mut self, b: &Booking, replace: bool) -> Result<(), StoreError> {
-        if replace {
-            sqlx::query("DELETE FROM booking_providers WHERE business_id = $1 AND booking_id = $2")
-                .bind(b.business_id.as_uuid())
-                .bind(b.id.as_uuid())
-                .execute(&mut *self.tx)
-                .await
-                .map_err(db_error)?;
-        }
-        for (position, provider) in b.providers.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO booking_providers (business_id, booking_id, provider_id, position, starts_at, ends_at, active) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(b.business_id.as_uuid())
-            .bind(b.id.as_uuid())
-            .bind(provider.as_uuid())
-            .bind(i64::try_from(position).unwrap_or(i64::MAX))
-            .bind(ts(b.range.start()))
-            .bind(ts(b.range.end()))
-            .bind(b.status.holds_time())
-            .execute(&mut *self.tx)
-            .await
-            .map_err(|e| refused_for(*provider, e))?;
-        }
-        Ok(())
-    }
 }
 
 fn lower_bound(t: Timestamp) -> jiff_sqlx::Timestamp {
     ts(t.checked_sub(MAX_BOOKING).unwrap_or(Timestamp::MIN))
 }
 
-#[async_trait]
-impl BookingRepository for PgTx {
-    async fn lock_providers(
+/// What the stores do differently with bookings (see
+/// `rota_store_sql::booking_repository!`).
+impl PgTx {
+    pub(crate) async fn lock_booking_providers(
         &mut self,
         business: BusinessId,
         providers: &[AccountId],
@@ -247,7 +176,7 @@ impl BookingRepository for PgTx {
         Ok(())
     }
 
-    async fn insert(&mut self, b: &Booking) -> Result<(), StoreError> {
+    pub(crate) async fn insert_booking(&mut self, b: &Booking) -> Result<(), StoreError> {
         let [provider] = b.providers[..] else {
             // None or several providers: one statement each, so a refusal
             // names the provider whose time is taken.
@@ -266,48 +195,7 @@ impl BookingRepository for PgTx {
         Ok(())
     }
 
-    async fn get(
-        &mut self,
-        business: BusinessId,
-        id: BookingId,
-    ) -> Result<Option<Booking>, StoreError> {
-        let sql = format!(
-            "SELECT {BOOKING_COLUMNS} FROM bookings b WHERE b.business_id = $1 AND b.id = $2"
-        );
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(business.as_uuid())
-            .bind(id.as_uuid())
-            .fetch_optional(&mut *self.tx)
-            .await
-            .map_err(db_error)?;
-        let found = row.as_ref().map(booking_from).transpose()?;
-        Ok(found)
-    }
-
-    async fn update(&mut self, b: &Booking) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE bookings SET starts_at = $1, ends_at = $2, status = $3, price_minor = $4, paid_minor = $5, tips_minor = $6, \
-             notes = $7, updated_at = $8, sequence = $9, provider_ids = $10 WHERE business_id = $11 AND id = $12",
-        )
-        .bind(ts(b.range.start()))
-        .bind(ts(b.range.end()))
-        .bind(name(&b.status)?)
-        .bind(b.price.minor())
-        .bind(b.paid.minor())
-        .bind(b.tips.minor())
-        .bind(b.notes.as_ref().map(|n| n.as_str().to_owned()))
-        .bind(ts(b.updated_at))
-        .bind(i64::from(b.sequence))
-        .bind(b.providers.iter().map(AccountId::as_uuid).collect::<Vec<_>>())
-        .bind(b.business_id.as_uuid())
-        .bind(b.id.as_uuid())
-        .execute(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
-        self.write_providers(b, true).await
-    }
-
-    async fn overlapping(
+    pub(crate) async fn overlapping_bookings(
         &mut self,
         business: BusinessId,
         providers: &[AccountId],
@@ -349,7 +237,7 @@ impl BookingRepository for PgTx {
         Ok(found)
     }
 
-    async fn list(
+    pub(crate) async fn list_bookings(
         &mut self,
         business: BusinessId,
         query: &BookingQuery,
@@ -411,42 +299,10 @@ impl BookingRepository for PgTx {
             .map_err(db_error)?;
         rows.iter().map(named_from).collect()
     }
-
-    async fn latest_with(
-        &mut self,
-        business: BusinessId,
-        customer: AccountId,
-        provider: AccountId,
-    ) -> Result<Option<Timestamp>, StoreError> {
-        let end: Option<jiff_sqlx::Timestamp> = sqlx::query_scalar(
-            "SELECT max(bp.ends_at) FROM booking_providers bp JOIN bookings b ON b.business_id = bp.business_id AND b.id = bp.booking_id \
-             WHERE bp.business_id = $1 AND bp.provider_id = $2 AND b.customer_id = $3 AND bp.active",
-        )
-        .bind(business.as_uuid())
-        .bind(provider.as_uuid())
-        .bind(customer.as_uuid())
-        .fetch_one(&mut *self.tx)
-        .await
-        .map_err(db_error)?;
-        opt_instant(end)
-    }
-
-    async fn insert_payment(&mut self, p: &Payment) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO payments (business_id, id, booking_id, amount_minor, tip_minor, method, recorded_by, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-            .bind(p.business_id.as_uuid())
-            .bind(p.id.as_uuid())
-            .bind(p.booking_id.as_uuid())
-            .bind(p.amount.minor())
-            .bind(p.tip.minor())
-            .bind(p.method.as_str())
-            .bind(p.recorded_by.as_uuid())
-            .bind(ts(p.at))
-            .execute(&mut *self.tx)
-            .await
-            .map_err(db_error)?;
-        Ok(())
-    }
 }
 
 rota_store_sql::scheduling_repositories!(crate::PgTx, ::sqlx::postgres::PgRow);
 rota_store_sql::calendar_repositories!(crate::PgTx, ::sqlx::postgres::PgRow, ::sqlx::Postgres);
+rota_store_sql::booking_repository!(crate::PgTx, ::sqlx::postgres::PgRow);
+
+use shared_bookings::booking_from;

@@ -17,6 +17,8 @@
 //!   `PLANNED_ONCE`, whether a range read keeps its prepared plan;
 //!   `Stamp` and `Json`, the types an instant and a JSON value are bound
 //!   as; `LOCK_ROW`, what a read that locks its row appends;
+//!   `read_providers` and `providers_column`, a booking's providers as its
+//!   `provider_ids` column holds them (`uuid[]`, or hex in one text);
 //! - the transaction's own locking: `hold_throttle_keys`,
 //!   `hold_idempotency_key` (nothing on SQLite, advisory locks on
 //!   PostgreSQL).
@@ -37,8 +39,14 @@ use uuid::Uuid;
 
 mod accounts;
 mod auth;
+mod bookings;
 mod calendars;
 mod scheduling;
+
+/// A booking's columns, of the table aliased `b`.
+pub const BOOKING_COLUMNS: &str = "b.business_id, b.id, b.customer_id, b.service_id, b.starts_at, \
+     b.ends_at, b.status, b.price_minor, b.paid_minor, b.tips_minor, b.notes, b.created_at, \
+     b.updated_at, b.sequence, b.provider_ids";
 
 /// ` LIMIT n`, written into the SQL rather than bound: SQLite's planner
 /// reads a bound LIMIT's value, and then every new binding of it expires

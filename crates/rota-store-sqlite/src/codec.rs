@@ -91,3 +91,35 @@ pub(crate) const PLANNED_ONCE: bool = true;
 /// What a read that locks a row adds to its statement: nothing, since a
 /// write transaction begun IMMEDIATE already holds SQLite's write lock.
 pub(crate) const LOCK_ROW: &str = "";
+
+/// A booking's `provider_ids` column: hex UUIDs, comma-separated, in order.
+pub(crate) fn providers_from(
+    list: &str,
+) -> Result<Vec<rota_app::domain::id::AccountId>, StoreError> {
+    list.split(',')
+        .filter(|hex| !hex.is_empty())
+        .map(|hex| {
+            rota_app::domain::uuid::Uuid::try_parse(hex)
+                .map(rota_app::domain::id::AccountId::from_uuid)
+                .map_err(corrupt)
+        })
+        .collect()
+}
+
+/// A booking's providers, in order, from its `provider_ids`.
+pub(crate) fn read_providers(
+    row: &sqlx::sqlite::SqliteRow,
+    column: &str,
+) -> Result<Vec<rota_app::domain::id::AccountId>, StoreError> {
+    use sqlx::Row;
+    providers_from(&row.try_get::<String, _>(column).map_err(db_error)?)
+}
+
+/// A booking's `provider_ids` column: hex UUIDs, comma-separated, in order.
+pub(crate) fn providers_column(providers: &[rota_app::domain::id::AccountId]) -> String {
+    providers
+        .iter()
+        .map(|p| p.as_uuid().simple().to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}

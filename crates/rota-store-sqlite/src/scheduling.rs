@@ -1,8 +1,7 @@
 //! Services, calendars, bookings, idempotency records and time entries on SQLite.
 
-use async_trait::async_trait;
 use rota_app::domain::account::Text;
-use rota_app::domain::booking::{Booking, MAX_BOOKING, Payment};
+use rota_app::domain::booking::{Booking, MAX_BOOKING};
 use rota_app::domain::id::{AccountId, BookingId, BusinessId, ServiceId};
 use rota_app::domain::jiff::Timestamp;
 use rota_app::domain::money::Money;
@@ -11,40 +10,20 @@ use rota_app::domain::time::TimeRange;
 use rota_app::domain::uuid::Uuid;
 use rota_app::ports::{BookingQuery, BookingRepository, Conflict, NamedBooking, StoreError};
 use sqlx::query::Query;
-use sqlx::sqlite::{SqliteArguments, SqliteRow};
+use sqlx::sqlite::SqliteArguments;
 use sqlx::{QueryBuilder, Sqlite};
 
 use crate::SqliteTx;
+use rota_store_sql::BOOKING_COLUMNS;
+
 use crate::codec::{
-    corrupt, db_error, from_name, instant, is_overlap, limit, micros, name, opt_instant,
+    corrupt, db_error, from_name, instant, is_overlap, limit, micros, name, providers_column,
+    providers_from,
 };
 
-const BOOKING_COLUMNS: &str = "b.business_id, b.id, b.customer_id, b.service_id, b.starts_at, b.ends_at, b.status, \
-     b.price_minor, b.paid_minor, b.tips_minor, b.notes, b.created_at, b.updated_at, b.sequence, b.provider_ids";
-
-/// A booking's `provider_ids` column: hex UUIDs, comma-separated, in order.
-fn providers_from(list: &str) -> Result<Vec<AccountId>, StoreError> {
-    list.split(',')
-        .filter(|hex| !hex.is_empty())
-        .map(|hex| {
-            Uuid::try_parse(hex)
-                .map(AccountId::from_uuid)
-                .map_err(corrupt)
-        })
-        .collect()
-}
-
-fn providers_column(providers: &[AccountId]) -> String {
-    providers
-        .iter()
-        .map(|p| p.as_uuid().simple().to_string())
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
-/// A booking's columns, in `BOOKING_COLUMNS` order: read from a row, or
-/// from the JSON array a listing reads it as (`LISTED_BOOKING`).
-#[derive(sqlx::FromRow, serde::Deserialize)]
+/// A booking's columns, in `BOOKING_COLUMNS` order, as a listing reads
+/// them from a JSON array (`LISTED_BOOKING`).
+#[derive(serde::Deserialize)]
 struct BookingRecord {
     business_id: Uuid,
     id: Uuid,
@@ -88,11 +67,6 @@ impl TryFrom<BookingRecord> for Booking {
             sequence: u32::try_from(r.sequence).map_err(corrupt)?,
         })
     }
-}
-
-fn booking_from(r: &SqliteRow) -> Result<Booking, StoreError> {
-    use sqlx::FromRow;
-    BookingRecord::from_row(r).map_err(db_error)?.try_into()
 }
 
 /// One listed booking as a JSON array: its columns (ids in hex), its
@@ -172,40 +146,20 @@ impl SqliteTx {
             .ok_or_else(|| corrupt("an overlap with no provider"))?;
         Ok(Conflict::BookingOverlap(provider))
     }
-
-    /// (Re)writes the provider rows of a booking; B4 is held by the triggers.
-    async fn write_providers(&mut self, b: &Booking, replace: bool) -> Result<(), StoreError> {
-        if replace {
-            sqlx::query("DELETE FROM booking_providers WHERE business_id = ? AND booking_id = ?")
-                .bind(b.business_id.as_uuid())
-                .bind(b.id.as_uuid())
-                .execute(self.conn())
-                .await
-                .map_err(db_error)?;
-        }
-        for (position, provider) in b.providers.iter().enumerate() {
-            bind_provider_row(sqlx::query(PROVIDER_ROW), b, position, *provider)
-                .execute(self.conn())
-                .await
-                .map_err(|e| {
-                    if is_overlap(&e) {
-                        Conflict::BookingOverlap(*provider).into()
-                    } else {
-                        db_error(e)
-                    }
-                })?;
-        }
-        Ok(())
-    }
 }
 
 fn lower_bound(t: Timestamp) -> i64 {
     micros(t).saturating_sub(MAX_BOOKING.as_micros().try_into().unwrap_or(i64::MAX))
 }
 
-#[async_trait]
-impl BookingRepository for SqliteTx {
-    async fn lock_providers(
+/// What the stores do differently with bookings (see
+/// `rota_store_sql::booking_repository!`).
+impl SqliteTx {
+    #[allow(
+        clippy::unused_async,
+        reason = "the same shape as PostgreSQL's, which waits for its locks"
+    )]
+    pub(crate) async fn lock_booking_providers(
         &mut self,
         _business: BusinessId,
         _providers: &[AccountId],
@@ -214,7 +168,7 @@ impl BookingRepository for SqliteTx {
         Ok(())
     }
 
-    async fn insert(&mut self, b: &Booking) -> Result<(), StoreError> {
+    pub(crate) async fn insert_booking(&mut self, b: &Booking) -> Result<(), StoreError> {
         // The booking, its provider rows and the outbox messages queued
         // before it in one statement list: one round trip to SQLite's
         // thread instead of one per row.
@@ -263,48 +217,7 @@ impl BookingRepository for SqliteTx {
         }
     }
 
-    async fn get(
-        &mut self,
-        business: BusinessId,
-        id: BookingId,
-    ) -> Result<Option<Booking>, StoreError> {
-        let sql = format!(
-            "SELECT {BOOKING_COLUMNS} FROM bookings b WHERE b.business_id = ? AND b.id = ?"
-        );
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(business.as_uuid())
-            .bind(id.as_uuid())
-            .fetch_optional(self.conn())
-            .await
-            .map_err(db_error)?;
-        let found = row.as_ref().map(booking_from).transpose()?;
-        Ok(found)
-    }
-
-    async fn update(&mut self, b: &Booking) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE bookings SET starts_at = ?, ends_at = ?, status = ?, price_minor = ?, paid_minor = ?, tips_minor = ?, \
-             notes = ?, updated_at = ?, sequence = ?, provider_ids = ? WHERE business_id = ? AND id = ?",
-        )
-        .bind(micros(b.range.start()))
-        .bind(micros(b.range.end()))
-        .bind(name(&b.status)?)
-        .bind(b.price.minor())
-        .bind(b.paid.minor())
-        .bind(b.tips.minor())
-        .bind(b.notes.as_ref().map(|n| n.as_str().to_owned()))
-        .bind(micros(b.updated_at))
-        .bind(i64::from(b.sequence))
-        .bind(providers_column(&b.providers))
-        .bind(b.business_id.as_uuid())
-        .bind(b.id.as_uuid())
-        .execute(self.conn())
-        .await
-        .map_err(db_error)?;
-        self.write_providers(b, true).await
-    }
-
-    async fn overlapping(
+    pub(crate) async fn overlapping_bookings(
         &mut self,
         business: BusinessId,
         providers: &[AccountId],
@@ -345,7 +258,7 @@ impl BookingRepository for SqliteTx {
         Ok(found)
     }
 
-    async fn list(
+    pub(crate) async fn list_bookings(
         &mut self,
         business: BusinessId,
         query: &BookingQuery,
@@ -411,42 +324,10 @@ impl BookingRepository for SqliteTx {
         found.sort_by_key(|n| (n.booking.range.start(), n.booking.id));
         Ok(found)
     }
-
-    async fn latest_with(
-        &mut self,
-        business: BusinessId,
-        customer: AccountId,
-        provider: AccountId,
-    ) -> Result<Option<Timestamp>, StoreError> {
-        let end: Option<i64> = sqlx::query_scalar(
-            "SELECT max(bp.ends_at) FROM booking_providers bp JOIN bookings b ON b.business_id = bp.business_id AND b.id = bp.booking_id \
-             WHERE bp.business_id = ? AND bp.provider_id = ? AND b.customer_id = ? AND bp.active",
-        )
-        .bind(business.as_uuid())
-        .bind(provider.as_uuid())
-        .bind(customer.as_uuid())
-        .fetch_one(self.conn())
-        .await
-        .map_err(db_error)?;
-        opt_instant(end)
-    }
-
-    async fn insert_payment(&mut self, p: &Payment) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO payments (business_id, id, booking_id, amount_minor, tip_minor, method, recorded_by, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-            .bind(p.business_id.as_uuid())
-            .bind(p.id.as_uuid())
-            .bind(p.booking_id.as_uuid())
-            .bind(p.amount.minor())
-            .bind(p.tip.minor())
-            .bind(p.method.as_str())
-            .bind(p.recorded_by.as_uuid())
-            .bind(micros(p.at))
-            .execute(self.conn())
-            .await
-            .map_err(db_error)?;
-        Ok(())
-    }
 }
 
 rota_store_sql::scheduling_repositories!(crate::SqliteTx, ::sqlx::sqlite::SqliteRow);
 rota_store_sql::calendar_repositories!(crate::SqliteTx, ::sqlx::sqlite::SqliteRow, ::sqlx::Sqlite);
+rota_store_sql::booking_repository!(crate::SqliteTx, ::sqlx::sqlite::SqliteRow);
+
+use shared_bookings::booking_from;
