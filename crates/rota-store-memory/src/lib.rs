@@ -234,6 +234,37 @@ impl AccountRepository for MemoryTx {
             .cloned())
     }
 
+    async fn by_emails(
+        &mut self,
+        business: BusinessId,
+        normalized_emails: &[String],
+    ) -> Result<Vec<Account>, StoreError> {
+        let wanted: std::collections::HashSet<&str> =
+            normalized_emails.iter().map(String::as_str).collect();
+        Ok(self
+            .of_business(business)
+            .filter(|a| wanted.contains(a.email.normalized()))
+            .cloned()
+            .collect())
+    }
+
+    async fn insert_many(&mut self, accounts: &[Account]) -> Result<(), StoreError> {
+        for (i, account) in accounts.iter().enumerate() {
+            if self.email_taken(account) {
+                for written in &accounts[..i] {
+                    self.work
+                        .accounts
+                        .remove(&(written.business_id, written.id));
+                }
+                return Err(Conflict::EmailTaken.into());
+            }
+            self.work
+                .accounts
+                .insert((account.business_id, account.id), account.clone());
+        }
+        Ok(())
+    }
+
     async fn update(&mut self, account: &Account) -> Result<(), StoreError> {
         if self.email_taken(account) {
             return Err(Conflict::EmailTaken.into());

@@ -4,7 +4,10 @@
 /// the store's transaction `$tx`, whose rows are `$row` of the database
 /// `$db` (see the crate's documentation for what the expansion names, and
 /// besides: `crate::codec::{name, from_name, is_unique, Json, Stamp,
-/// LOCK_ROW}`).
+/// LOCK_ROW}`). Writing many accounts is the store's own: `$tx` has an
+/// inherent `async fn insert_accounts(&mut self, &[Account])`, and the
+/// expansion gives it back `insert_account_rows` (multi-row `INSERT`s) and
+/// `shared_accounts::{fields, email_or}`.
 #[macro_export]
 #[allow(
     clippy::crate_in_macro_def,
@@ -98,19 +101,19 @@ macro_rules! accounts_repositories {
             }
 
             /// The columns of an account that change, in `ACCOUNT_WRITE` order.
-            struct AccountFields {
-                kind: &'static str,
-                name: Option<String>,
-                phone: Option<String>,
-                roles: Option<Json>,
-                owner: bool,
-                first_name: Option<String>,
-                last_name: Option<String>,
-                details: Option<Json>,
-                archived_at: Option<Stamp>,
+            pub(crate) struct AccountFields {
+                pub(crate) kind: &'static str,
+                pub(crate) name: Option<String>,
+                pub(crate) phone: Option<String>,
+                pub(crate) roles: Option<Json>,
+                pub(crate) owner: bool,
+                pub(crate) first_name: Option<String>,
+                pub(crate) last_name: Option<String>,
+                pub(crate) details: Option<Json>,
+                pub(crate) archived_at: Option<Stamp>,
             }
 
-            fn fields(account: &Account) -> Result<AccountFields, StoreError> {
+            pub(crate) fn fields(account: &Account) -> Result<AccountFields, StoreError> {
                 Ok(match &account.profile {
                     Profile::Employee(e) => AccountFields {
                         kind: "employee",
@@ -137,11 +140,56 @@ macro_rules! accounts_repositories {
                 })
             }
 
-            fn email_or(e: ::sqlx::Error) -> StoreError {
+            pub(crate) fn email_or(e: ::sqlx::Error) -> StoreError {
                 if is_unique(&e) {
                     Conflict::EmailTaken.into()
                 } else {
                     db_error(e)
+                }
+            }
+
+            /// Rows a multi-row `INSERT` writes at once (16 values each, within
+            /// both databases' limit on bound values).
+            const ROWS_PER_INSERT: usize = 1000;
+
+            impl $tx {
+                /// Accounts written by multi-row `INSERT`s, a thousand rows a
+                /// statement.
+                pub(crate) async fn insert_account_rows(
+                    &mut self,
+                    accounts: &[Account],
+                ) -> Result<(), StoreError> {
+                    for chunk in accounts.chunks(ROWS_PER_INSERT) {
+                        let mut q = ::sqlx::QueryBuilder::<$db>::new(
+                            "INSERT INTO accounts (business_id, id, kind, email, email_normalized, status, \
+                             name, phone, roles, owner, first_name, last_name, details, archived_at, \
+                             created_at, activated_at) ",
+                        );
+                        let mut rows = Vec::with_capacity(chunk.len());
+                        for a in chunk {
+                            rows.push((a, fields(a)?));
+                        }
+                        q.push_values(rows, |mut row, (a, f)| {
+                            row.push_bind(a.business_id.as_uuid())
+                                .push_bind(a.id.as_uuid())
+                                .push_bind(f.kind)
+                                .push_bind(a.email.as_str().to_owned())
+                                .push_bind(a.email.normalized().to_owned())
+                                .push_bind(a.status.as_str())
+                                .push_bind(f.name)
+                                .push_bind(f.phone)
+                                .push_bind(f.roles)
+                                .push_bind(f.owner)
+                                .push_bind(f.first_name)
+                                .push_bind(f.last_name)
+                                .push_bind(f.details)
+                                .push_bind(f.archived_at)
+                                .push_bind(stamp(a.created_at))
+                                .push_bind(a.activated_at.map(stamp));
+                        });
+                        q.build().execute(self.conn()).await.map_err(email_or)?;
+                    }
+                    Ok(())
                 }
             }
 
@@ -301,6 +349,36 @@ macro_rules! accounts_repositories {
                         .await
                         .map_err(db_error)?;
                     row.as_ref().map(account_from).transpose()
+                }
+
+                async fn by_emails(
+                    &mut self,
+                    business: BusinessId,
+                    normalized_emails: &[String],
+                ) -> Result<Vec<Account>, StoreError> {
+                    let mut found = Vec::with_capacity(normalized_emails.len());
+                    for chunk in normalized_emails.chunks(ROWS_PER_INSERT) {
+                        let mut q = ::sqlx::QueryBuilder::<$db>::new(format!(
+                            "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE business_id = "
+                        ));
+                        q.push_bind(business.as_uuid())
+                            .push(" AND email_normalized IN (");
+                        let mut list = q.separated(", ");
+                        for email in chunk {
+                            list.push_bind(email.clone());
+                        }
+                        q.push(")");
+                        let rows = q.build().fetch_all(self.conn()).await.map_err(db_error)?;
+                        for row in &rows {
+                            found.push(account_from(row)?);
+                        }
+                    }
+                    Ok(found)
+                }
+
+                async fn insert_many(&mut self, accounts: &[Account]) -> Result<(), StoreError> {
+                    // The store's own: multi-row INSERTs, or COPY.
+                    self.insert_accounts(accounts).await
                 }
 
                 async fn update(&mut self, a: &Account) -> Result<(), StoreError> {

@@ -10,13 +10,15 @@ use std::collections::HashSet;
 use std::hash::{BuildHasher, Hasher};
 use std::io::{BufRead, BufReader, Read};
 
-use rota_domain::account::{
-    Account, AccountStatus, CustomerDetails, CustomerProfile, Profile, Text,
-};
+use rota_domain::account::Text;
 use rota_domain::actor::Actor;
 use rota_domain::audit::AuditChange;
 use rota_domain::email::EmailAddress;
 use rota_domain::policy::{Action, Denied, authorize};
+
+mod batch;
+
+use batch::{BATCH, Run};
 
 use super::{COLUMNS, column_of, unneutralize};
 use crate::Rota;
@@ -172,6 +174,8 @@ fn file_line(line: u64, crlf: bool) -> u64 {
 /// One row, checked.
 struct Row {
     email: EmailAddress,
+    /// Whether the email is on an earlier row of the file.
+    in_file: bool,
     first_name: Option<rota_domain::name::PersonName>,
     last_name: Option<rota_domain::name::PersonName>,
     /// The optional columns that are in the file: `Some(None)` clears.
@@ -289,12 +293,14 @@ impl Rota {
         let hasher = std::hash::RandomState::new();
         let mut seen: HashSet<u64> = HashSet::new();
         let mut record = csv::StringRecord::new();
-        let fail = |report: &mut ImportReport, e: RowError| {
-            report.error_count += 1;
-            if report.errors.len() < MAX_LISTED_ERRORS {
-                report.errors.push(e);
-            }
+        let mut run = Run {
+            report,
+            commit,
+            on_duplicate: options.on_duplicate,
+            business: business.id,
+            names: [header_name(0), header_name(1), header_name(2)],
         };
+        let mut batch = Vec::with_capacity(BATCH);
         loop {
             match reader.read_record(&mut record) {
                 Ok(true) => {}
@@ -302,29 +308,29 @@ impl Rota {
                 Err(e) => {
                     let line = e
                         .position()
-                        .map_or(report.rows + 2, |p| file_line(p.line(), crlf));
+                        .map_or(run.report.rows + 2, |p| file_line(p.line(), crlf));
                     return Err(ImportError::Malformed {
                         line,
                         message: e.to_string(),
                     });
                 }
             }
-            report.rows += 1;
+            run.report.rows += 1;
             if let Some(max) = options.max_rows
-                && report.rows > max
+                && run.report.rows > max
             {
                 return Err(ImportError::TooManyRows { max });
             }
             if let Some(p) = progress
-                && report.rows.is_multiple_of(1000)
+                && run.report.rows.is_multiple_of(1000)
             {
-                p(report.rows);
+                p(run.report.rows);
             }
             let line = record
                 .position()
-                .map_or(report.rows + 1, |p| file_line(p.line(), crlf));
+                .map_or(run.report.rows + 1, |p| file_line(p.line(), crlf));
             if record.iter().all(|c| c.trim().is_empty()) {
-                report.rows -= 1;
+                run.report.rows -= 1;
                 continue; // a blank line
             }
 
@@ -371,117 +377,28 @@ impl Rota {
                 }
             }
             let Some(email) = email.filter(|_| errors.is_empty()) else {
-                for e in errors {
-                    fail(&mut report, e);
-                }
+                batch.push(Err(errors));
                 continue;
             };
-            let row = Row {
-                email,
-                first_name,
-                last_name,
-                details,
-            };
-
-            // Duplicates, in the file and in the business.
-            let key = email_hash(&hasher, row.email.normalized());
-            let in_file = !seen.insert(key);
-            let existing = tx
-                .accounts()
-                .by_email(business.id, row.email.normalized())
-                .await?;
-            let duplicate = match &existing {
-                Some(a) if a.customer().is_none() => {
-                    fail(
-                        &mut report,
-                        RowError {
-                            line,
-                            column: Some(header_name(0)),
-                            code: "email_taken",
-                            message: "this email belongs to an employee".into(),
-                        },
-                    );
-                    continue;
-                }
-                Some(a) => Some(a.clone()),
-                None if in_file && !commit => None, // decided below
-                None => None,
-            };
-            if (commit || !in_file) && duplicate.is_none() {
-                // A new customer: both names are needed.
-                let (Some(first_name), Some(last_name)) =
-                    (row.first_name.clone(), row.last_name.clone())
-                else {
-                    for (i, n) in [(1, &row.first_name), (2, &row.last_name)] {
-                        if n.is_none() && cells[i].is_none_or(|c| c.trim().is_empty()) {
-                            fail(
-                                &mut report,
-                                RowError {
-                                    line,
-                                    column: Some(header_name(i)),
-                                    code: "required",
-                                    message: format!(
-                                        "{} is required for a new customer",
-                                        COLUMNS[i]
-                                    ),
-                                },
-                            );
-                        }
-                    }
-                    continue;
-                };
-                report.created += 1;
-                if commit && report.error_count == 0 {
-                    let account = Account {
-                        id: self.new_account_id(),
-                        business_id: business.id,
-                        email: row.email.clone(),
-                        status: AccountStatus::Active,
-                        profile: Profile::Customer({
-                            let mut c = CustomerProfile {
-                                first_name,
-                                last_name,
-                                details: CustomerDetails::default(),
-                                archived_at: None,
-                            };
-                            row.changes().apply(&mut c);
-                            c
-                        }),
-                        created_at: self.now(),
-                        activated_at: None,
-                    };
-                    tx.accounts().insert(&account).await?;
-                }
-                continue;
-            }
-            // A duplicate (of an existing customer, or of an earlier row).
-            match options.on_duplicate {
-                OnDuplicate::Skip => report.skipped += 1,
-                OnDuplicate::Error => fail(
-                    &mut report,
-                    RowError {
-                        line,
-                        column: Some(header_name(0)),
-                        code: "duplicate",
-                        message: if in_file {
-                            "this email appears earlier in the file".into()
-                        } else {
-                            "a customer with this email exists".into()
-                        },
-                    },
-                ),
-                OnDuplicate::Update => {
-                    report.updated += 1;
-                    if let (true, 0, Some(mut account)) = (commit, report.error_count, duplicate) {
-                        account.email = row.email.clone();
-                        if let Profile::Customer(c) = &mut account.profile {
-                            row.changes().apply(c);
-                        }
-                        tx.accounts().update(&account).await?;
-                    }
-                }
+            let in_file = !seen.insert(email_hash(&hasher, email.normalized()));
+            batch.push(Ok((
+                line,
+                Row {
+                    email,
+                    in_file,
+                    first_name,
+                    last_name,
+                    details,
+                },
+            )));
+            if batch.len() >= BATCH {
+                let rows = std::mem::take(&mut batch);
+                self.import_batch(tx.as_mut(), &mut run, rows).await?;
             }
         }
+        let rows = std::mem::take(&mut batch);
+        self.import_batch(tx.as_mut(), &mut run, rows).await?;
+        let mut report = run.report;
         if let Some(p) = progress {
             p(report.rows);
         }

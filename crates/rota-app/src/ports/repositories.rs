@@ -80,6 +80,22 @@ pub trait AccountRepository: Send {
         normalized_email: &str,
     ) -> Result<Option<Account>, StoreError>;
 
+    /// The accounts of the business with these normalized emails, in no
+    /// particular order (emails of no account are left out).
+    async fn by_emails(
+        &mut self,
+        business: BusinessId,
+        normalized_emails: &[String],
+    ) -> Result<Vec<Account>, StoreError>;
+
+    /// Stores new accounts, all or (with an error) none of them: the bulk
+    /// form of [`AccountRepository::insert`], for imports (C1).
+    ///
+    /// # Errors
+    /// MUST return `Conflict::EmailTaken` as [`AccountRepository::insert`],
+    /// also when two of `accounts` share a normalized email.
+    async fn insert_many(&mut self, accounts: &[Account]) -> Result<(), StoreError>;
+
     /// Saves a changed account.
     ///
     /// # Errors

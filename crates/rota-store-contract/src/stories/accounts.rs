@@ -163,6 +163,119 @@ pub async fn r1_email_is_unique_per_business_case_insensitively(fresh: Fresh) {
     tx.commit().await.unwrap();
 }
 
+/// C1 in bulk: many accounts are written at once, all or none (R1 holds
+/// for them too, also between two of them), and are found by their emails,
+/// text that needs escaping kept as written.
+pub async fn c1_accounts_in_bulk_all_or_none_and_found_by_email(fresh: Fresh) {
+    let store = fresh.store;
+    let f = Fixture::write(store.as_ref(), 1, "sparkle").await;
+    let many: Vec<_> = (0..2_500_u128)
+        .map(|n| {
+            let mut c = customer(
+                f.business.id,
+                1_000 + n,
+                &format!("bulk{n}@sparkle.example"),
+                "Bea",
+                "Tab\\t",
+            );
+            if let Profile::Customer(p) = &mut c.profile {
+                p.details.notes =
+                    Text::parse("a\ttab, a \"quote\", a back\\slash\nand a line").unwrap();
+            }
+            c
+        })
+        .collect();
+    let mut tx = store.begin(TxMode::Write).await.unwrap();
+    tx.accounts().insert_many(&many).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin(TxMode::Read).await.unwrap();
+    let wanted: Vec<String> = [
+        "BULK7@sparkle.example",
+        "bulk2499@sparkle.example",
+        "nobody@sparkle.example",
+        "ana@sparkle.example",
+    ]
+    .iter()
+    .map(|e| rota_app::domain::email::normalize(e))
+    .collect();
+    let mut found = tx
+        .accounts()
+        .by_emails(f.business.id, &wanted)
+        .await
+        .unwrap();
+    found.sort_by_key(|a| a.id);
+    let mut expected = vec![f.customer.clone(), many[7].clone(), many[2_499].clone()];
+    expected.sort_by_key(|a| a.id);
+    assert_eq!(found, expected);
+    let all: Vec<String> = many
+        .iter()
+        .map(|a| a.email.normalized().to_owned())
+        .collect();
+    assert_eq!(
+        tx.accounts()
+            .by_emails(f.business.id, &all)
+            .await
+            .unwrap()
+            .len(),
+        2_500
+    );
+    let g = Fixture::write(store.as_ref(), 2, "shine").await;
+    assert!(
+        tx.accounts()
+            .by_emails(g.business.id, &wanted)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    drop(tx);
+
+    // One taken email (here an earlier row of the same call) refuses all.
+    let twins = vec![
+        customer(f.business.id, 9_001, "fresh@sparkle.example", "Fay", "One"),
+        customer(f.business.id, 9_002, "new@sparkle.example", "Fay", "Two"),
+        customer(
+            f.business.id,
+            9_003,
+            "FRESH@sparkle.example",
+            "Fay",
+            "Three",
+        ),
+    ];
+    let mut tx = store.begin(TxMode::Write).await.unwrap();
+    let err = tx.accounts().insert_many(&twins).await.unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict(Conflict::EmailTaken)),
+        "{err:?}"
+    );
+    drop(tx);
+    let mut tx = store.begin(TxMode::Write).await.unwrap();
+    let err = tx
+        .accounts()
+        .insert_many(&[customer(
+            f.business.id,
+            9_004,
+            "ana@sparkle.example",
+            "Ana",
+            "Again",
+        )])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict(Conflict::EmailTaken)),
+        "{err:?}"
+    );
+    drop(tx);
+    let mut tx = store.begin(TxMode::Read).await.unwrap();
+    assert_eq!(
+        tx.accounts()
+            .by_email(f.business.id, "new@sparkle.example")
+            .await
+            .unwrap(),
+        None
+    );
+}
+
 /// R12: an id of another business reads as absent.
 pub async fn r12_reads_are_scoped_by_business(fresh: Fresh) {
     let store = fresh.store;
