@@ -27,7 +27,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
-        Some("bench") => bench::run(args.get(1).map(String::as_str)),
+        Some("bench") => bench(args.get(1).map(String::as_str)),
         Some("openapi") => openapi(),
         Some("loadtest") => loadtest(),
         _ => {
@@ -92,6 +92,26 @@ fn openapi() -> Result<(), String> {
     std::fs::write(&path, document).map_err(|e| format!("writing {}: {e}", path.display()))?;
     eprintln!("wrote {}", path.display());
     Ok(())
+}
+
+/// Runs the benchmarks in a release build (debug code says little about
+/// speed; the raw baselines beside each figure run in the same build).
+fn bench(only: Option<&str>) -> Result<(), String> {
+    if cfg!(debug_assertions) {
+        let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let mut args = vec![
+            "run",
+            "--release",
+            "--quiet",
+            "--package",
+            "xtask",
+            "--",
+            "bench",
+        ];
+        args.extend(only);
+        return run(&cargo, &args);
+    }
+    bench::run(only)
 }
 
 /// Runs the load test in a release build (a debug server says little).

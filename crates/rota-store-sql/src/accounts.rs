@@ -368,7 +368,16 @@ macro_rules! accounts_repositories {
                             list.push_bind(email.clone());
                         }
                         q.push(")");
-                        let rows = q.build().fetch_all(self.conn()).await.map_err(db_error)?;
+                        // Planned for its values on PostgreSQL: a generic
+                        // plan made while an import grows the table in its
+                        // transaction (unanalysed) scans it instead of the
+                        // email index, a thousand comparisons a row.
+                        let rows = q
+                            .build()
+                            .persistent(PLANNED_ONCE)
+                            .fetch_all(self.conn())
+                            .await
+                            .map_err(db_error)?;
                         for row in &rows {
                             found.push(account_from(row)?);
                         }

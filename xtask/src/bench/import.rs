@@ -1,7 +1,8 @@
 //! `cargo xtask bench import`: 100,000 customers imported from CSV through
-//! Rota on SQLite and PostgreSQL, beside raw sqlx inserting the same rows in
-//! one transaction on the same kind of database in the same run (target ≥
-//! 0.25 of raw); and the peak RSS of `rota import-customers` on 1,000,000
+//! Rota on SQLite and PostgreSQL, beside the same rows written raw the
+//! fastest way each database takes them (multi-row `INSERT`s on SQLite,
+//! `COPY` on PostgreSQL) in one transaction, same run (target ≥ 0.25 of
+//! raw); and the peak RSS of `rota import-customers` on 1,000,000
 //! rows (target < 100 MiB).
 
 use std::fmt::Write as _;
@@ -99,56 +100,84 @@ fn details_json(i: usize) -> String {
     format!(r#"{{"city":"Leeds","postal_code":"LS{} 1AA"}}"#, i % 99)
 }
 
+/// Rows a raw multi-row `INSERT` writes at once.
+const RAW_ROWS_PER_INSERT: usize = 1000;
+
+/// The raw row `i`'s id.
+fn raw_id(i: usize) -> rota_app::domain::uuid::Uuid {
+    rota_app::domain::uuid::Uuid::from_u128(u128::try_from(i).unwrap_or(0) + (1 << 100))
+}
+
+/// SQLite's limit: the rows by multi-row `INSERT`s of a thousand rows
+/// each (one prepared statement), in one transaction.
 async fn raw_sqlite(pool: &sqlx::SqlitePool, business: BusinessId) -> Result<f64, String> {
     let started = Instant::now();
     let mut tx = pool
         .begin_with("BEGIN IMMEDIATE")
         .await
         .map_err(|e| e.to_string())?;
-    for i in 0..ROWS {
-        let email = format!("r{i}@x.example");
-        sqlx::query(
+    for chunk in (0..ROWS).collect::<Vec<_>>().chunks(RAW_ROWS_PER_INSERT) {
+        let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
             "INSERT INTO accounts (business_id, id, kind, email, email_normalized, status, name, phone, roles, owner, \
-             first_name, last_name, details, archived_at, created_at, activated_at) \
-             VALUES (?, ?, 'customer', ?, ?, 'active', NULL, NULL, NULL, 0, ?, ?, ?, NULL, ?, NULL)",
-        )
-        .bind(business.as_uuid())
-        .bind(rota_app::domain::uuid::Uuid::from_u128(u128::try_from(i).unwrap_or(0) + (1 << 100)))
-        .bind(&email)
-        .bind(&email)
-        .bind(format!("First{i}"))
-        .bind(format!("Last{i}"))
-        .bind(details_json(i))
-        .bind(1_767_225_600_000_000_i64)
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| e.to_string())?;
+             first_name, last_name, details, archived_at, created_at, activated_at) ",
+        );
+        q.push_values(chunk, |mut row, &i| {
+            let email = format!("r{i}@x.example");
+            row.push_bind(business.as_uuid())
+                .push_bind(raw_id(i))
+                .push("'customer'")
+                .push_bind(email.clone())
+                .push_bind(email)
+                .push("'active', NULL, NULL, NULL, 0")
+                .push_bind(format!("First{i}"))
+                .push_bind(format!("Last{i}"))
+                .push_bind(details_json(i))
+                .push("NULL")
+                .push_bind(1_767_225_600_000_000_i64)
+                .push("NULL");
+        });
+        q.build()
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| e.to_string())?;
     }
     tx.commit().await.map_err(|e| e.to_string())?;
     Ok(ROWS as f64 / started.elapsed().as_secs_f64())
 }
 
+/// PostgreSQL's limit: the rows by one `COPY … FROM STDIN`, in one
+/// transaction.
 async fn raw_postgres(pool: &sqlx::PgPool, business: BusinessId) -> Result<f64, String> {
     let started = Instant::now();
     let mut tx = pool.begin().await.map_err(|e| e.to_string())?;
-    for i in 0..ROWS {
-        let email = format!("r{i}@x.example");
-        sqlx::query(
-            "INSERT INTO accounts (business_id, id, kind, email, email_normalized, status, name, phone, roles, owner, \
-             first_name, last_name, details, archived_at, created_at, activated_at) \
-             VALUES ($1, $2, 'customer', $3, $4, 'active', NULL, NULL, NULL, false, $5, $6, $7::jsonb, NULL, now(), NULL)",
+    let mut copy = tx
+        .copy_in_raw(
+            "COPY accounts (business_id, id, kind, email, email_normalized, status, name, phone, roles, owner, \
+             first_name, last_name, details, archived_at, created_at, activated_at) FROM STDIN",
         )
-        .bind(business.as_uuid())
-        .bind(rota_app::domain::uuid::Uuid::from_u128(u128::try_from(i).unwrap_or(0) + (1 << 100)))
-        .bind(&email)
-        .bind(&email)
-        .bind(format!("First{i}"))
-        .bind(format!("Last{i}"))
-        .bind(details_json(i))
-        .execute(&mut *tx)
         .await
         .map_err(|e| e.to_string())?;
+    let mut data = String::new();
+    for i in 0..ROWS {
+        let email = format!("r{i}@x.example");
+        let _ = writeln!(
+            data,
+            "{business}\t{id}\tcustomer\t{email}\t{email}\tactive\t\\N\t\\N\t\\N\tf\tFirst{i}\tLast{i}\t{details}\t\\N\t2026-01-01T00:00:00Z\t\\N",
+            business = business.as_uuid(),
+            id = raw_id(i),
+            details = details_json(i),
+        );
+        if data.len() >= 1 << 20 {
+            copy.send(data.as_bytes())
+                .await
+                .map_err(|e| e.to_string())?;
+            data.clear();
+        }
     }
+    copy.send(data.as_bytes())
+        .await
+        .map_err(|e| e.to_string())?;
+    copy.finish().await.map_err(|e| e.to_string())?;
     tx.commit().await.map_err(|e| e.to_string())?;
     Ok(ROWS as f64 / started.elapsed().as_secs_f64())
 }
@@ -302,10 +331,10 @@ pub(crate) fn run() -> Result<usize, String> {
     let mut missed = 0;
     println!();
     println!(
-        "Import of {ROWS} customers (commit, one transaction); raw = the same rows inserted by sqlx in one transaction, same database, same run:"
+        "Import of {ROWS} customers (commit, one transaction); raw = the same rows written the fastest way the database takes them (multi-row INSERTs of 1,000 rows on SQLite, COPY on PostgreSQL) in one transaction, same database, same run:"
     );
     println!();
-    println!("| store | through Rota rows/s | raw sqlx rows/s | ratio | target ≥ 0.25 |");
+    println!("| store | through Rota rows/s | raw rows/s | ratio | target ≥ 0.25 |");
     println!("|---|---|---|---|---|");
     for (store, ours, raw) in figures {
         let ratio = ours / raw;
