@@ -315,18 +315,14 @@ impl Rota {
     ) -> Result<Authenticated, AuthenticateError> {
         let now = self.now();
         let hash = self.tokens().hash(token);
-        let mut tx = self.begin(TxMode::Read).await?;
-        let session = tx
+        // One statement on a connection without a transaction: the session
+        // and its account as of one instant.
+        let mut tx = self.begin(TxMode::ReadOnce).await?;
+        let (session, account) = tx
             .sessions()
             .by_token(&hash)
             .await?
-            .filter(|s| s.is_live(now))
-            .ok_or(AuthenticateError::Unauthenticated)?;
-        let account = tx
-            .accounts()
-            .get(session.business_id, session.account_id)
-            .await?
-            .filter(Account::may_sign_in)
+            .filter(|(s, a)| s.is_live(now) && a.may_sign_in())
             .ok_or(AuthenticateError::Unauthenticated)?;
         drop(tx);
         let mut session = session;

@@ -1,6 +1,7 @@
 //! Sessions, emailed tokens and throttle records in memory.
 
 use async_trait::async_trait;
+use rota_app::domain::account::Account;
 use rota_app::domain::id::{AccountId, BusinessId, SessionId};
 use rota_app::domain::jiff::Timestamp;
 use rota_app::domain::session::{AccountToken, Session, TokenPurpose};
@@ -25,8 +26,19 @@ impl SessionRepository for MemoryTx {
         Ok(())
     }
 
-    async fn by_token(&mut self, token: &TokenHash) -> Result<Option<Session>, StoreError> {
-        Ok(self.work.sessions.get(token.as_str()).cloned())
+    async fn by_token(
+        &mut self,
+        token: &TokenHash,
+    ) -> Result<Option<(Session, Account)>, StoreError> {
+        let Some(session) = self.work.sessions.get(token.as_str()) else {
+            return Ok(None);
+        };
+        let account = self
+            .work
+            .accounts
+            .get(&(session.business_id, session.account_id))
+            .cloned();
+        Ok(account.map(|a| (session.clone(), a)))
     }
 
     async fn touch(&mut self, id: SessionId, at: Timestamp) -> Result<(), StoreError> {

@@ -125,3 +125,9 @@ pub(crate) fn providers_column(
         .map(rota_app::domain::id::AccountId::as_uuid)
         .collect()
 }
+
+/// ` = ANY($n)`, `values` bound as one array: one parameter to plan, not
+/// one per value.
+pub(crate) fn push_one_of(q: &mut sqlx::QueryBuilder<sqlx::Postgres>, values: &[String]) {
+    q.push(" = ANY(").push_bind(values.to_vec()).push(")");
+}

@@ -15,7 +15,7 @@
 )]
 macro_rules! accounts_repositories {
     ($tx:ty, $row:ty, $db:ty) => {
-        mod shared_accounts {
+        pub(crate) mod shared_accounts {
             use ::rota_app::domain::account::{
                 Account, CustomerProfile, EmployeeProfile, Profile, Text,
             };
@@ -33,7 +33,7 @@ macro_rules! accounts_repositories {
             use ::sqlx::Row;
 
             use crate::codec::{
-                Json, LOCK_ROW, PLANNED_ONCE, Stamp, corrupt, db_error, from_name, instant,
+                Json, LOCK_ROW, PLANNED_ONCE, Stamp, push_one_of, corrupt, db_error, from_name, instant,
                 is_unique, json, name, opt_instant, read_json, stamp,
             };
 
@@ -57,10 +57,11 @@ macro_rules! accounts_repositories {
                 })
             }
 
-            const ACCOUNT_COLUMNS: &str = "business_id, id, kind, email, status, name, phone, roles, owner, \
-                 first_name, last_name, details, archived_at, created_at, activated_at";
+            use $crate::ACCOUNT_COLUMNS;
 
-            fn account_from(row: &$row) -> Result<Account, StoreError> {
+            /// An account from a row of `ACCOUNT_COLUMNS` (or, prefixed,
+            /// `ACCOUNT_COLUMNS_OF_A`).
+            pub(crate) fn account_from(row: &$row) -> Result<Account, StoreError> {
                 let text = |c: &str| row.try_get::<Option<String>, _>(c).map_err(db_error);
                 let required = |c: &str| text(c)?.ok_or_else(|| corrupt(format!("{c} is missing")));
                 let person = |c: &str| PersonName::parse(&required(c)?).map_err(corrupt);
@@ -361,13 +362,8 @@ macro_rules! accounts_repositories {
                         let mut q = ::sqlx::QueryBuilder::<$db>::new(format!(
                             "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE business_id = "
                         ));
-                        q.push_bind(business.as_uuid())
-                            .push(" AND email_normalized IN (");
-                        let mut list = q.separated(", ");
-                        for email in chunk {
-                            list.push_bind(email.clone());
-                        }
-                        q.push(")");
+                        q.push_bind(business.as_uuid()).push(" AND email_normalized");
+                        push_one_of(&mut q, chunk);
                         // Planned for its values on PostgreSQL: a generic
                         // plan made while an import grows the table in its
                         // transaction (unanalysed) scans it instead of the

@@ -2,7 +2,9 @@
 
 /// Implements `SessionRepository`, `AccountTokenRepository` and
 /// `ThrottleRepository` for the store's transaction `$tx`, whose rows are
-/// `$row` (see the crate's documentation for what the expansion names).
+/// `$row` (see the crate's documentation for what the expansion names, and
+/// besides: `crate::accounts::shared_accounts::account_from`, from the
+/// store's expansion of `accounts_repositories!` in its `accounts` module).
 /// Holding throttle keys is the store's own: `$tx` has an inherent
 /// `async fn hold_throttle_keys(&mut self, keys: &[String]) -> Result<(),
 /// StoreError>`.
@@ -15,6 +17,7 @@ macro_rules! auth_repositories {
     ($tx:ty, $row:ty) => {
         mod shared_auth {
             use ::async_trait::async_trait;
+            use ::rota_app::domain::account::Account;
             use ::rota_app::domain::email::EmailAddress;
             use ::rota_app::domain::id::{AccountId, BusinessId, SessionId};
             use ::rota_app::domain::jiff::Timestamp;
@@ -75,13 +78,33 @@ macro_rules! auth_repositories {
                     Ok(())
                 }
 
-                async fn by_token(&mut self, token: &TokenHash) -> Result<Option<Session>, StoreError> {
-                    let row = ::sqlx::query("SELECT * FROM sessions WHERE token_hash = $1")
+                async fn by_token(
+                    &mut self,
+                    token: &TokenHash,
+                ) -> Result<Option<(Session, Account)>, StoreError> {
+                    let sql = format!(
+                        "SELECT s.id AS session_id, s.created_at AS session_created_at, \
+                         s.last_seen_at AS session_last_seen_at, {} FROM sessions s JOIN accounts a \
+                         ON a.business_id = s.business_id AND a.id = s.account_id WHERE s.token_hash = $1",
+                        $crate::ACCOUNT_COLUMNS_OF_A
+                    );
+                    let row = ::sqlx::query(::sqlx::AssertSqlSafe(sql))
                         .bind(token.as_str())
                         .fetch_optional(self.conn())
                         .await
                         .map_err(db_error)?;
-                    row.as_ref().map(session_from).transpose()
+                    let Some(r) = row else {
+                        return Ok(None);
+                    };
+                    let account = crate::accounts::shared_accounts::account_from(&r)?;
+                    let session = Session {
+                        id: SessionId::from_uuid(r.try_get("session_id").map_err(db_error)?),
+                        business_id: account.business_id,
+                        account_id: account.id,
+                        created_at: instant(r.try_get("session_created_at").map_err(db_error)?)?,
+                        last_seen_at: instant(r.try_get("session_last_seen_at").map_err(db_error)?)?,
+                    };
+                    Ok(Some((session, account)))
                 }
 
                 async fn touch(&mut self, id: SessionId, at: Timestamp) -> Result<(), StoreError> {

@@ -19,6 +19,8 @@
 //!   as; `LOCK_ROW`, what a read that locks its row appends;
 //!   `read_providers` and `providers_column`, a booking's providers as its
 //!   `provider_ids` column holds them (`uuid[]`, or hex in one text);
+//!   `push_one_of`, a column matching one of many values (`= ANY` of one
+//!   array, or `IN` of many);
 //! - the transaction's own locking: `hold_throttle_keys`,
 //!   `hold_idempotency_key` (nothing on SQLite, advisory locks on
 //!   PostgreSQL).
@@ -42,6 +44,15 @@ mod auth;
 mod bookings;
 mod calendars;
 mod scheduling;
+
+/// An account's columns.
+pub const ACCOUNT_COLUMNS: &str = "business_id, id, kind, email, status, name, phone, roles, \
+     owner, first_name, last_name, details, archived_at, created_at, activated_at";
+
+/// An account's columns, of the table aliased `a`.
+pub const ACCOUNT_COLUMNS_OF_A: &str = "a.business_id, a.id, a.kind, a.email, a.status, a.name, \
+     a.phone, a.roles, a.owner, a.first_name, a.last_name, a.details, a.archived_at, \
+     a.created_at, a.activated_at";
 
 /// A booking's columns, of the table aliased `b`.
 pub const BOOKING_COLUMNS: &str = "b.business_id, b.id, b.customer_id, b.service_id, b.starts_at, \

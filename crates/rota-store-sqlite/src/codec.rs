@@ -123,3 +123,13 @@ pub(crate) fn providers_column(providers: &[rota_app::domain::id::AccountId]) ->
         .collect::<Vec<_>>()
         .join(",")
 }
+
+/// ` IN ($n, …)`, one value bound for each of `values`.
+pub(crate) fn push_one_of(q: &mut sqlx::QueryBuilder<sqlx::Sqlite>, values: &[String]) {
+    q.push(" IN (");
+    let mut list = q.separated(", ");
+    for v in values {
+        list.push_bind(v.clone());
+    }
+    q.push(")");
+}

@@ -2,6 +2,7 @@
 //! Secrets never reach the store: sessions and tokens are kept by hash.
 
 use async_trait::async_trait;
+use rota_domain::account::Account;
 use rota_domain::id::{AccountId, BusinessId, SessionId};
 use rota_domain::jiff::Timestamp;
 use rota_domain::session::{AccountToken, Session, TokenPurpose};
@@ -17,8 +18,13 @@ pub trait SessionRepository: Send {
     /// Stores a new session under its token's hash.
     async fn insert(&mut self, session: &Session, token: &TokenHash) -> Result<(), StoreError>;
 
-    /// The session with this token hash, whichever business it is of.
-    async fn by_token(&mut self, token: &TokenHash) -> Result<Option<Session>, StoreError>;
+    /// The session with this token hash, whichever business it is of, and
+    /// its account, read together (one statement on the SQL stores: a
+    /// request's sign-in check is one round trip).
+    async fn by_token(
+        &mut self,
+        token: &TokenHash,
+    ) -> Result<Option<(Session, Account)>, StoreError>;
 
     /// Records a request at `at`.
     async fn touch(&mut self, id: SessionId, at: Timestamp) -> Result<(), StoreError>;

@@ -47,12 +47,12 @@ pub async fn a3_sessions_round_trip_touch_and_end(fresh: Fresh) {
     let mut tx = store.begin(TxMode::Write).await.unwrap();
     assert_eq!(
         tx.sessions().by_token(&hash("p1")).await.unwrap(),
-        Some(p1.clone())
+        Some((p1.clone(), f.provider.clone()))
     );
     assert_eq!(tx.sessions().by_token(&hash("nope")).await.unwrap(), None);
     let later = at("2026-03-02T09:10:00Z");
     tx.sessions().touch(p1.id, later).await.unwrap();
-    let touched = tx.sessions().by_token(&hash("p1")).await.unwrap().unwrap();
+    let (touched, _) = tx.sessions().by_token(&hash("p1")).await.unwrap().unwrap();
     assert_eq!(touched.last_seen_at, later);
     assert_eq!(
         tx.sessions()
