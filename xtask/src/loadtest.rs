@@ -3,14 +3,16 @@
 //! `GET /v1/bookings` (a provider's week) and `POST /v1/bookings`, each
 //! printed beside three axum endpoints measured in the same run on the same
 //! database — one returning a fixed JSON body, one doing a single indexed
-//! select, one selecting the week's booking rows — and beside a read of a
-//! new window each request, which nothing remembered can answer (printed,
-//! not a target). The console's week calendar page (the whole team of ten
+//! select, one selecting the week's booking rows (the limit the reads are
+//! compared with: ≥ 0.5 of it) — and beside a read of a new window each
+//! request (the same target). Every API row's p99 target is 25 ms. The console's week calendar page (the whole team of ten
 //! providers, a busy week) is printed beside `GET /v1/bookings` for the same
 //! week, the same viewer, read whole in pages of 200 as a client of the API
 //! would. The public booking page's slot view (one service offered by five
 //! providers, the week from a busy day, anyone) is printed beside
-//! `GET /v1/availability` for the same week. `ROTA_LOADTEST_SECONDS` shortens the runs;
+//! `GET /v1/availability` for the same week; one provider's one day, a new
+//! day each request, is the narrowest slot question (≥ 11,000 req/s on
+//! SQLite). `ROTA_LOADTEST_SECONDS` shortens the runs;
 //! `ROTA_LOADTEST_ONLY=<part of a row's name>` runs only matching rows.
 
 use std::str::FromStr;
@@ -40,7 +42,8 @@ const CUSTOMERS: usize = 50;
 /// Bookings seeded outside the week that is read.
 const BACKGROUND: usize = 2000;
 const PASSWORD: &str = "load test passphrase";
-/// The read that misses what the server remembers (printed, not a target).
+/// A read of a window no request has asked for (nothing is remembered
+/// between requests anyway, SPEC §8): ≥ 0.5 of the week's select.
 const COLD_READ: &str = "GET /v1/bookings, a new window each request";
 /// The whole team's busy week over the API, one page of 200 (no target).
 const TEAM_WEEK: &str = "GET /v1/bookings (the team's week, limit=200)";
@@ -51,6 +54,8 @@ const SLOTS_API: &str = "GET /v1/availability (a week, anyone of 5 providers)";
 /// The same week's free times as the public booking page shows them (the
 /// week counted by day, the first day's times listed).
 const SLOTS_PAGE: &str = "GET /b/{slug} (the public slot view, the same week)";
+/// A booking page's narrowest question, a day nobody has asked for yet.
+const SLOTS_DAY: &str = "GET /v1/availability (one provider, a new day each request)";
 /// Providers offering the public page's service.
 const OFFERING: usize = 5;
 /// Monday of the week that is read.
@@ -371,6 +376,29 @@ async fn pages(base: &str, seeded: &Seeded, seconds: u64) -> Vec<Figures> {
             .await,
         );
     }
+    // One provider's one day, a different day each request: the provider
+    // has a booking every 4 hours from April (about 180 in a month).
+    let url = format!(
+        "{base}/v1/availability?service_id={}&provider_id={}",
+        seeded.service, seeded.provider
+    );
+    let token = seeded.owner_token.clone();
+    if wanted(SLOTS_DAY) {
+        figures.push(
+            drive(SLOTS_DAY, seconds, move |c, n| {
+                let day = i64::try_from(n % 365).unwrap_or(0);
+                let from = ts("2030-04-01T00:00:00Z")
+                    .checked_add(SignedDuration::from_hours(24 * day))
+                    .unwrap_or_else(|_| ts("2030-04-01T00:00:00Z"));
+                let to = from
+                    .checked_add(SignedDuration::from_hours(24))
+                    .unwrap_or(from);
+                c.get(format!("{url}&from={from}&to={to}"))
+                    .bearer_auth(&token)
+            })
+            .await,
+        );
+    }
     let url = format!("{base}/b/loadco?service={}&day=2030-03-05", seeded.service);
     if wanted(SLOTS_PAGE) {
         figures.push(drive(SLOTS_PAGE, seconds, move |c, _| c.get(&url)).await);
@@ -414,13 +442,14 @@ async fn writes(base: &str, seeded: &Seeded, seconds: u64) -> Vec<Figures> {
 }
 
 fn print(name: &str, figures: &[Figures]) -> usize {
+    // A listing's limit: the same week's booking rows in one select.
     let select = figures
         .iter()
-        .find(|f| f.what.contains("select"))
+        .find(|f| f.what.contains("the week's rows"))
         .map_or(0.0, |f| f.rps);
     println!();
     println!(
-        "{name}: {CONNECTIONS} connections; the first two rows are the limits measured in the same run"
+        "{name}: {CONNECTIONS} connections; the first three rows are the limits measured in the same run; reads are compared with the week's rows in one select; every API row but the team's week and the week of slots has a p99 target of 25 ms"
     );
     println!(
         "| endpoint | requests/s | p50 | p99 | ok | double_booking | other errors | reads vs select |"
@@ -430,8 +459,16 @@ fn print(name: &str, figures: &[Figures]) -> usize {
     let slots_api = figures.iter().find(|f| f.what == SLOTS_API).map(|f| f.rps);
     let mut missed = 0;
     for f in figures {
-        let ratio = if f.what == COLD_READ || f.what == TEAM_WEEK {
+        let ratio = if f.what == TEAM_WEEK {
             format!("{:.2} (no target)", f.rps / select)
+        } else if f.what == SLOTS_DAY {
+            let floor = if name == "SQLite" { 11_000.0 } else { 0.0 };
+            missed += usize::from(f.rps < floor);
+            if name == "SQLite" {
+                "(target ≥ 11,000 req/s)".to_owned()
+            } else {
+                String::new()
+            }
         } else if f.what == CALENDAR {
             team_week.map_or_else(
                 || "(the API's row was not run)".to_owned(),
@@ -449,12 +486,11 @@ fn print(name: &str, figures: &[Figures]) -> usize {
         } else {
             String::new()
         };
-        if f.what != COLD_READ
-            && f.what != TEAM_WEEK
+        if f.what != TEAM_WEEK
             && f.what != SLOTS_API
             && (f.what.starts_with("GET /v1") || f.what.starts_with("POST /v1"))
         {
-            missed += usize::from(f.p99_ms >= 50.0) + usize::from(f.errors > 0);
+            missed += usize::from(f.p99_ms >= 25.0) + usize::from(f.errors > 0);
         }
         println!(
             "| {} | {:.0} | {:.1} ms | {:.1} ms | {} | {} | {} | {} |",
