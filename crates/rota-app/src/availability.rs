@@ -87,7 +87,9 @@ impl Rota {
         if query.range.duration() > MAX_WINDOW {
             return Err(AvailabilityError::WindowTooLong);
         }
-        let mut tx = self.begin(TxMode::Read).await?;
+        // Parts read as of their own moments (no snapshot, two round trips
+        // fewer): a slot is an offer, and booking it checks again.
+        let mut tx = self.begin(TxMode::ReadOnce).await?;
         let business = tx
             .businesses()
             .get(actor.business)
@@ -99,10 +101,12 @@ impl Rota {
             .await?
             .filter(|s| s.active)
             .ok_or(Denied::NotFound)?;
-        let mut providers: Vec<_> = tx
-            .accounts()
-            .employees(business.id)
-            .await?
+        let team = match query.provider {
+            // One named provider: read that account alone.
+            Some(p) => tx.accounts().get_many(business.id, &[p]).await?,
+            None => tx.accounts().employees(business.id).await?,
+        };
+        let mut providers: Vec<_> = team
             .into_iter()
             .filter(|a| a.status == AccountStatus::Active)
             .filter(|a| a.employee().is_some_and(|e| e.roles.is_provider()))
