@@ -358,9 +358,10 @@ impl Server {
     /// The id of the employee with `email`, as `GET /v1/employees` lists it.
     pub async fn employee_id(&self, token: &str, email: &str) -> String {
         let all = self
-            .expect(200, "GET", "/v1/employees", Some(token), None)
+            .expect(200, "GET", "/v1/employees?limit=200", Some(token), None)
             .await;
-        all.as_array()
+        all["items"]
+            .as_array()
             .unwrap()
             .iter()
             .find(|e| e["email"] == email)

@@ -55,6 +55,32 @@ rota_tests::on_every_store! {
         let (pat, pat_token) = invite_provider(&s, &owner, "Pat Provider", "pat@sparkle.example").await;
         let (sam, sam_token) = invite_provider(&s, &owner, "Sam Provider", "sam@sparkle.example").await;
 
+        // The team pages by id and filters by role and status (SPEC §7).
+        let first = s
+            .expect(200, "GET", "/v1/employees?role=service_provider&status=active&limit=1", Some(&owner), None)
+            .await;
+        let cursor = first["next_cursor"].as_str().expect("a second page").to_owned();
+        let second = s
+            .expect(200, "GET", &format!("/v1/employees?role=service_provider&status=active&limit=1&cursor={cursor}"), Some(&owner), None)
+            .await;
+        assert!(second["next_cursor"].is_null(), "{second}");
+        let mut providers = [ids(&first), ids(&second)].concat();
+        providers.sort();
+        let mut expected = vec![pat.clone(), sam.clone()];
+        expected.sort();
+        assert_eq!(providers, expected);
+        let admins = s
+            .expect(200, "GET", "/v1/employees?role=administrator", Some(&owner), None)
+            .await;
+        assert_eq!(admins["items"].as_array().unwrap().len(), 1, "the owner alone: {admins}");
+        assert!(s.expect(200, "GET", "/v1/employees?status=invited", Some(&owner), None).await["items"]
+            .as_array().unwrap().is_empty());
+        let (status, body) = s.call("GET", "/v1/employees?role=boss", Some(&owner), None).await;
+        assert_eq!((status, body["code"].as_str()), (422, Some("validation")), "{body}");
+        let (status, _) = s.call("GET", "/v1/employees?cursor=nonsense", Some(&owner), None).await;
+        assert_eq!(status, 422);
+        s.expect(403, "GET", "/v1/employees", Some(&pat_token), None).await;
+
         let week = json!({
             "time_zone": null,
             "hours": {

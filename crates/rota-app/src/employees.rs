@@ -8,14 +8,24 @@ use rota_domain::email::EmailAddress;
 use rota_domain::id::AccountId;
 use rota_domain::name::PersonName;
 use rota_domain::policy::{Action, Denied, EmployeeRef, authorize};
-use rota_domain::role::{EmployeeRoles, RoleSet};
+use rota_domain::role::{EmployeeRoles, Role, RoleSet};
 use rota_domain::team::{self, ChangeRolesError};
 
 use crate::Rota;
 use crate::app::LockedTeam;
 use crate::error::{Classify, ErrorKind, classify_by_variant};
+use crate::page::{Limit, Page, PageError};
 use crate::passwords::EmailedLink;
-use crate::ports::{Conflict, StoreError, TxMode, UnitOfWork};
+use crate::ports::{Conflict, EmployeeQuery, StoreError, TxMode, UnitOfWork};
+
+/// Which employees to list.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct EmployeeFilter {
+    /// Only those holding this role (owners hold `administrator`).
+    pub role: Option<Role>,
+    /// Only those in this status.
+    pub status: Option<AccountStatus>,
+}
 
 /// A new employee.
 #[derive(Clone, Debug)]
@@ -96,6 +106,9 @@ pub enum ReadEmployeeError {
     /// Policy (R6, R8, R12).
     #[error(transparent)]
     Denied(#[from] Denied),
+    /// A cursor this server did not hand out.
+    #[error(transparent)]
+    Page(#[from] PageError),
     /// Storage failed.
     #[error(transparent)]
     Unexpected(#[from] StoreError),
@@ -139,7 +152,22 @@ classify_by_variant!(ReactivateEmployeeError {
     Refused,
     Unexpected
 });
-classify_by_variant!(ReadEmployeeError { Denied, Unexpected });
+impl Classify for ReadEmployeeError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Denied(d) => d.kind(),
+            Self::Page(_) => ErrorKind::Invalid,
+            Self::Unexpected(e) => e.kind(),
+        }
+    }
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Denied(d) => d.code(),
+            Self::Page(_) => "validation",
+            Self::Unexpected(e) => e.code(),
+        }
+    }
+}
 
 /// Loads and locks the actor's team, or answers `not_found` if their business
 /// is gone.
@@ -365,6 +393,37 @@ impl Rota {
             .ok_or(Denied::NotFound)?;
         authorize(actor, &Action::ListEmployees, &business.settings)?;
         Ok(tx.accounts().employees(actor.business).await?)
+    }
+
+    /// A page of employees in id order, optionally only those holding a
+    /// role or in a status (administrators, R6).
+    pub async fn employees_page(
+        &self,
+        actor: &Actor,
+        filter: EmployeeFilter,
+        cursor: Option<&str>,
+        limit: Limit,
+    ) -> Result<Page<Account>, ReadEmployeeError> {
+        let after = cursor
+            .map(|c| c.parse::<AccountId>().map_err(|_| PageError::Cursor))
+            .transpose()?;
+        let mut tx = self.begin(TxMode::ReadOnce).await?;
+        let business = tx
+            .businesses()
+            .get(actor.business)
+            .await?
+            .ok_or(Denied::NotFound)?;
+        authorize(actor, &Action::ListEmployees, &business.settings)?;
+        let query = EmployeeQuery {
+            role: filter.role,
+            status: filter.status,
+            after,
+            limit: limit.get() + 1,
+        };
+        let found = tx.accounts().employees_page(business.id, &query).await?;
+        Ok(Page::from_overfetch(found, limit, |a: &Account| {
+            a.id.to_string()
+        }))
     }
 
     /// One employee (administrators, or the employee themselves, R8).

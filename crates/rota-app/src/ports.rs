@@ -12,7 +12,9 @@ mod store;
 
 pub use auth::{AccountTokenRepository, SessionRepository, ThrottleRepository};
 pub use error::{Conflict, StoreError};
-pub use repositories::{AccountRepository, AuditLog, BusinessRepository, CustomerQuery, Outbox};
+pub use repositories::{
+    AccountRepository, AuditLog, BusinessRepository, CustomerQuery, EmployeeQuery, Outbox,
+};
 pub use scheduling::{
     BookingQuery, BookingRepository, CalendarRepository, IdempotencyRecord, IdempotencyRepository,
     NamedBooking, ServiceRepository, StoredResponse, TimeEntryRepository, WorkingTime,

@@ -26,7 +26,7 @@ macro_rules! contract_tests {
     ($fresh:expr) => {
         $crate::contract_tests!(@each $fresh;
             business_round_trip, accounts_round_trip, r1_email_is_unique_per_business_case_insensitively,
-            r12_reads_are_scoped_by_business, c1_accounts_in_bulk_all_or_none_and_found_by_email, customers_page_and_search, audit_log_pages_newest_first,
+            r12_reads_are_scoped_by_business, c1_accounts_in_bulk_all_or_none_and_found_by_email, employees_page_by_role_status_and_cursor, customers_page_and_search, audit_log_pages_newest_first,
             services_round_trip, calendars_and_time_off_round_trip, bookings_round_trip_and_list,
             b4_the_store_refuses_overlapping_active_bookings,
             b4_a_placed_booking_and_its_email_are_kept_or_refused_together, b1_a_booking_needs_a_customer_of_the_business,

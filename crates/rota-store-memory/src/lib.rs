@@ -29,8 +29,8 @@ use rota_app::domain::throttle::Attempts;
 use rota_app::domain::time_entry::TimeEntry;
 use rota_app::domain::time_off::TimeOff;
 use rota_app::ports::{
-    AccountRepository, AuditLog, BusinessRepository, Conflict, CustomerQuery, IdempotencyRecord,
-    Outbox, PasswordHash, Store, StoreError, TxMode, UnitOfWork,
+    AccountRepository, AuditLog, BusinessRepository, Conflict, CustomerQuery, EmployeeQuery,
+    IdempotencyRecord, Outbox, PasswordHash, Store, StoreError, TxMode, UnitOfWork,
 };
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
@@ -281,6 +281,26 @@ impl AccountRepository for MemoryTx {
             .filter(|a| a.employee().is_some())
             .cloned()
             .collect())
+    }
+
+    async fn employees_page(
+        &mut self,
+        business: BusinessId,
+        query: &EmployeeQuery,
+    ) -> Result<Vec<Account>, StoreError> {
+        let mut found: Vec<Account> = self
+            .of_business(business)
+            .filter(|a| {
+                a.employee()
+                    .is_some_and(|e| query.role.is_none_or(|r| e.roles.roles().contains(r)))
+            })
+            .filter(|a| query.status.is_none_or(|s| a.status == s))
+            .filter(|a| query.after.is_none_or(|after| a.id > after))
+            .cloned()
+            .collect();
+        found.sort_by_key(|a| a.id);
+        found.truncate(usize::try_from(query.limit).unwrap_or(usize::MAX));
+        Ok(found)
     }
 
     async fn customers(

@@ -131,3 +131,8 @@ pub(crate) fn providers_column(
 pub(crate) fn push_one_of(q: &mut sqlx::QueryBuilder<sqlx::Postgres>, values: &[String]) {
     q.push(" = ANY(").push_bind(values.to_vec()).push(")");
 }
+
+/// Whether an employee's `roles` (a `jsonb` array) hold `role`.
+pub(crate) fn push_has_role(q: &mut sqlx::QueryBuilder<sqlx::Postgres>, role: String) {
+    q.push("jsonb_exists(roles, ").push_bind(role).push(")");
+}

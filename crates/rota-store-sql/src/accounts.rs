@@ -27,13 +27,13 @@ macro_rules! accounts_repositories {
             use ::rota_app::domain::role::EmployeeRoles;
             use ::rota_app::domain::uuid::Uuid;
             use ::rota_app::ports::{
-                AccountRepository, AuditLog, BusinessRepository, Conflict, CustomerQuery,
+                AccountRepository, AuditLog, BusinessRepository, Conflict, CustomerQuery, EmployeeQuery,
                 PasswordHash, StoreError,
             };
             use ::sqlx::Row;
 
             use crate::codec::{
-                Json, LOCK_ROW, PLANNED_ONCE, Stamp, push_one_of, corrupt, db_error, from_name, instant,
+                Json, LOCK_ROW, PLANNED_ONCE, Stamp, push_has_role, push_one_of, corrupt, db_error, from_name, instant,
                 is_unique, json, name, opt_instant, read_json, stamp,
             };
 
@@ -422,6 +422,30 @@ macro_rules! accounts_repositories {
                         .fetch_all(self.conn())
                         .await
                         .map_err(db_error)?;
+                    rows.iter().map(account_from).collect()
+                }
+
+                async fn employees_page(
+                    &mut self,
+                    business: BusinessId,
+                    query: &EmployeeQuery,
+                ) -> Result<Vec<Account>, StoreError> {
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new(format!(
+                        "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE business_id = "
+                    ));
+                    q.push_bind(business.as_uuid()).push(" AND kind = 'employee'");
+                    if let Some(role) = query.role {
+                        q.push(" AND ");
+                        push_has_role(&mut q, name(&role)?);
+                    }
+                    if let Some(status) = query.status {
+                        q.push(" AND status = ").push_bind(status.as_str());
+                    }
+                    if let Some(after) = query.after {
+                        q.push(" AND id > ").push_bind(after.as_uuid());
+                    }
+                    q.push(" ORDER BY id").push($crate::limit(query.limit));
+                    let rows = q.build().fetch_all(self.conn()).await.map_err(db_error)?;
                     rows.iter().map(account_from).collect()
                 }
 

@@ -133,3 +133,10 @@ pub(crate) fn push_one_of(q: &mut sqlx::QueryBuilder<sqlx::Sqlite>, values: &[St
     }
     q.push(")");
 }
+
+/// Whether an employee's `roles` (a JSON array in text) hold `role`.
+pub(crate) fn push_has_role(q: &mut sqlx::QueryBuilder<sqlx::Sqlite>, role: String) {
+    q.push("EXISTS (SELECT 1 FROM json_each(roles) WHERE value = ")
+        .push_bind(role)
+        .push(")");
+}

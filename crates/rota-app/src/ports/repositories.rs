@@ -1,7 +1,7 @@
 //! Repositories: one per aggregate, always scoped by business (R12).
 
 use async_trait::async_trait;
-use rota_domain::account::Account;
+use rota_domain::account::{Account, AccountStatus};
 use rota_domain::audit::{AuditEvent, AuditEventId};
 use rota_domain::business::Business;
 use rota_domain::id::OutboxId;
@@ -9,6 +9,7 @@ use rota_domain::id::{AccountId, BusinessId};
 use rota_domain::jiff::Timestamp;
 use rota_domain::name::Slug;
 use rota_domain::outbox::OutboxMessage;
+use rota_domain::role::Role;
 
 use super::error::StoreError;
 use super::services::PasswordHash;
@@ -43,6 +44,19 @@ pub struct CustomerQuery {
     /// Case-insensitive text found in the name or email.
     pub text: Option<String>,
     /// Only customers whose id sorts after this one.
+    pub after: Option<AccountId>,
+    /// At most this many.
+    pub limit: u32,
+}
+
+/// Which employees to list, a page at a time.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EmployeeQuery {
+    /// Only employees holding this role (owners hold `administrator`).
+    pub role: Option<Role>,
+    /// Only employees in this status.
+    pub status: Option<AccountStatus>,
+    /// Only employees whose id sorts after this one.
     pub after: Option<AccountId>,
     /// At most this many.
     pub limit: u32,
@@ -104,6 +118,13 @@ pub trait AccountRepository: Send {
 
     /// Every employee of the business, in id order.
     async fn employees(&mut self, business: BusinessId) -> Result<Vec<Account>, StoreError>;
+
+    /// A page of the business's employees in id order.
+    async fn employees_page(
+        &mut self,
+        business: BusinessId,
+        query: &EmployeeQuery,
+    ) -> Result<Vec<Account>, StoreError>;
 
     /// Customers of the business in id order.
     async fn customers(

@@ -292,3 +292,102 @@ async fn a7_changes_of_roles_ownership_plan_and_status_are_audited() {
     ));
     assert_eq!(rest.next_cursor, None);
 }
+
+#[tokio::test]
+async fn r6_the_team_pages_by_id_and_filters_by_role_and_status() {
+    use rota_app::domain::actor::Actor;
+    use rota_app::domain::role::Role;
+    use rota_app::employees::{EmployeeFilter, ReadEmployeeError};
+
+    let w = world();
+    let (_, owner) = w.sign_up("sparkle").await;
+    w.rota.change_plan(&owner, Plan::Grow).await.unwrap();
+    let mut invited = Vec::new();
+    for n in 0..3 {
+        let e = w
+            .rota
+            .add_employee(
+                &owner,
+                new_employee(
+                    &format!("p{n}@sparkle.example"),
+                    RoleSet::ServiceProvider,
+                    false,
+                ),
+            )
+            .await
+            .unwrap();
+        invited.push(e.id);
+    }
+    let filter = EmployeeFilter {
+        role: Some(Role::ServiceProvider),
+        status: Some(AccountStatus::Invited),
+    };
+    let limit = Limit::new(Some(2)).unwrap();
+    let first = w
+        .rota
+        .employees_page(&owner, filter, None, limit)
+        .await
+        .unwrap();
+    assert_eq!(first.items.len(), 2);
+    let cursor = first.next_cursor.clone().expect("a second page");
+    let second = w
+        .rota
+        .employees_page(&owner, filter, Some(&cursor), limit)
+        .await
+        .unwrap();
+    assert_eq!(second.next_cursor, None);
+    let mut seen: Vec<_> = first
+        .items
+        .iter()
+        .chain(&second.items)
+        .map(|a| a.id)
+        .collect();
+    seen.sort();
+    invited.sort();
+    assert_eq!(
+        seen, invited,
+        "every invited provider once, the owner not among them"
+    );
+    let admins = w
+        .rota
+        .employees_page(
+            &owner,
+            EmployeeFilter {
+                role: Some(Role::Administrator),
+                status: None,
+            },
+            None,
+            Limit::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        admins.items.iter().map(|a| a.id).collect::<Vec<_>>(),
+        vec![owner.id]
+    );
+    let err = w
+        .rota
+        .employees_page(
+            &owner,
+            EmployeeFilter::default(),
+            Some("not a cursor"),
+            limit,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ReadEmployeeError::Page(_)), "{err:?}");
+    assert_eq!((err.kind(), err.code()), (ErrorKind::Invalid, "validation"));
+    // R6: providers do not list the team.
+    let provider = w.rota.employee(&owner, invited[0]).await.unwrap();
+    let err = w
+        .rota
+        .employees_page(
+            &Actor::of(&provider),
+            EmployeeFilter::default(),
+            None,
+            limit,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "forbidden");
+}

@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use rota_app::domain::account::Text;
+use rota_app::domain::account::{AccountStatus, Text};
 use rota_app::domain::business::Zone;
 use rota_app::domain::calendar::{WeeklyHours, WorkCalendar};
 use rota_app::domain::email::EmailAddress;
@@ -12,15 +12,16 @@ use rota_app::domain::jiff::Timestamp;
 use rota_app::domain::name::PersonName;
 use rota_app::domain::role::{EmployeeRoles, Role, RoleSet};
 use rota_app::domain::time_off::{Absence, TimeOff};
-use rota_app::employees::{EmployeeChanges, NewEmployee};
+use rota_app::employees::{EmployeeChanges, EmployeeFilter, NewEmployee};
+use rota_app::page::Limit;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::dto::{AccountDto, Check, Message};
-use crate::extract::{Body, id};
+use crate::extract::{Body, Query, id};
 use crate::problem::Problem;
 use crate::session::Signed;
 
@@ -53,15 +54,66 @@ fn phone(c: &mut Check, phone: Option<String>) -> Option<Option<Text>> {
     }
 }
 
-/// Every employee (administrators).
-#[utoipa::path(get, path = "/v1/employees", tag = "team",
-    responses((status = OK, body = Vec<AccountDto>), (status = FORBIDDEN, body = Problem)))]
+/// Which employees to list.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct EmployeeParams {
+    /// Only those holding this role: `administrator` (owners included) or
+    /// `service_provider`.
+    pub role: Option<String>,
+    /// Only those in this status: `invited`, `active` or `deactivated`.
+    pub status: Option<String>,
+    /// From a previous page's `next_cursor`.
+    pub cursor: Option<String>,
+    /// 1–200 (default 50).
+    pub limit: Option<u32>,
+}
+
+/// A page of employees, in id order.
+#[derive(Serialize, ToSchema)]
+pub struct EmployeePage {
+    /// The employees.
+    pub items: Vec<AccountDto>,
+    /// Pass as `cursor` for the next page; absent on the last.
+    pub next_cursor: Option<String>,
+}
+
+/// The team, a page at a time, by role or status (administrators).
+#[utoipa::path(get, path = "/v1/employees", tag = "team", params(EmployeeParams),
+    responses((status = OK, body = EmployeePage), (status = FORBIDDEN, body = Problem),
+        (status = UNPROCESSABLE_ENTITY, body = Problem)))]
 async fn list_employees(
     State(state): State<AppState>,
     Signed(who): Signed,
-) -> Result<Json<Vec<AccountDto>>, Problem> {
-    let all = state.rota.list_employees(&who.actor).await?;
-    Ok(Json(all.iter().map(AccountDto::from).collect()))
+    Query(q): Query<EmployeeParams>,
+) -> Result<Json<EmployeePage>, Problem> {
+    let mut c = Check::default();
+    let role = c.optional("role", q.role, |s| {
+        serde_json::from_value::<Role>(serde_json::Value::String(s))
+            .map_err(|_| "administrator or service_provider")
+    });
+    let status = c.optional("status", q.status, |s| {
+        serde_json::from_value::<AccountStatus>(serde_json::Value::String(s))
+            .map_err(|_| "invited, active or deactivated")
+    });
+    let limit = c.field("limit", Limit::new(q.limit));
+    let (Some(role), Some(status), Some(limit)) = (role, status, limit) else {
+        return Err(c.problem());
+    };
+    let page = state
+        .rota
+        .employees_page(
+            &who.actor,
+            EmployeeFilter { role, status },
+            q.cursor.as_deref(),
+            limit,
+        )
+        .await?;
+    Ok(Json(EmployeePage {
+        items: page.items.iter().map(AccountDto::from).collect(),
+        next_cursor: page.next_cursor,
+    }))
 }
 
 /// Adds an employee, `invited` until they accept (administrators; R5–R7).

@@ -5,7 +5,7 @@ use rota_app::domain::audit::{AuditChange, AuditEvent, AuditEventId};
 use rota_app::domain::id::AccountId;
 use rota_app::domain::name::Slug;
 use rota_app::domain::plan::Plan;
-use rota_app::domain::role::{EmployeeRoles, RoleSet};
+use rota_app::domain::role::{EmployeeRoles, Role, RoleSet};
 use rota_app::ports::{Conflict, CustomerQuery, PasswordHash, StoreError, TxMode};
 
 use crate::Fresh;
@@ -273,6 +273,118 @@ pub async fn c1_accounts_in_bulk_all_or_none_and_found_by_email(fresh: Fresh) {
             .await
             .unwrap(),
         None
+    );
+}
+
+/// The team pages by id, and filters by role (an owner holds
+/// `administrator`) and by status.
+pub async fn employees_page_by_role_status_and_cursor(fresh: Fresh) {
+    let store = fresh.store;
+    let f = Fixture::write(store.as_ref(), 1, "sparkle").await;
+    let g = Fixture::write(store.as_ref(), 2, "shine").await;
+    let mut both = employee(
+        f.business.id,
+        60,
+        "both@sparkle.example",
+        EmployeeRoles::staff(RoleSet::Both),
+    );
+    both.status = AccountStatus::Deactivated;
+    let mut tx = store.begin(TxMode::Write).await.unwrap();
+    tx.accounts().insert(&both).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = store.begin(TxMode::Read).await.unwrap();
+    let page = |role, status, after, limit| rota_app::ports::EmployeeQuery {
+        role,
+        status,
+        after,
+        limit,
+    };
+    let ids = |found: Vec<rota_app::domain::account::Account>| {
+        found.into_iter().map(|a| a.id).collect::<Vec<_>>()
+    };
+    let mut team = vec![f.owner.id, f.provider.id, both.id];
+    team.sort();
+    let all = ids(tx
+        .accounts()
+        .employees_page(f.business.id, &page(None, None, None, 10))
+        .await
+        .unwrap());
+    assert_eq!(
+        all, team,
+        "every employee, in id order, none of another business nor customers"
+    );
+    let first = ids(tx
+        .accounts()
+        .employees_page(f.business.id, &page(None, None, None, 2))
+        .await
+        .unwrap());
+    assert_eq!(first, team[..2]);
+    let rest = ids(tx
+        .accounts()
+        .employees_page(f.business.id, &page(None, None, Some(first[1]), 2))
+        .await
+        .unwrap());
+    assert_eq!(rest, team[2..]);
+    let mut admins = vec![f.owner.id, both.id];
+    admins.sort();
+    assert_eq!(
+        ids(tx
+            .accounts()
+            .employees_page(
+                f.business.id,
+                &page(Some(Role::Administrator), None, None, 10)
+            )
+            .await
+            .unwrap()),
+        admins
+    );
+    let mut providers = vec![f.provider.id, both.id];
+    providers.sort();
+    assert_eq!(
+        ids(tx
+            .accounts()
+            .employees_page(
+                f.business.id,
+                &page(Some(Role::ServiceProvider), None, None, 10)
+            )
+            .await
+            .unwrap()),
+        providers
+    );
+    assert_eq!(
+        ids(tx
+            .accounts()
+            .employees_page(
+                f.business.id,
+                &page(
+                    Some(Role::ServiceProvider),
+                    Some(AccountStatus::Active),
+                    None,
+                    10
+                )
+            )
+            .await
+            .unwrap()),
+        vec![f.provider.id]
+    );
+    assert!(
+        tx.accounts()
+            .employees_page(
+                f.business.id,
+                &page(None, Some(AccountStatus::Invited), None, 10)
+            )
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        ids(tx
+            .accounts()
+            .employees_page(g.business.id, &page(None, None, None, 10))
+            .await
+            .unwrap())
+        .len(),
+        2
     );
 }
 
