@@ -247,6 +247,25 @@ async fn two_processes_on_one_database_behave_as_one() {
         Some(json!({"business": "sparkle", "email": "ana@x.example", "password": "ana's long passphrase"})),
     )
     .await;
+    // Restored on one process, she signs in on the other with the same
+    // password; the session archiving ended stays ended.
+    a.expect(
+        200,
+        "POST",
+        &format!("/v1/customers/{customer}/restore"),
+        Some(owner),
+        None,
+    )
+    .await;
+    b.expect(401, "GET", "/v1/me", Some(&ana), None).await;
+    b.expect(
+        201,
+        "POST",
+        "/v1/sessions",
+        None,
+        Some(json!({"business": "sparkle", "email": "ana@x.example", "password": "ana's long passphrase"})),
+    )
+    .await;
 
     // A role change on A: the demoted administrator is refused on B at once.
     let (admin, admin_token) = {

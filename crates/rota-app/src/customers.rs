@@ -321,6 +321,40 @@ impl Rota {
         Ok(found.account)
     }
 
+    /// Restores an archived customer (whoever may archive them): they can
+    /// be booked again, and sign in to the portal as before if they had
+    /// access (their password is kept; the sessions archiving ended stay
+    /// ended). Bookings cancelled by archiving stay cancelled. Restoring a
+    /// customer who is not archived changes nothing.
+    pub async fn restore_customer(
+        &self,
+        actor: &Actor,
+        id: AccountId,
+    ) -> Result<Account, CustomerError> {
+        let mut tx = self.begin(TxMode::Write).await?;
+        let mut found = find(tx.as_mut(), actor, id).await?;
+        authorize(
+            actor,
+            &Action::ArchiveCustomer(found.target),
+            &found.business.settings,
+        )?;
+        if let Profile::Customer(c) = &mut found.account.profile
+            && c.archived_at.is_some()
+        {
+            c.archived_at = None;
+            tx.accounts().update(&found.account).await?;
+            let event = self.audit_event(
+                found.business.id,
+                Some(actor.id),
+                Some(id),
+                AuditChange::CustomerRestored,
+            );
+            tx.audit().append(&event).await?;
+        }
+        tx.commit().await?;
+        Ok(found.account)
+    }
+
     /// A page of customers (administrators; providers with `customers=list`).
     pub async fn list_customers(
         &self,

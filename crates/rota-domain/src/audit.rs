@@ -50,6 +50,8 @@ pub enum AuditChange {
         updated: u64,
     },
     CustomerArchived,
+    /// An archived customer was restored.
+    CustomerRestored,
     CustomerInvited,
     SignInFailures {
         count: u32,
@@ -83,6 +85,7 @@ impl AuditChange {
             Self::CustomerCreated => "customer_created",
             Self::CustomersImported { .. } => "customers_imported",
             Self::CustomerArchived => "customer_archived",
+            Self::CustomerRestored => "customer_restored",
             Self::CustomerInvited => "customer_invited",
             Self::SignInFailures { .. } => "sign_in_failures",
             Self::EmailChangeRequested => "email_change_requested",

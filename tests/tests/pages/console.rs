@@ -209,6 +209,13 @@ pub(crate) async fn walk(b: &Browser, s: &Server, seen: &mut BTreeSet<&'static s
         "{}",
         b.text().await
     );
+    b.click("form[action$='/restore'] button").await;
+    assert!(
+        b.text().await.contains("The customer is restored"),
+        "{}",
+        b.text().await
+    );
+    b.click("form[action$='/archive'] button").await;
     // The export, with the browser's own session.
     let session = b
         .client

@@ -130,6 +130,45 @@ async fn b7_archived_customers_keep_their_record() {
 }
 
 #[tokio::test]
+async fn b7_an_archived_customer_is_restored_once_and_audited() {
+    use rota_app::domain::audit::AuditChange;
+    let w = world();
+    let (_, owner) = w.sign_up("sparkle").await;
+    let c = w
+        .rota
+        .create_customer(&owner, new_customer("c@x.example", "C", "D"))
+        .await
+        .unwrap();
+    w.rota.archive_customer(&owner, c.id).await.unwrap();
+    let restored = w.rota.restore_customer(&owner, c.id).await.unwrap();
+    assert_eq!(restored.customer().unwrap().archived_at, None);
+    assert_eq!(
+        w.rota
+            .customer(&owner, c.id)
+            .await
+            .unwrap()
+            .customer()
+            .unwrap()
+            .archived_at,
+        None,
+        "kept"
+    );
+    let again = w.rota.restore_customer(&owner, c.id).await.unwrap();
+    assert_eq!(again, restored, "restoring twice changes nothing");
+    let log = w
+        .rota
+        .audit_events(&owner, None, rota_app::page::Limit::default())
+        .await
+        .unwrap();
+    let restores = log
+        .items
+        .iter()
+        .filter(|e| e.change == AuditChange::CustomerRestored)
+        .count();
+    assert_eq!(restores, 1, "audited once");
+}
+
+#[tokio::test]
 async fn customer_lists_page_with_a_cursor_and_search() {
     let w = world();
     let (_, owner) = w.sign_up("sparkle").await;

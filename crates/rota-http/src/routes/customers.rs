@@ -269,6 +269,21 @@ async fn archive_customer(
     Ok(Json(AccountDto::from(&a)))
 }
 
+/// Restores an archived customer: bookable again, and able to sign in to
+/// the portal as before if they had access (whoever may archive them).
+#[utoipa::path(post, path = "/v1/customers/{id}/restore", tag = "customers",
+    params(("id" = String, Path, description = "Customer id")),
+    responses((status = OK, body = AccountDto), (status = FORBIDDEN, body = Problem),
+        (status = NOT_FOUND, body = Problem)))]
+async fn restore_customer(
+    State(state): State<AppState>,
+    Signed(who): Signed,
+    Path(raw): Path<String>,
+) -> Result<Json<AccountDto>, Problem> {
+    let a = state.rota.restore_customer(&who.actor, id(&raw)?).await?;
+    Ok(Json(AccountDto::from(&a)))
+}
+
 /// Emails the customer an invitation to the portal (A6).
 #[utoipa::path(post, path = "/v1/customers/{id}/invite", tag = "customers",
     params(("id" = String, Path, description = "Customer id")),
@@ -294,5 +309,6 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_customers, create_customer))
         .routes(routes!(get_customer, patch_customer))
         .routes(routes!(archive_customer))
+        .routes(routes!(restore_customer))
         .routes(routes!(invite_customer))
 }

@@ -88,6 +88,7 @@ fn what(change: &AuditChange) -> String {
             format!("imported customers ({created} new, {updated} updated)")
         }
         AuditChange::CustomerArchived => "archived a customer".into(),
+        AuditChange::CustomerRestored => "restored a customer".into(),
         AuditChange::CustomerInvited => "invited a customer to the portal".into(),
         AuditChange::SignInFailures { count } => format!("{count} failed sign-ins"),
         AuditChange::EmailChangeRequested => "asked for a new email address".into(),

@@ -59,6 +59,7 @@ struct CustomerPage {
     facts: Vec<(&'static str, String)>,
     may_edit: bool,
     may_archive: bool,
+    may_restore: bool,
     may_invite: bool,
     may_list: bool,
     form: FormView,
@@ -218,6 +219,7 @@ async fn customer(
         facts,
         may_edit: rights.contains(&"edit_customer") && !archived,
         may_archive: rights.contains(&"archive_customer") && !archived,
+        may_restore: rights.contains(&"archive_customer") && archived,
         may_invite: rights.contains(&"invite_customer") && !archived && a.activated_at.is_none(),
         may_list: viewer.may("list_customers"),
         form: form.unwrap_or(edited),
@@ -243,6 +245,9 @@ pub(super) async fn page(
                 Some("invited") => Some("An invitation to the portal is on its way."),
                 Some("archived") => Some(
                     "The customer is archived: their future bookings are cancelled and they can no longer sign in.",
+                ),
+                Some("restored") => Some(
+                    "The customer is restored: they can be booked again, and sign in to the portal as before if they had access.",
                 ),
                 Some("email") => Some(
                     "Saved. The new email address takes effect once its owner confirms it from the link we sent there.",
@@ -347,8 +352,8 @@ pub(super) async fn save(
     }
 }
 
-/// Archive (A6: future bookings cancelled, sign-in refused) or invite to
-/// the portal.
+/// Archive (A6: future bookings cancelled, sign-in refused), restore, or
+/// invite to the portal.
 pub(super) async fn act(
     State(web): State<Web>,
     Path((id, action)): Path<(String, String)>,
@@ -366,6 +371,13 @@ pub(super) async fn act(
                     .into_response();
             }
             Err(e) => refusal(&e, "archive this customer"),
+        },
+        "restore" => match web.rota.restore_customer(actor, account).await {
+            Ok(_) => {
+                return Redirect::to(&format!("/console/customers/{id}?done=restored"))
+                    .into_response();
+            }
+            Err(e) => refusal(&e, "restore this customer"),
         },
         "invite" => match web.rota.invite_customer(actor, account).await {
             Ok(()) => {
