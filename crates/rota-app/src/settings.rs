@@ -4,6 +4,7 @@ use rota_domain::access::AccessRights;
 use rota_domain::actor::Actor;
 use rota_domain::audit::AuditChange;
 use rota_domain::business::{Business, Currency, Zone};
+use rota_domain::calendar::WeeklyHours;
 use rota_domain::name::BusinessName;
 use rota_domain::policy::{Action, Denied, authorize};
 
@@ -24,6 +25,10 @@ pub struct BusinessChanges {
     pub cancellation_notice_minutes: Option<u32>,
     /// Whether customers may book themselves.
     pub online_booking: Option<bool>,
+    /// How far ahead customers book at the least, in minutes (W3).
+    pub min_notice_minutes: Option<u32>,
+    /// When the business is open, in its own zone (W3).
+    pub operating_hours: Option<WeeklyHours>,
 }
 
 /// Why reading or changing settings failed.
@@ -80,6 +85,12 @@ impl Rota {
         }
         if let Some(online) = changes.online_booking {
             business.settings.online_booking = online;
+        }
+        if let Some(minutes) = changes.min_notice_minutes {
+            business.settings.min_notice_minutes = minutes;
+        }
+        if let Some(hours) = changes.operating_hours {
+            business.settings.operating_hours = hours;
         }
         if business != before {
             tx.businesses().update(&business).await?;

@@ -4,6 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use rota_app::domain::access::AccessRights;
 use rota_app::domain::business::{Currency, Zone};
+use rota_app::domain::calendar::WeeklyHours;
 use rota_app::domain::jiff::Timestamp;
 use rota_app::domain::name::BusinessName;
 use rota_app::domain::plan::Plan;
@@ -47,6 +48,13 @@ pub struct BusinessPatch {
     pub cancellation_notice_minutes: Option<u32>,
     /// Whether customers may book for themselves (R10).
     pub online_booking: Option<bool>,
+    /// Customers book at least this many minutes ahead (W3); at most a year.
+    #[schema(minimum = 0, maximum = 525_600)]
+    pub min_notice_minutes: Option<u32>,
+    /// When the business is open, in its own zone (W3): the same shape as
+    /// a work calendar's `hours`; availability never offers time outside it.
+    #[schema(value_type = Object)]
+    pub operating_hours: Option<serde_json::Value>,
 }
 
 /// Changes the business's settings (administrators).
@@ -69,11 +77,19 @@ async fn patch_business(
             "at most a year (525600 minutes)",
         );
     }
-    let (Some(name), Some(time_zone), Some(currency), true) = (
+    if b.min_notice_minutes.is_some_and(|m| m > 525_600) {
+        c.fail("min_notice_minutes", "at most a year (525600 minutes)");
+    }
+    let operating_hours = c.optional("operating_hours", b.operating_hours, |v| {
+        serde_json::from_value::<WeeklyHours>(v)
+    });
+    let (Some(name), Some(time_zone), Some(currency), Some(operating_hours), true) = (
         name,
         time_zone,
         currency,
-        b.cancellation_notice_minutes.is_none_or(|m| m <= 525_600),
+        operating_hours,
+        b.cancellation_notice_minutes.is_none_or(|m| m <= 525_600)
+            && b.min_notice_minutes.is_none_or(|m| m <= 525_600),
     ) else {
         return Err(c.problem());
     };
@@ -87,6 +103,8 @@ async fn patch_business(
                 currency,
                 cancellation_notice_minutes: b.cancellation_notice_minutes,
                 online_booking: b.online_booking,
+                min_notice_minutes: b.min_notice_minutes,
+                operating_hours,
             },
         )
         .await?;

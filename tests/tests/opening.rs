@@ -1,0 +1,115 @@
+//! W3 as an administrator sets it over HTTP: the business's operating hours
+//! and minimum notice bound what availability offers.
+
+#![allow(missing_docs, reason = "tests")]
+
+use rota_tests::{Server, invite_provider};
+use serde_json::{Value, json};
+
+const OWNER_PW: &str = "owner's long passphrase";
+
+/// Monday of the week after next, in the business's zone (Europe/London,
+/// and in UTC the same wall clock outside summer time), as a date.
+fn a_monday_ahead() -> String {
+    let today = rota_app::domain::jiff::Zoned::now()
+        .with_time_zone(rota_app::domain::jiff::tz::TimeZone::get("Europe/London").unwrap());
+    let mut day = today
+        .date()
+        .checked_add(rota_app::domain::jiff::Span::new().days(8))
+        .unwrap();
+    while day.weekday() != rota_app::domain::jiff::civil::Weekday::Monday {
+        day = day.tomorrow().unwrap();
+    }
+    day.to_string()
+}
+
+fn starts(found: &Value) -> Vec<String> {
+    found[0]["slots"]
+        .as_array()
+        .map(|slots| {
+            slots
+                .iter()
+                .map(|s| s["starts_at"].as_str().unwrap().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+rota_tests::on_every_store! {
+    async fn w3_operating_hours_and_minimum_notice_set_over_http_bound_availability(db: Db) {
+        let s = Server::start_on("opening", &db).await;
+        let owner = s.sign_up("sparkle", "olive@sparkle.example", OWNER_PW).await;
+        s.expect(200, "PUT", "/v1/subscription", Some(&owner), Some(json!({"plan": "grow"}))).await;
+        let (pat, _) = invite_provider(&s, &owner, "Pat Provider", "pat@sparkle.example").await;
+        let nine_to_five = json!([{"start": "09:00", "end": "17:00"}]);
+        let days = ["monday", "tuesday", "wednesday", "thursday", "friday"];
+        let week: serde_json::Map<String, Value> =
+            days.iter().map(|d| ((*d).to_owned(), nine_to_five.clone())).collect();
+        s.expect(200, "PUT", &format!("/v1/employees/{pat}/work-hours"), Some(&owner),
+            Some(json!({"time_zone": null, "hours": week}))).await;
+        let service = s
+            .expect(201, "POST", "/v1/services", Some(&owner),
+                Some(json!({"name": "Trim", "duration_minutes": 60, "price_minor": 2000})))
+            .await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let monday = a_monday_ahead();
+        let zone = rota_app::domain::jiff::tz::TimeZone::get("Europe/London").unwrap();
+        let day_start = rota_app::domain::jiff::civil::Date::strptime("%Y-%m-%d", &monday).unwrap().to_zoned(zone.clone()).unwrap();
+        let day_end = day_start.checked_add(rota_app::domain::jiff::Span::new().days(1)).unwrap();
+        let url = format!(
+            "/v1/availability?service_id={service}&provider_id={pat}&from={}&to={}&step_minutes=60",
+            day_start.timestamp(),
+            day_end.timestamp()
+        );
+        let at = |hour: i8| {
+            day_start
+                .with()
+                .hour(hour)
+                .build()
+                .unwrap()
+                .timestamp()
+                .to_string()
+        };
+
+        // Open 24/7 by default: Pat's own hours decide (09:00–16:00 starts).
+        let open = s.expect(200, "GET", &url, Some(&owner), None).await;
+        assert_eq!(starts(&open), (9..=16).map(at).collect::<Vec<_>>(), "{open}");
+
+        // Open 10:00–12:00 on Mondays only: the intersection.
+        let changed = s
+            .expect(200, "PATCH", "/v1/business", Some(&owner), Some(json!({
+                "operating_hours": {"monday": [{"start": "10:00", "end": "12:00"}]},
+                "min_notice_minutes": 0
+            })))
+            .await;
+        assert_eq!(changed["min_notice_minutes"], 0);
+        assert_eq!(changed["operating_hours"]["monday"][0]["start"], "10:00", "{changed}");
+        let narrowed = s.expect(200, "GET", &url, Some(&owner), None).await;
+        assert_eq!(starts(&narrowed), vec![at(10), at(11)], "{narrowed}");
+
+        // A minimum notice longer than the wait until Monday offers nothing.
+        s.expect(200, "PATCH", "/v1/business", Some(&owner),
+            Some(json!({"min_notice_minutes": 525_600}))).await;
+        let none = s.expect(200, "GET", &url, Some(&owner), None).await;
+        assert!(starts(&none).is_empty(), "{none}");
+
+        // Bad values are refused beside their field, and change nothing.
+        let (status, body) = s
+            .call("PATCH", "/v1/business", Some(&owner), Some(json!({
+                "operating_hours": {"monday": [{"start": "9am", "end": "noon"}]}
+            })))
+            .await;
+        assert_eq!(status, 422, "{body}");
+        assert!(body.to_string().contains("operating_hours"), "{body}");
+        let (status, body) = s
+            .call("PATCH", "/v1/business", Some(&owner), Some(json!({"min_notice_minutes": 600_000})))
+            .await;
+        assert_eq!(status, 422, "{body}");
+        assert!(body.to_string().contains("min_notice_minutes"), "{body}");
+        let business = s.expect(200, "GET", "/v1/business", Some(&owner), None).await;
+        assert_eq!(business["min_notice_minutes"], 525_600);
+        assert_eq!(business["operating_hours"]["monday"][0]["end"], "12:00");
+    }
+}
