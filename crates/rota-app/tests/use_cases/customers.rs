@@ -160,12 +160,12 @@ async fn b7_an_archived_customer_is_restored_once_and_audited() {
         .audit_events(&owner, None, rota_app::page::Limit::default())
         .await
         .unwrap();
-    let restores = log
+    let restorations = log
         .items
         .iter()
         .filter(|e| e.change == AuditChange::CustomerRestored)
         .count();
-    assert_eq!(restores, 1, "audited once");
+    assert_eq!(restorations, 1, "audited once");
 }
 
 #[tokio::test]
