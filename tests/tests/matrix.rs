@@ -104,6 +104,12 @@ fn table() -> Vec<(&'static str, Option<Value>, [u16; 16])> {
             t("401 200 200 200 200 200 200 200 200 200 200 200 200 200 401 200")),
         ("PATCH /v1/business", Some(json!({"online_booking": true})),
             t("401 200 200 200 403 403 403 403 403 403 403 403 403 403 401 200")),
+        ("GET /v1/closures", None,
+            t("401 200 200 200 200 200 200 200 200 200 200 200 200 200 401 200")),
+        ("POST /v1/closures", Some(json!({"absence": {"kind": "days", "first": "2030-12-25", "last": "2030-12-26"}, "note": "Christmas"})),
+            t("401 201 201 201 403 403 403 403 403 403 403 403 403 403 401 201")),
+        ("DELETE /v1/closures/{closure}", None,
+            t("401 204 204 204 403 403 403 403 403 403 403 403 403 403 401 404")),
         ("GET /v1/subscription", None,
             t("401 200 200 200 403 403 403 403 403 403 403 403 403 403 401 200")),
         ("PUT /v1/subscription", Some(json!({"plan": "pro_max"})),
@@ -349,6 +355,18 @@ async fn world(column: usize, store: Arc<dyn Store>) -> World {
         .await
         .unwrap();
 
+    let closure = rota
+        .add_closure(
+            &owner,
+            serde_json::from_value::<Absence>(
+                json!({"kind": "days", "first": "2030-08-26", "last": "2030-08-26"}),
+            )
+            .unwrap(),
+            None,
+        )
+        .await
+        .unwrap();
+
     // The provider columns switch one access right on.
     let mut rights = AccessRightsInput::default();
     match ACTORS[column] {
@@ -399,6 +417,7 @@ async fn world(column: usize, store: Arc<dyn Store>) -> World {
             ("{service}", service.id.to_string()),
             ("{booking}", booking.booking.id.to_string()),
             ("{time_off}", time_off.id.to_string()),
+            ("{closure}", closure.id.to_string()),
         ],
     }
 }

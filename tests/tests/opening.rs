@@ -1,5 +1,5 @@
-//! W3 as an administrator sets it over HTTP: the business's operating hours
-//! and minimum notice bound what availability offers.
+//! W3 as an administrator sets it over HTTP: the business's operating hours,
+//! minimum notice and closures bound what availability offers.
 
 #![allow(missing_docs, reason = "tests")]
 
@@ -36,7 +36,7 @@ fn starts(found: &Value) -> Vec<String> {
 }
 
 rota_tests::on_every_store! {
-    async fn w3_operating_hours_and_minimum_notice_set_over_http_bound_availability(db: Db) {
+    async fn w3_operating_hours_minimum_notice_and_closures_set_over_http_bound_availability(db: Db) {
         let s = Server::start_on("opening", &db).await;
         let owner = s.sign_up("sparkle", "olive@sparkle.example", OWNER_PW).await;
         s.expect(200, "PUT", "/v1/subscription", Some(&owner), Some(json!({"plan": "grow"}))).await;
@@ -88,6 +88,29 @@ rota_tests::on_every_store! {
         assert_eq!(changed["operating_hours"]["monday"][0]["start"], "10:00", "{changed}");
         let narrowed = s.expect(200, "GET", &url, Some(&owner), None).await;
         assert_eq!(starts(&narrowed), vec![at(10), at(11)], "{narrowed}");
+
+        // A closure that day (a holiday) offers nothing; removed, the hours
+        // are back. Both are in the audit log.
+        let closure = s
+            .expect(201, "POST", "/v1/closures", Some(&owner),
+                Some(json!({"absence": {"kind": "days", "first": monday, "last": monday}, "note": "Holiday"})))
+            .await;
+        let closure = closure["id"].as_str().unwrap().to_owned();
+        let listed = s.expect(200, "GET", "/v1/closures", Some(&owner), None).await;
+        assert_eq!(listed[0]["id"], closure.as_str(), "{listed}");
+        assert_eq!(listed[0]["employee_id"], Value::Null);
+        let closed = s.expect(200, "GET", &url, Some(&owner), None).await;
+        assert!(starts(&closed).is_empty(), "{closed}");
+        let (status, body) = s
+            .call("POST", "/v1/closures", Some(&owner), Some(json!({"absence": {"kind": "days", "first": monday, "last": "2020-01-01"}})))
+            .await;
+        assert_eq!(status, 422, "{body}");
+        s.expect(204, "DELETE", &format!("/v1/closures/{closure}"), Some(&owner), None).await;
+        s.expect(404, "DELETE", &format!("/v1/closures/{closure}"), Some(&owner), None).await;
+        let reopened = s.expect(200, "GET", &url, Some(&owner), None).await;
+        assert_eq!(starts(&reopened), vec![at(10), at(11)], "{reopened}");
+        let log = s.expect(200, "GET", "/v1/audit-events", Some(&owner), None).await.to_string();
+        assert!(log.contains("closure_added") && log.contains("closure_removed"), "{log}");
 
         // A minimum notice longer than the wait until Monday offers nothing.
         s.expect(200, "PATCH", "/v1/business", Some(&owner),

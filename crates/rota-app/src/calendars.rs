@@ -3,6 +3,7 @@
 
 use rota_domain::account::{Account, Text};
 use rota_domain::actor::Actor;
+use rota_domain::audit::AuditChange;
 use rota_domain::business::Business;
 use rota_domain::calendar::WorkCalendar;
 use rota_domain::id::{AccountId, TimeOffId};
@@ -188,6 +189,8 @@ impl Rota {
         authorize(actor, &Action::EditBusinessSettings, &business.settings)?;
         let entry = self.time_off_entry(&business, None, absence, note);
         tx.calendars().insert_time_off(&entry).await?;
+        let event = self.audit_event(business.id, Some(actor.id), None, AuditChange::ClosureAdded);
+        tx.audit().append(&event).await?;
         tx.commit().await?;
         Ok(entry)
     }
@@ -208,6 +211,13 @@ impl Rota {
         {
             return Err(Denied::NotFound.into());
         }
+        let event = self.audit_event(
+            business.id,
+            Some(actor.id),
+            None,
+            AuditChange::ClosureRemoved,
+        );
+        tx.audit().append(&event).await?;
         tx.commit().await?;
         Ok(())
     }

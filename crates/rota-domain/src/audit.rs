@@ -52,6 +52,10 @@ pub enum AuditChange {
     CustomerArchived,
     /// An archived customer was restored.
     CustomerRestored,
+    /// A business-wide closure (a holiday) was added.
+    ClosureAdded,
+    /// A business-wide closure was removed.
+    ClosureRemoved,
     CustomerInvited,
     SignInFailures {
         count: u32,
@@ -86,6 +90,8 @@ impl AuditChange {
             Self::CustomersImported { .. } => "customers_imported",
             Self::CustomerArchived => "customer_archived",
             Self::CustomerRestored => "customer_restored",
+            Self::ClosureAdded => "closure_added",
+            Self::ClosureRemoved => "closure_removed",
             Self::CustomerInvited => "customer_invited",
             Self::SignInFailures { .. } => "sign_in_failures",
             Self::EmailChangeRequested => "email_change_requested",

@@ -1,10 +1,12 @@
 //! The business: settings, subscription, access rights, audit log.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use rota_app::domain::access::AccessRights;
 use rota_app::domain::business::{Currency, Zone};
 use rota_app::domain::calendar::WeeklyHours;
+use rota_app::domain::id::TimeOffId;
 use rota_app::domain::jiff::Timestamp;
 use rota_app::domain::name::BusinessName;
 use rota_app::domain::plan::Plan;
@@ -18,8 +20,9 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::dto::{AccessRightsDto, BusinessDto, Check};
-use crate::extract::{Body, Query};
+use crate::extract::{Body, Query, id};
 use crate::problem::Problem;
+use crate::routes::employees::{NewTimeOffBody, TimeOffDto};
 use crate::session::Signed;
 
 /// The business and its settings.
@@ -109,6 +112,49 @@ async fn patch_business(
         )
         .await?;
     Ok(Json(BusinessDto::from(&changed)))
+}
+
+/// The business-wide closures (holidays): no one is offered or booked in
+/// them (W3).
+#[utoipa::path(get, path = "/v1/closures", tag = "business",
+    responses((status = OK, body = Vec<TimeOffDto>), (status = UNAUTHORIZED, body = Problem)))]
+async fn list_closures(
+    State(state): State<AppState>,
+    Signed(who): Signed,
+) -> Result<Json<Vec<TimeOffDto>>, Problem> {
+    let all = state.rota.closures(&who.actor).await?;
+    Ok(Json(all.iter().map(TimeOffDto::from).collect()))
+}
+
+/// Closes the business for a time, dates or a weekly slot (administrators;
+/// audited).
+#[utoipa::path(post, path = "/v1/closures", tag = "business",
+    request_body = NewTimeOffBody,
+    responses((status = CREATED, body = TimeOffDto), (status = FORBIDDEN, body = Problem),
+        (status = UNPROCESSABLE_ENTITY, body = Problem)))]
+async fn add_closure(
+    State(state): State<AppState>,
+    Signed(who): Signed,
+    Body(b): Body<NewTimeOffBody>,
+) -> Result<(StatusCode, Json<TimeOffDto>), Problem> {
+    let (absence, note) = b.checked()?;
+    let t = state.rota.add_closure(&who.actor, absence, note).await?;
+    Ok((StatusCode::CREATED, Json(TimeOffDto::from(&t))))
+}
+
+/// Removes a closure (administrators; audited).
+#[utoipa::path(delete, path = "/v1/closures/{id}", tag = "business",
+    params(("id" = String, Path, description = "Closure id")),
+    responses((status = NO_CONTENT), (status = FORBIDDEN, body = Problem),
+        (status = NOT_FOUND, body = Problem)))]
+async fn delete_closure(
+    State(state): State<AppState>,
+    Signed(who): Signed,
+    Path(raw): Path<String>,
+) -> Result<StatusCode, Problem> {
+    let closure: TimeOffId = id(&raw)?;
+    state.rota.delete_closure(&who.actor, closure).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The plan, its status and the seats in use.
@@ -282,4 +328,6 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(cancel_subscription))
         .routes(routes!(get_access_rights, put_access_rights))
         .routes(routes!(audit_events))
+        .routes(routes!(list_closures, add_closure))
+        .routes(routes!(delete_closure))
 }

@@ -381,6 +381,22 @@ pub struct NewTimeOffBody {
     pub note: Option<String>,
 }
 
+impl NewTimeOffBody {
+    /// The entry, or what is wrong with each field.
+    pub(crate) fn checked(self) -> Result<(Absence, Option<Text>), Problem> {
+        let mut c = Check::default();
+        let absence = c.field("absence", serde_json::from_value::<Absence>(self.absence));
+        let note = match self.note {
+            None => Some(None),
+            Some(n) => c.field("note", Text::parse(&n)),
+        };
+        match (absence, note) {
+            (Some(absence), Some(note)) => Ok((absence, note)),
+            _ => Err(c.problem()),
+        }
+    }
+}
+
 /// An employee's non-working entries.
 #[utoipa::path(get, path = "/v1/employees/{id}/time-off", tag = "team",
     params(("id" = String, Path, description = "Employee id")),
@@ -408,15 +424,7 @@ async fn add_time_off(
     Body(b): Body<NewTimeOffBody>,
 ) -> Result<(StatusCode, Json<TimeOffDto>), Problem> {
     let employee: AccountId = id(&raw)?;
-    let mut c = Check::default();
-    let absence = c.field("absence", serde_json::from_value::<Absence>(b.absence));
-    let note = match b.note {
-        None => Some(None),
-        Some(n) => c.field("note", Text::parse(&n)),
-    };
-    let (Some(absence), Some(note)) = (absence, note) else {
-        return Err(c.problem());
-    };
+    let (absence, note) = b.checked()?;
     let t = state
         .rota
         .add_time_off(&who.actor, employee, absence, note)

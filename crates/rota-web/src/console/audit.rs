@@ -89,6 +89,8 @@ fn what(change: &AuditChange) -> String {
         }
         AuditChange::CustomerArchived => "archived a customer".into(),
         AuditChange::CustomerRestored => "restored a customer".into(),
+        AuditChange::ClosureAdded => "added a closure".into(),
+        AuditChange::ClosureRemoved => "removed a closure".into(),
         AuditChange::CustomerInvited => "invited a customer to the portal".into(),
         AuditChange::SignInFailures { count } => format!("{count} failed sign-ins"),
         AuditChange::EmailChangeRequested => "asked for a new email address".into(),
