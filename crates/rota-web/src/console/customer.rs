@@ -244,7 +244,7 @@ pub(super) async fn page(
                 Some("saved") => Some("Saved."),
                 Some("invited") => Some("An invitation to the portal is on its way."),
                 Some("archived") => Some(
-                    "The customer is archived: their future bookings are cancelled and they can no longer sign in.",
+                    "The customer is archived: they can no longer be booked or sign in. Their bookings stay as they are.",
                 ),
                 Some("restored") => Some(
                     "The customer is restored: they can be booked again, and sign in to the portal as before if they had access.",
@@ -352,7 +352,7 @@ pub(super) async fn save(
     }
 }
 
-/// Archive (A6: future bookings cancelled, sign-in refused), restore, or
+/// Archive (B7, A13: no longer bookable, sign-in refused), restore, or
 /// invite to the portal.
 pub(super) async fn act(
     State(web): State<Web>,
