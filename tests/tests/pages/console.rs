@@ -209,6 +209,7 @@ pub(crate) async fn walk(b: &Browser, s: &Server, seen: &mut BTreeSet<&'static s
         "{}",
         b.text().await
     );
+    b.look_at("customer-archived").await;
     b.click("form[action$='/restore'] button").await;
     assert!(
         b.text().await.contains("The customer is restored"),
