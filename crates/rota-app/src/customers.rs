@@ -324,8 +324,8 @@ impl Rota {
     /// Restores an archived customer (whoever may archive them): they can
     /// be booked again, and sign in to the portal as before if they had
     /// access (their password is kept; the sessions archiving ended stay
-    /// ended). Bookings cancelled by archiving stay cancelled. Restoring a
-    /// customer who is not archived changes nothing.
+    /// ended). Their bookings are as archiving left them: untouched.
+    /// Restoring a customer who is not archived changes nothing.
     pub async fn restore_customer(
         &self,
         actor: &Actor,

@@ -308,7 +308,7 @@ pub(crate) async fn walk(b: &Browser, s: &Server, seen: &mut BTreeSet<&'static s
     b.click("form[action$='/reactivate'] button").await;
     assert!(b.text().await.contains("Reactivated"), "{}", b.text().await);
 
-    // Settings: a refusal beside its field; the notice and online booking
+    // Settings: a refusal beside its field; the notices and online booking
     // saved; access rights refused when contradictory (R8), then saved.
     b.open(&open("/console/settings")).await;
     b.look_at("settings").await;
@@ -321,6 +321,15 @@ pub(crate) async fn walk(b: &Browser, s: &Server, seen: &mut BTreeSet<&'static s
         b.text().await
     );
     b.fill("notice", "120").await;
+    b.fill("min_notice", "a week").await;
+    b.click("form[action='/console/settings'] button").await;
+    assert!(
+        b.text().await.contains("from 0 to 525600"),
+        "{}",
+        b.text().await
+    );
+    b.fill("notice", "120").await;
+    b.fill("min_notice", "90").await;
     tick(b, "online_booking").await;
     b.click("form[action='/console/settings'] button").await;
     assert!(
@@ -332,6 +341,7 @@ pub(crate) async fn walk(b: &Browser, s: &Server, seen: &mut BTreeSet<&'static s
         .expect(200, "GET", "/v1/business", Some(owner_api), None)
         .await;
     assert_eq!(business["cancellation_notice_minutes"], 120, "{business}");
+    assert_eq!(business["min_notice_minutes"], 90, "{business}");
     assert_eq!(business["online_booking"], true, "{business}");
     tick(b, "edit_customers").await;
     b.click("form[action='/console/settings/access-rights'] button")

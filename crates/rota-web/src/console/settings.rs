@@ -114,6 +114,13 @@ fn business_form(viewer: &Viewer) -> FormView {
                 "off",
             )
             .typed(&b.settings.cancellation_notice_minutes.to_string()),
+            Field::new(
+                "min_notice",
+                "Customers book at least this many minutes ahead",
+                "number",
+                "off",
+            )
+            .typed(&b.settings.min_notice_minutes.to_string()),
         ],
         ..FormView::default()
     }
@@ -189,6 +196,8 @@ pub(super) struct BusinessForm {
     #[serde(default)]
     notice: String,
     #[serde(default)]
+    min_notice: String,
+    #[serde(default)]
     online_booking: String,
 }
 
@@ -202,7 +211,7 @@ pub(super) async fn save(
     for (field, typed) in
         form.fields
             .iter_mut()
-            .zip([&f.name, &f.time_zone, &f.currency, &f.notice])
+            .zip([&f.name, &f.time_zone, &f.currency, &f.notice, &f.min_notice])
     {
         field.value.clone_from(typed);
     }
@@ -232,6 +241,13 @@ pub(super) async fn save(
         Ok(m) if m <= 525_600 => changes.cancellation_notice_minutes = Some(m),
         _ => form.refuse(
             "notice",
+            "Enter a whole number of minutes, from 0 to 525600 (a year).",
+        ),
+    }
+    match f.min_notice.trim().parse::<u32>() {
+        Ok(m) if m <= 525_600 => changes.min_notice_minutes = Some(m),
+        _ => form.refuse(
+            "min_notice",
             "Enter a whole number of minutes, from 0 to 525600 (a year).",
         ),
     }
