@@ -60,6 +60,15 @@ pub struct BusinessPatch {
     pub operating_hours: Option<serde_json::Value>,
 }
 
+/// A number of minutes no longer than a year.
+fn at_most_a_year(minutes: u32) -> Result<u32, &'static str> {
+    if minutes <= 525_600 {
+        Ok(minutes)
+    } else {
+        Err("at most a year (525600 minutes)")
+    }
+}
+
 /// Changes the business's settings (administrators).
 #[utoipa::path(patch, path = "/v1/business", tag = "business",
     request_body = BusinessPatch,
@@ -74,26 +83,31 @@ async fn patch_business(
     let name = c.optional("name", b.name, |n| BusinessName::parse(&n));
     let time_zone = c.optional("time_zone", b.time_zone, |z| Zone::parse(&z));
     let currency = c.optional("currency", b.currency, |z| Currency::parse(&z));
-    if b.cancellation_notice_minutes.is_some_and(|m| m > 525_600) {
-        c.fail(
-            "cancellation_notice_minutes",
-            "at most a year (525600 minutes)",
-        );
-    }
-    if b.min_notice_minutes.is_some_and(|m| m > 525_600) {
-        c.fail("min_notice_minutes", "at most a year (525600 minutes)");
-    }
+    let cancellation_notice = c.optional(
+        "cancellation_notice_minutes",
+        b.cancellation_notice_minutes,
+        at_most_a_year,
+    );
+    let min_notice = c.optional("min_notice_minutes", b.min_notice_minutes, at_most_a_year);
     let operating_hours = c.optional("operating_hours", b.operating_hours, |v| {
         serde_json::from_value::<WeeklyHours>(v)
     });
-    let (Some(name), Some(time_zone), Some(currency), Some(operating_hours), true) = (
+    let (
+        Some(name),
+        Some(time_zone),
+        Some(currency),
+        Some(cancellation_notice),
+        Some(min_notice),
+        Some(operating_hours),
+    ) = (
         name,
         time_zone,
         currency,
+        cancellation_notice,
+        min_notice,
         operating_hours,
-        b.cancellation_notice_minutes.is_none_or(|m| m <= 525_600)
-            && b.min_notice_minutes.is_none_or(|m| m <= 525_600),
-    ) else {
+    )
+    else {
         return Err(c.problem());
     };
     let changed = state
@@ -104,9 +118,9 @@ async fn patch_business(
                 name,
                 time_zone,
                 currency,
-                cancellation_notice_minutes: b.cancellation_notice_minutes,
+                cancellation_notice_minutes: cancellation_notice,
                 online_booking: b.online_booking,
-                min_notice_minutes: b.min_notice_minutes,
+                min_notice_minutes: min_notice,
                 operating_hours,
             },
         )
