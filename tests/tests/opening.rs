@@ -49,18 +49,40 @@ struct Opening {
 impl Opening {
     async fn start(name: &str, db: &rota_tests::Db) -> Self {
         let s = Server::start_on(name, db).await;
-        let owner = s.sign_up("sparkle", "olive@sparkle.example", OWNER_PW).await;
-        s.expect(200, "PUT", "/v1/subscription", Some(&owner), Some(json!({"plan": "grow"}))).await;
+        let owner = s
+            .sign_up("sparkle", "olive@sparkle.example", OWNER_PW)
+            .await;
+        s.expect(
+            200,
+            "PUT",
+            "/v1/subscription",
+            Some(&owner),
+            Some(json!({"plan": "grow"})),
+        )
+        .await;
         let (pat, _) = invite_provider(&s, &owner, "Pat Provider", "pat@sparkle.example").await;
         let nine_to_five = json!([{"start": "09:00", "end": "17:00"}]);
         let days = ["monday", "tuesday", "wednesday", "thursday", "friday"];
-        let week: serde_json::Map<String, Value> =
-            days.iter().map(|d| ((*d).to_owned(), nine_to_five.clone())).collect();
-        s.expect(200, "PUT", &format!("/v1/employees/{pat}/work-hours"), Some(&owner),
-            Some(json!({"time_zone": null, "hours": week}))).await;
+        let week: serde_json::Map<String, Value> = days
+            .iter()
+            .map(|d| ((*d).to_owned(), nine_to_five.clone()))
+            .collect();
+        s.expect(
+            200,
+            "PUT",
+            &format!("/v1/employees/{pat}/work-hours"),
+            Some(&owner),
+            Some(json!({"time_zone": null, "hours": week})),
+        )
+        .await;
         let service = s
-            .expect(201, "POST", "/v1/services", Some(&owner),
-                Some(json!({"name": "Trim", "duration_minutes": 60, "price_minor": 2000})))
+            .expect(
+                201,
+                "POST",
+                "/v1/services",
+                Some(&owner),
+                Some(json!({"name": "Trim", "duration_minutes": 60, "price_minor": 2000})),
+            )
             .await["id"]
             .as_str()
             .unwrap()
@@ -71,12 +93,25 @@ impl Opening {
             .unwrap()
             .to_zoned(zone)
             .unwrap();
-        Self { s, owner, pat, service, monday, day_start }
+        Self {
+            s,
+            owner,
+            pat,
+            service,
+            monday,
+            day_start,
+        }
     }
 
     /// That Monday at `hour`:00, as an RFC 3339 instant.
     fn at(&self, hour: i8) -> String {
-        self.day_start.with().hour(hour).build().unwrap().timestamp().to_string()
+        self.day_start
+            .with()
+            .hour(hour)
+            .build()
+            .unwrap()
+            .timestamp()
+            .to_string()
     }
 }
 
@@ -159,7 +194,8 @@ rota_tests::on_every_store! {
 
 /// Books as `token`; the status and body.
 async fn book(s: &Server, token: &str, body: Value) -> (u16, Value) {
-    s.call("POST", "/v1/bookings", Some(token), Some(body)).await
+    s.call("POST", "/v1/bookings", Some(token), Some(body))
+        .await
 }
 
 rota_tests::on_every_store! {

@@ -25,6 +25,7 @@ pub mod passwords;
 pub mod permissions;
 pub mod ports;
 pub mod public_booking;
+pub mod reports;
 mod schedule;
 pub mod services;
 pub mod settings;

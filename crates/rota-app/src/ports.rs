@@ -5,6 +5,7 @@
 
 mod auth;
 mod error;
+mod reports;
 mod repositories;
 mod scheduling;
 mod services;
@@ -12,6 +13,7 @@ mod store;
 
 pub use auth::{AccountTokenRepository, SessionRepository, ThrottleRepository};
 pub use error::{Conflict, StoreError};
+pub use reports::{BookingTotals, ReportRepository, StatusTotals};
 pub use repositories::{
     AccountRepository, AuditLog, BusinessRepository, CustomerQuery, EmployeeQuery, Outbox,
 };
@@ -26,6 +28,8 @@ pub use store::{Store, TxMode, UnitOfWork, place_booking_in_a_transaction};
 
 #[cfg(feature = "mocks")]
 pub use auth::{MockAccountTokenRepository, MockSessionRepository, MockThrottleRepository};
+#[cfg(feature = "mocks")]
+pub use reports::MockReportRepository;
 #[cfg(feature = "mocks")]
 pub use repositories::{MockAccountRepository, MockAuditLog, MockBusinessRepository, MockOutbox};
 #[cfg(feature = "mocks")]

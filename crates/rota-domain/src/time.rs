@@ -156,6 +156,12 @@ impl TimeRange {
         self.start < other.end && other.start < self.end
     }
 
+    /// Whether `at` lies within this range (its start included, its end not).
+    #[must_use]
+    pub fn holds(&self, at: Timestamp) -> bool {
+        self.start <= at && at < self.end
+    }
+
     /// Whether `other` lies entirely within this range.
     #[must_use]
     pub fn contains(&self, other: &TimeRange) -> bool {

@@ -5,6 +5,7 @@ mod auth;
 mod bookings;
 mod concurrency;
 mod outbox;
+mod reports;
 mod scheduling;
 
 pub use accounts::*;
@@ -12,4 +13,5 @@ pub use auth::*;
 pub use bookings::*;
 pub use concurrency::*;
 pub use outbox::*;
+pub use reports::*;
 pub use scheduling::*;

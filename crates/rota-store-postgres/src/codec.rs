@@ -98,6 +98,10 @@ pub(crate) fn read_json<T: DeserializeOwned>(
 /// `PostgresStore::connect_with`).
 pub(crate) const PLANNED_ONCE: bool = false;
 
+/// `SUM` of provider rows' lengths in microseconds (reports).
+pub(crate) const BOOKED_MICROS: &str =
+    "SUM(EXTRACT(EPOCH FROM bp.ends_at - bp.starts_at) * 1000000)";
+
 /// What a read that locks a row adds to its statement: the row lock that
 /// serializes writers across every server process.
 pub(crate) const LOCK_ROW: &str = " FOR UPDATE";

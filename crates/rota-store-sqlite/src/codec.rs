@@ -88,6 +88,9 @@ pub(crate) fn read_json<T: DeserializeOwned>(
 /// plans once and reuses (PostgreSQL plans such statements per value).
 pub(crate) const PLANNED_ONCE: bool = true;
 
+/// `SUM` of provider rows' lengths in microseconds (reports).
+pub(crate) const BOOKED_MICROS: &str = "SUM(bp.ends_at - bp.starts_at)";
+
 /// What a read that locks a row adds to its statement: nothing, since a
 /// write transaction begun IMMEDIATE already holds SQLite's write lock.
 pub(crate) const LOCK_ROW: &str = "";

@@ -8,6 +8,7 @@ use rota_domain::outbox::OutboxMessage;
 
 use super::auth::{AccountTokenRepository, SessionRepository, ThrottleRepository};
 use super::error::StoreError;
+use super::reports::ReportRepository;
 use super::repositories::{AccountRepository, AuditLog, BusinessRepository, Outbox};
 use super::scheduling::{
     BookingRepository, CalendarRepository, IdempotencyRepository, ServiceRepository,
@@ -65,7 +66,7 @@ pub async fn place_booking_in_a_transaction<S: Store + ?Sized>(
     tx.commit().await
 }
 
-/// The twelve accessors of [`UnitOfWork`] for a transaction type that is
+/// The thirteen accessors of [`UnitOfWork`] for a transaction type that is
 /// every repository itself (as each of Rota's stores is), written inside
 /// its `impl UnitOfWork` block beside its own `commit`.
 #[macro_export]
@@ -107,6 +108,9 @@ macro_rules! repositories_are_self {
         fn throttles(&mut self) -> &mut dyn $crate::ports::ThrottleRepository {
             self
         }
+        fn reports(&mut self) -> &mut dyn $crate::ports::ReportRepository {
+            self
+        }
     };
 }
 
@@ -138,6 +142,8 @@ pub trait UnitOfWork: Send {
     fn account_tokens(&mut self) -> &mut dyn AccountTokenRepository;
     /// Sign-in throttling (A2).
     fn throttles(&mut self) -> &mut dyn ThrottleRepository;
+    /// Aggregates for reports.
+    fn reports(&mut self) -> &mut dyn ReportRepository;
     /// Makes every write of the transaction durable, at once.
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
 }
