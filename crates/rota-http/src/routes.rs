@@ -8,6 +8,7 @@ mod customers;
 mod employees;
 mod feeds;
 mod health;
+mod reports;
 mod scheduling;
 mod time_tracking;
 
@@ -58,4 +59,5 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .merge(bookings::routes())
         .merge(time_tracking::routes())
         .merge(feeds::routes())
+        .merge(reports::routes())
 }

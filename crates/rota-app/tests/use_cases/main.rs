@@ -10,6 +10,7 @@ mod feeds;
 mod interactions;
 mod properties;
 mod public_booking;
+mod reports;
 mod scheduling;
 mod signup;
 mod support;
