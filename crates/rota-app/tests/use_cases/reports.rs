@@ -3,6 +3,8 @@
 //! booked time against the available time (work hours within operating
 //! hours, less time off and closures), across the change to summer time.
 
+#![allow(clippy::too_many_lines, reason = "a month is one story, told in order")]
+
 use rota_app::bookings::{NewBooking, NewPayment};
 use rota_app::domain::account::Text;
 use rota_app::domain::booking::PaymentMethod;
