@@ -2,6 +2,7 @@
 
 mod import;
 mod postgres;
+mod report;
 mod sqlite;
 mod stores;
 
@@ -110,9 +111,13 @@ fn stores() -> Result<usize, String> {
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
-    let mut figures = runtime.block_on(sqlite::run())?;
+    let (mut figures, report) = runtime.block_on(sqlite::run())?;
+    let mut reports = vec![report];
     match runtime.block_on(postgres::run())? {
-        Some(more) => figures.extend(more),
+        Some((more, report)) => {
+            figures.extend(more);
+            reports.push(report);
+        }
         None => {
             eprintln!("PostgreSQL skipped: set ROTA_BENCH_DATABASE_URL or ROTA_TEST_DATABASE_URL");
         }
@@ -142,5 +147,6 @@ fn stores() -> Result<usize, String> {
             f.store, f.what, f.ours, raw, ratio, target
         );
     }
+    missed += report::print(&reports);
     Ok(missed)
 }

@@ -10,6 +10,7 @@ use rota_store_postgres::PostgresStore;
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{Connection, PgConnection, PgPool};
 
+use super::report::{RAW, Report, median_ms, report, year};
 use super::stores::{
     Figure, PROVIDERS, SEEDED, World, fresh_booking, rate, t0, through_the_store, week_query, world,
 };
@@ -64,7 +65,7 @@ async fn seed(pool: &PgPool, w: &World) -> Result<f64, String> {
     Ok((2 * SEEDED) as f64 / started.elapsed().as_secs_f64())
 }
 
-pub(crate) async fn run() -> Result<Option<Vec<Figure>>, String> {
+pub(crate) async fn run() -> Result<Option<(Vec<Figure>, Report)>, String> {
     let Some(url) = std::env::var("ROTA_BENCH_DATABASE_URL")
         .ok()
         .or_else(|| std::env::var("ROTA_TEST_DATABASE_URL").ok())
@@ -93,7 +94,7 @@ pub(crate) async fn run() -> Result<Option<Vec<Figure>>, String> {
     result.map(Some)
 }
 
-async fn measure(url: &str, schema: &str) -> Result<Vec<Figure>, String> {
+async fn measure(url: &str, schema: &str) -> Result<(Vec<Figure>, Report), String> {
     let options = PgConnectOptions::from_str(url)
         .map_err(|e| e.to_string())?
         .options([("search_path", format!("{schema},public"))]);
@@ -167,5 +168,32 @@ async fn measure(url: &str, schema: &str) -> Result<Vec<Figure>, String> {
         })
         .await?;
     }
-    through_the_store("PostgreSQL", Arc::new(store), w, raw_create, raw_read).await
+    let raw_ms = raw_report(store.pool(), &w).await?;
+    let store: Arc<dyn rota_app::ports::Store> = Arc::new(store);
+    let report = report("PostgreSQL", Arc::clone(&store), &w, raw_ms).await?;
+    let figures = through_the_store("PostgreSQL", store, w, raw_create, raw_read).await?;
+    Ok((figures, report))
+}
+
+/// The report's aggregates through sqlx directly: the median, in ms.
+async fn raw_report(pool: &PgPool, w: &World) -> Result<f64, String> {
+    let year = year();
+    median_ms(|| async {
+        for sql in RAW {
+            let sql = sql.replace("{booked}", "SUM(EXTRACT(EPOCH FROM bp.ends_at - bp.starts_at) * 1000000)");
+            let stamp = |t: rota_app::domain::jiff::Timestamp| t.to_sqlx();
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(w.business.id.as_uuid())
+                .bind(stamp(year.start()))
+                .bind(stamp(year.end()))
+                .fetch_all(pool)
+                .await
+                .map_err(|e| e.to_string())?;
+            if rows.is_empty() {
+                return Err("an aggregate of the seeded year is empty".into());
+            }
+        }
+        Ok(())
+    })
+    .await
 }

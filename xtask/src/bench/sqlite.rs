@@ -7,6 +7,7 @@ use rota_app::domain::jiff::Timestamp;
 use rota_store_sqlite::SqliteStore;
 use sqlx::SqlitePool;
 
+use super::report::{RAW, Report, median_ms, report, year};
 use super::stores::{
     Figure, PROVIDERS, SEEDED, World, fresh_booking, rate, t0, through_the_store, week_query, world,
 };
@@ -72,7 +73,7 @@ async fn seed(pool: &SqlitePool, w: &World) -> Result<f64, String> {
     Ok((2 * SEEDED) as f64 / started.elapsed().as_secs_f64())
 }
 
-pub(crate) async fn run() -> Result<Vec<Figure>, String> {
+pub(crate) async fn run() -> Result<(Vec<Figure>, Report), String> {
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let store = SqliteStore::open(&dir.path().join("bench.db"), 8)
         .await
@@ -144,5 +145,32 @@ pub(crate) async fn run() -> Result<Vec<Figure>, String> {
         })
         .await?;
     }
-    through_the_store("SQLite", Arc::new(store), w, raw_create, raw_read).await
+    let raw_ms = raw_report(store.pool(), &w).await?;
+    let store: Arc<dyn rota_app::ports::Store> = Arc::new(store);
+    let report = report("SQLite", Arc::clone(&store), &w, raw_ms).await?;
+    let figures = through_the_store("SQLite", store, w, raw_create, raw_read).await?;
+    Ok((figures, report))
+}
+
+/// The report's aggregates through sqlx directly: the median, in ms.
+async fn raw_report(pool: &sqlx::SqlitePool, w: &World) -> Result<f64, String> {
+    let year = year();
+    median_ms(|| async {
+        for sql in RAW {
+            let sql = sql.replace("{booked}", "SUM(bp.ends_at - bp.starts_at)");
+            let stamp = |t: rota_app::domain::jiff::Timestamp| us(t);
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(w.business.id.as_uuid())
+                .bind(stamp(year.start()))
+                .bind(stamp(year.end()))
+                .fetch_all(pool)
+                .await
+                .map_err(|e| e.to_string())?;
+            if rows.is_empty() {
+                return Err("an aggregate of the seeded year is empty".into());
+            }
+        }
+        Ok(())
+    })
+    .await
 }

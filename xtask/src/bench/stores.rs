@@ -247,6 +247,18 @@ impl IdSource for BenchIds {
     }
 }
 
+/// Rota on `store`, with the test doubles for everything else.
+pub(crate) fn rota_on(store: Arc<dyn Store>) -> Rota {
+    Rota::new(Ports {
+        store,
+        clock: Arc::new(ManualClock::at(t0())),
+        ids: Arc::new(BenchIds(std::sync::atomic::AtomicU64::new(0))),
+        hasher: Arc::new(InsecureHasher),
+        tokens: Arc::new(CountingTokens::default()),
+        mailer: Arc::new(RecordingMailer::default()),
+    })
+}
+
 /// The store-level figures shared by every store: creates and week reads
 /// through the port, creates through the whole use case.
 pub(crate) async fn through_the_store(
@@ -313,14 +325,7 @@ pub(crate) async fn through_the_store(
             raw: Some(raw_read[i]),
         });
     }
-    let rota = Rota::new(Ports {
-        store: Arc::clone(&store),
-        clock: Arc::new(ManualClock::at(t0())),
-        ids: Arc::new(BenchIds(std::sync::atomic::AtomicU64::new(0))),
-        hasher: Arc::new(InsecureHasher),
-        tokens: Arc::new(CountingTokens::default()),
-        mailer: Arc::new(RecordingMailer::default()),
-    });
+    let rota = rota_on(Arc::clone(&store));
     let owner = Actor::of(&w.owner);
     let world = Arc::clone(&w);
     let ours = rate(1, move |n, _| {
