@@ -137,6 +137,13 @@ pub(crate) fn account_key(business: &str, email_input: &str) -> String {
     )
 }
 
+/// Every throttle key that names an account's address: sign-in and
+/// password-reset requests (erasure clears them).
+pub(crate) fn throttle_keys_of(business: &str, email: &str) -> [String; 2] {
+    let key = account_key(business, email);
+    [format!("forgot:{key}"), key]
+}
+
 /// One throttle key and its schedule.
 pub(crate) type Throttled<'p> = (String, &'p ThrottlePolicy);
 

@@ -94,6 +94,10 @@ pub enum CustomerError {
     /// customer's to set (422 `validation`).
     #[error("{0} is kept by the team and cannot be changed here")]
     TeamsOwn(&'static str),
+    /// The customer was erased: nothing brings them back (409
+    /// `customer_erased`).
+    #[error("the customer was erased and cannot be restored")]
+    Erased,
     /// A bad cursor or limit.
     #[error(transparent)]
     Page(#[from] PageError),
@@ -115,7 +119,7 @@ impl Classify for CustomerError {
     fn kind(&self) -> ErrorKind {
         match self {
             Self::Denied(d) => d.kind(),
-            Self::EmailTaken => ErrorKind::Conflict,
+            Self::EmailTaken | Self::Erased => ErrorKind::Conflict,
             Self::Page(_) | Self::TeamsOwn(_) => ErrorKind::Invalid,
             Self::Unexpected(e) => e.kind(),
         }
@@ -124,6 +128,7 @@ impl Classify for CustomerError {
         match self {
             Self::Denied(d) => d.code(),
             Self::EmailTaken => "email_taken",
+            Self::Erased => "customer_erased",
             Self::Page(_) | Self::TeamsOwn(_) => "validation",
             Self::Unexpected(e) => e.code(),
         }
@@ -338,6 +343,9 @@ impl Rota {
             &Action::ArchiveCustomer(found.target),
             &found.business.settings,
         )?;
+        if crate::erasure::is_erased(&found.account) {
+            return Err(CustomerError::Erased);
+        }
         if let Profile::Customer(c) = &mut found.account.profile
             && c.archived_at.is_some()
         {

@@ -18,6 +18,7 @@ pub mod customers;
 pub mod delivery;
 pub mod email_change;
 pub mod employees;
+pub mod erasure;
 pub mod error;
 pub mod feeds;
 pub mod page;

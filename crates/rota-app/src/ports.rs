@@ -4,6 +4,7 @@
 //! message) appears here; adapters implement these traits and translate.
 
 mod auth;
+mod erasure;
 mod error;
 mod reports;
 mod repositories;
@@ -12,6 +13,7 @@ mod services;
 mod store;
 
 pub use auth::{AccountTokenRepository, SessionRepository, ThrottleRepository};
+pub use erasure::{ERASED, ErasureRepository};
 pub use error::{Conflict, StoreError};
 pub use reports::{BookingTotals, ReportRepository, StatusTotals};
 pub use repositories::{
@@ -28,6 +30,8 @@ pub use store::{Store, TxMode, UnitOfWork, place_booking_in_a_transaction};
 
 #[cfg(feature = "mocks")]
 pub use auth::{MockAccountTokenRepository, MockSessionRepository, MockThrottleRepository};
+#[cfg(feature = "mocks")]
+pub use erasure::MockErasureRepository;
 #[cfg(feature = "mocks")]
 pub use reports::MockReportRepository;
 #[cfg(feature = "mocks")]

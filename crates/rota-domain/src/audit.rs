@@ -52,6 +52,8 @@ pub enum AuditChange {
     CustomerArchived,
     /// An archived customer was restored.
     CustomerRestored,
+    /// A customer's personal data was erased (irreversibly).
+    CustomerErased,
     /// A business-wide closure (a holiday) was added.
     ClosureAdded,
     /// A business-wide closure was removed.
@@ -90,6 +92,7 @@ impl AuditChange {
             Self::CustomersImported { .. } => "customers_imported",
             Self::CustomerArchived => "customer_archived",
             Self::CustomerRestored => "customer_restored",
+            Self::CustomerErased => "customer_erased",
             Self::ClosureAdded => "closure_added",
             Self::ClosureRemoved => "closure_removed",
             Self::CustomerInvited => "customer_invited",

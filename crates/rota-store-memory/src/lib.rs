@@ -35,6 +35,7 @@ use rota_app::ports::{
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 mod auth;
+mod erasure;
 mod reports;
 mod scheduling;
 

@@ -98,6 +98,9 @@ pub(crate) fn read_json<T: DeserializeOwned>(
 /// `PostgresStore::connect_with`).
 pub(crate) const PLANNED_ONCE: bool = false;
 
+/// Whether an idempotency record's stored `body` holds the text `$3`.
+pub(crate) const BODY_MENTIONS: &str = "position(convert_to($3, 'UTF8') in body) > 0";
+
 /// `SUM` of provider rows' lengths in microseconds (reports).
 pub(crate) const BOOKED_MICROS: &str =
     "SUM(EXTRACT(EPOCH FROM bp.ends_at - bp.starts_at) * 1000000)";

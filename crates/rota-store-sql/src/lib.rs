@@ -44,6 +44,7 @@ mod accounts;
 mod auth;
 mod bookings;
 mod calendars;
+mod erasure;
 mod reports;
 mod scheduling;
 

@@ -88,6 +88,9 @@ pub(crate) fn read_json<T: DeserializeOwned>(
 /// plans once and reuses (PostgreSQL plans such statements per value).
 pub(crate) const PLANNED_ONCE: bool = true;
 
+/// Whether an idempotency record's stored `body` holds the text `$3`.
+pub(crate) const BODY_MENTIONS: &str = "instr(body, CAST($3 AS BLOB)) > 0";
+
 /// `SUM` of provider rows' lengths in microseconds (reports).
 pub(crate) const BOOKED_MICROS: &str = "SUM(bp.ends_at - bp.starts_at)";
 

@@ -180,7 +180,10 @@ async fn raw_report(pool: &PgPool, w: &World) -> Result<f64, String> {
     let year = year();
     median_ms(|| async {
         for sql in RAW {
-            let sql = sql.replace("{booked}", "SUM(EXTRACT(EPOCH FROM bp.ends_at - bp.starts_at) * 1000000)");
+            let sql = sql.replace(
+                "{booked}",
+                "SUM(EXTRACT(EPOCH FROM bp.ends_at - bp.starts_at) * 1000000)",
+            );
             let stamp = |t: rota_app::domain::jiff::Timestamp| t.to_sqlx();
             let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(w.business.id.as_uuid())

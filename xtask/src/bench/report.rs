@@ -87,7 +87,13 @@ pub(crate) async fn report(
     let owner = Actor::of(&w.owner);
     let ours_ms = median_ms(|| async {
         let summary = rota
-            .report_summary(&owner, SummaryQuery { range: year(), provider: None })
+            .report_summary(
+                &owner,
+                SummaryQuery {
+                    range: year(),
+                    provider: None,
+                },
+            )
             .await
             .map_err(|e| format!("{e:?}"))?;
         if summary.bookings.scheduled != IN_A_YEAR || summary.providers.len() != PROVIDERS {
@@ -103,12 +109,21 @@ pub(crate) async fn report(
     // What the summary expands, without the store: every provider's
     // working time over the year, as the seeded calendars say.
     let all = vec![LocalInterval::parse("00:00", "00:00").map_err(|e| e.to_string())?];
-    let hours = WeeklyHours::new(std::array::from_fn(|_| all.clone())).map_err(|e| e.to_string())?;
+    let hours =
+        WeeklyHours::new(std::array::from_fn(|_| all.clone())).map_err(|e| e.to_string())?;
     let zone = w.business.time_zone.tz().clone();
     let open = w.business.settings.operating_hours.clone();
     let expansion_ms = median_ms(|| async {
-        let business = BusinessHours { zone: &zone, operating_hours: &open, closures: &[] };
-        let provider = ProviderHours { zone: &zone, work_hours: &hours, time_off: &[] };
+        let business = BusinessHours {
+            zone: &zone,
+            operating_hours: &open,
+            closures: &[],
+        };
+        let provider = ProviderHours {
+            zone: &zone,
+            work_hours: &hours,
+            time_off: &[],
+        };
         let total: usize = (0..PROVIDERS)
             .map(|_| working_time(&business, &provider, year()).len())
             .sum();
@@ -118,7 +133,12 @@ pub(crate) async fn report(
         Ok(())
     })
     .await?;
-    Ok(Report { store: store_name, ours_ms, raw_ms, expansion_ms })
+    Ok(Report {
+        store: store_name,
+        ours_ms,
+        raw_ms,
+        expansion_ms,
+    })
 }
 
 /// Prints the reports' table; how many missed their target.
@@ -128,7 +148,9 @@ pub(crate) fn print(reports: &[Report]) -> usize {
         "Reports: the summary over a year of the same seeded bookings ({IN_A_YEAR} in the year, {PROVIDERS} providers × 24 a day), medians of {RUNS} runs; raw = the same aggregates through sqlx directly, same run:"
     );
     println!();
-    println!("| store | summary through Rota | raw aggregates | calendar expansion | target (2 × raw + expansion, ≤ 200 ms) | within |");
+    println!(
+        "| store | summary through Rota | raw aggregates | calendar expansion | target (2 × raw + expansion, ≤ 200 ms) | within |"
+    );
     println!("|---|---|---|---|---|---|");
     let mut missed = 0;
     for r in reports {

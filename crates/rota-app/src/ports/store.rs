@@ -7,6 +7,7 @@ use rota_domain::booking::Booking;
 use rota_domain::outbox::OutboxMessage;
 
 use super::auth::{AccountTokenRepository, SessionRepository, ThrottleRepository};
+use super::erasure::ErasureRepository;
 use super::error::StoreError;
 use super::reports::ReportRepository;
 use super::repositories::{AccountRepository, AuditLog, BusinessRepository, Outbox};
@@ -66,7 +67,7 @@ pub async fn place_booking_in_a_transaction<S: Store + ?Sized>(
     tx.commit().await
 }
 
-/// The thirteen accessors of [`UnitOfWork`] for a transaction type that is
+/// The fourteen accessors of [`UnitOfWork`] for a transaction type that is
 /// every repository itself (as each of Rota's stores is), written inside
 /// its `impl UnitOfWork` block beside its own `commit`.
 #[macro_export]
@@ -111,6 +112,9 @@ macro_rules! repositories_are_self {
         fn reports(&mut self) -> &mut dyn $crate::ports::ReportRepository {
             self
         }
+        fn erasure(&mut self) -> &mut dyn $crate::ports::ErasureRepository {
+            self
+        }
     };
 }
 
@@ -144,6 +148,8 @@ pub trait UnitOfWork: Send {
     fn throttles(&mut self) -> &mut dyn ThrottleRepository;
     /// Aggregates for reports.
     fn reports(&mut self) -> &mut dyn ReportRepository;
+    /// Erasing a customer's traces.
+    fn erasure(&mut self) -> &mut dyn ErasureRepository;
     /// Makes every write of the transaction durable, at once.
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
 }

@@ -274,13 +274,34 @@ async fn archive_customer(
 #[utoipa::path(post, path = "/v1/customers/{id}/restore", tag = "customers",
     params(("id" = String, Path, description = "Customer id")),
     responses((status = OK, body = AccountDto), (status = FORBIDDEN, body = Problem),
-        (status = NOT_FOUND, body = Problem)))]
+        (status = NOT_FOUND, body = Problem),
+        (status = CONFLICT, description = "`customer_erased`", body = Problem)))]
 async fn restore_customer(
     State(state): State<AppState>,
     Signed(who): Signed,
     Path(raw): Path<String>,
 ) -> Result<Json<AccountDto>, Problem> {
     let a = state.rota.restore_customer(&who.actor, id(&raw)?).await?;
+    Ok(Json(AccountDto::from(&a)))
+}
+
+/// Erases a customer (administrators): their name, email, phone, address
+/// and notes are replaced for good, they are archived and lose portal
+/// access, and the store's other traces of them go (booking notes,
+/// sessions, emails to them, idempotency replays, addresses in the audit
+/// log). Their bookings and payments stay, so reports do not change.
+/// Refused while they have bookings to come. Irreversible.
+#[utoipa::path(post, path = "/v1/customers/{id}/erase", tag = "customers",
+    params(("id" = String, Path, description = "Customer id")),
+    responses((status = OK, body = AccountDto), (status = FORBIDDEN, body = Problem),
+        (status = NOT_FOUND, body = Problem),
+        (status = CONFLICT, description = "`customer_has_upcoming_bookings`", body = Problem)))]
+async fn erase_customer(
+    State(state): State<AppState>,
+    Signed(who): Signed,
+    Path(raw): Path<String>,
+) -> Result<Json<AccountDto>, Problem> {
+    let a = state.rota.erase_customer(&who.actor, id(&raw)?).await?;
     Ok(Json(AccountDto::from(&a)))
 }
 
@@ -310,5 +331,6 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_customer, patch_customer))
         .routes(routes!(archive_customer))
         .routes(routes!(restore_customer))
+        .routes(routes!(erase_customer))
         .routes(routes!(invite_customer))
 }
