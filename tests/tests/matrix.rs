@@ -170,6 +170,8 @@ fn table() -> Vec<(&'static str, Option<Value>, [u16; 16])> {
             t("401 200 200 200 403 403 403 403 403 403 403 403 403 403 401 404")),
         ("POST /v1/customers/{customer}/restore", None,
             t("401 200 200 200 403 403 403 403 403 403 403 403 403 403 401 404")),
+        ("POST /v1/customers/{customer}/erase", None,
+            t("401 409 409 409 403 403 403 403 403 403 403 403 403 403 401 404")),
         ("POST /v1/customers/{customer}/invite", None,
             t("401 409 409 409 403 403 403 403 403 403 403 403 403 403 401 404")),
         ("GET /v1/services", None,

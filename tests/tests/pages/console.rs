@@ -217,6 +217,22 @@ pub(crate) async fn walk(b: &Browser, s: &Server, seen: &mut BTreeSet<&'static s
         b.text().await
     );
     b.click("form[action$='/archive'] button").await;
+    // Erasing asks for the box to be ticked, then replaces their data.
+    b.click("form[action$='/erase'] button").await;
+    assert!(
+        b.text().await.contains("Tick the box to confirm"),
+        "{}",
+        b.text().await
+    );
+    b.click("input[name='confirm']").await;
+    b.click("form[action$='/erase'] button").await;
+    let erased = b.text().await;
+    assert!(
+        erased.contains("personal data is erased") && erased.contains("Erased customer"),
+        "{erased}"
+    );
+    assert!(!erased.contains("Young"), "{erased}");
+    b.look_at("customer-erased").await;
     // The export, with the browser's own session.
     let session = b
         .client

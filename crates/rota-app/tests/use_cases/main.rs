@@ -6,6 +6,7 @@ mod auth;
 mod bookings;
 mod bulk;
 mod customers;
+mod erasure;
 mod feeds;
 mod interactions;
 mod properties;

@@ -60,6 +60,7 @@ struct CustomerPage {
     may_edit: bool,
     may_archive: bool,
     may_restore: bool,
+    may_erase: bool,
     may_invite: bool,
     may_list: bool,
     form: FormView,
@@ -187,6 +188,7 @@ async fn customer(
         })
         .collect();
     let archived = a.customer().is_some_and(|c| c.archived_at.is_some());
+    let erased = rota_app::erasure::is_erased(&a);
     let rights = rota_app::permissions::on_customer(actor, &viewer.business.settings, a.id);
     let shown = rota_app::permissions::booking_fields(actor, &viewer.business.settings);
     let edited = form_of(&a);
@@ -202,7 +204,9 @@ async fn customer(
         id: a.id.to_string(),
         name: a.display_name(),
         email: a.email.as_str().to_owned(),
-        status: if archived {
+        status: if erased {
+            "Erased"
+        } else if archived {
             "Archived"
         } else if a.activated_at.is_some() {
             "Uses the portal"
@@ -219,7 +223,8 @@ async fn customer(
         facts,
         may_edit: rights.contains(&"edit_customer") && !archived,
         may_archive: rights.contains(&"archive_customer") && !archived,
-        may_restore: rights.contains(&"archive_customer") && archived,
+        may_restore: rights.contains(&"archive_customer") && archived && !erased,
+        may_erase: rights.contains(&"archive_customer") && !erased,
         may_invite: rights.contains(&"invite_customer") && !archived && a.activated_at.is_none(),
         may_list: viewer.may("list_customers"),
         form: form.unwrap_or(edited),
@@ -245,6 +250,9 @@ pub(super) async fn page(
                 Some("invited") => Some("An invitation to the portal is on its way."),
                 Some("archived") => Some(
                     "The customer is archived: they can no longer be booked or sign in. Their bookings stay as they are.",
+                ),
+                Some("erased") => Some(
+                    "The customer's personal data is erased for good. Their bookings and amounts stay in the reports.",
                 ),
                 Some("restored") => Some(
                     "The customer is restored: they can be booked again, and sign in to the portal as before if they had access.",
@@ -352,8 +360,9 @@ pub(super) async fn save(
     }
 }
 
-/// Archive (B7, A13: no longer bookable, sign-in refused), restore, or
-/// invite to the portal.
+/// Archive (B7, A13: no longer bookable, sign-in refused), restore,
+/// erase (once the box saying it cannot be undone is ticked), or invite to
+/// the portal.
 pub(super) async fn act(
     State(web): State<Web>,
     Path((id, action)): Path<(String, String)>,
@@ -378,6 +387,24 @@ pub(super) async fn act(
                     .into_response();
             }
             Err(e) => refusal(&e, "restore this customer"),
+        },
+        "erase"
+            if !posted
+                .form
+                .iter()
+                .any(|(k, v)| k == "confirm" && v == "yes") =>
+        {
+            (
+                "Tick the box to confirm: erasing cannot be undone.".to_owned(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
+        "erase" => match web.rota.erase_customer(actor, account).await {
+            Ok(_) => {
+                return Redirect::to(&format!("/console/customers/{id}?done=erased"))
+                    .into_response();
+            }
+            Err(e) => refusal(&e, "erase this customer"),
         },
         "invite" => match web.rota.invite_customer(actor, account).await {
             Ok(()) => {
