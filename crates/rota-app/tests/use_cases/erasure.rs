@@ -2,7 +2,7 @@
 //! amounts kept, refused while bookings are to come, administrators only.
 
 use rota_app::bookings::NewPayment;
-use rota_app::domain::account::{AccountStatus, Text};
+use rota_app::domain::account::{AccountStatus, CustomerDetails, Text};
 use rota_app::domain::audit::AuditChange;
 use rota_app::domain::booking::PaymentMethod;
 use rota_app::domain::money::Money;
@@ -59,7 +59,7 @@ async fn erasing_a_customer_replaces_their_data_and_keeps_the_totals() {
     assert_eq!(erased.status, AccountStatus::Deactivated);
     let profile = erased.customer().unwrap();
     assert_eq!(profile.full_name(), "Erased customer");
-    assert_eq!(profile.details, Default::default());
+    assert_eq!(profile.details, CustomerDetails::default());
     assert!(profile.archived_at.is_some());
     assert_ne!(erased.email, s.customer.email);
 

@@ -173,6 +173,72 @@ pub async fn r6_report_totals_by_status_provider_and_new_customers(fresh: Fresh)
         vec![(quinn.id, SignedDuration::from_mins(120))]
     );
 
+    // Part days at either end of a range are counted from the bookings,
+    // whole days from what the store keeps per day: the same figures.
+    let nudged = range("2026-03-01T00:00:00.000001Z", "2026-04-01T00:00:00Z");
+    let mut same = tx
+        .reports()
+        .booking_totals(f.business.id, nudged, None)
+        .await
+        .unwrap();
+    same.by_status.sort_by_key(|t| format!("{:?}", t.status));
+    same.booked_by_provider.sort();
+    assert_eq!(same, totals);
+    let days = range("2026-03-02T10:00:00Z", "2026-03-06T09:30:00Z");
+    let mut within = tx
+        .reports()
+        .booking_totals(f.business.id, days, None)
+        .await
+        .unwrap();
+    within.by_status.sort_by_key(|t| format!("{:?}", t.status));
+    assert_eq!(
+        within.by_status,
+        vec![
+            row(Cancelled, 1, 5000, 0, 0),
+            row(InProgress, 1, 3000, 0, 0),
+            row(NoShow, 1, 4000, 0, 250),
+            row(Scheduled, 1, 5000, 1000, 0),
+        ]
+    );
+    drop(tx);
+
+    // A booking changed — completed, paid, moved a day and given to Quinn —
+    // moves its figures with it.
+    let mut moved = all[1].clone();
+    moved.status = Completed;
+    moved.paid = Money::new(5000).unwrap();
+    moved.tips = Money::new(100).unwrap();
+    moved.range = range("2026-03-07T09:00:00Z", "2026-03-07T10:00:00Z");
+    moved.providers = vec![quinn.id];
+    let mut tx = store.begin(TxMode::Write).await.unwrap();
+    tx.bookings().update(&moved).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = store.begin(TxMode::Read).await.unwrap();
+    for r in [march, nudged] {
+        let mut now = tx
+            .reports()
+            .booking_totals(f.business.id, r, None)
+            .await
+            .unwrap();
+        now.by_status.sort_by_key(|t| format!("{:?}", t.status));
+        now.booked_by_provider.sort();
+        assert_eq!(
+            now.by_status,
+            vec![
+                row(Cancelled, 1, 5000, 0, 0),
+                row(Completed, 2, 13000, 13000, 600),
+                row(InProgress, 1, 3000, 0, 0),
+                row(NoShow, 1, 4000, 0, 250),
+            ]
+        );
+        let mut expected = vec![
+            (pat, SignedDuration::from_mins(120 + 30)),
+            (quinn.id, SignedDuration::from_mins(120 + 60)),
+        ];
+        expected.sort();
+        assert_eq!(now.booked_by_provider, expected);
+    }
+
     // The fixture's customer was added on 1 January, Cy in March; the other
     // business's bookings and customers are never counted (R12).
     assert_eq!(

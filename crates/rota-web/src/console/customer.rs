@@ -124,6 +124,19 @@ fn form_of(a: &Account) -> FormView {
     }
 }
 
+/// A customer's standing, in words.
+fn status_of(a: &Account) -> &'static str {
+    if rota_app::erasure::is_erased(a) {
+        "Erased"
+    } else if a.customer().is_some_and(|c| c.archived_at.is_some()) {
+        "Archived"
+    } else if a.activated_at.is_some() {
+        "Uses the portal"
+    } else {
+        "Not yet using the portal"
+    }
+}
+
 async fn customer(
     web: &Web,
     headers: &HeaderMap,
@@ -204,15 +217,7 @@ async fn customer(
         id: a.id.to_string(),
         name: a.display_name(),
         email: a.email.as_str().to_owned(),
-        status: if erased {
-            "Erased"
-        } else if archived {
-            "Archived"
-        } else if a.activated_at.is_some() {
-            "Uses the portal"
-        } else {
-            "Not yet using the portal"
-        },
+        status: status_of(&a),
         rows,
         billed: money(billed),
         paid: money(paid),
