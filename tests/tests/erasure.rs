@@ -14,8 +14,10 @@ const EMAIL: &str = "zebedee.quixotic@example.org";
 
 /// What must not survive, lower-cased: name, email, phone, address, notes
 /// (the customer's and their booking's).
-const NEEDLES: [&str; 8] = [
+const NEEDLES: [&str; 10] = [
     "zebedee",
+    "zebedee.q2@example.org",
+    "zeb.pending@example.org",
     "quixotic",
     "zebedee.quixotic@example.org",
     "7700 900461",
@@ -139,6 +141,15 @@ rota_tests::on_every_store! {
             Some(json!({"business": "sparkle", "email": EMAIL}))).await;
         s.call("POST", "/v1/sessions", None,
             Some(json!({"business": "sparkle", "email": EMAIL, "password": "not the passphrase"}))).await;
+
+        // Their address changed once, confirmed (the old one is told), and
+        // a second change is asked for and not confirmed.
+        let path = format!("/v1/customers/{customer}");
+        s.expect(200, "PATCH", &path, Some(owner), Some(json!({"email": "zebedee.q2@example.org"}))).await;
+        let token = s.emailed_token("zebedee.q2@example.org", "confirm-email").await;
+        s.expect(200, "POST", "/v1/email-changes/confirm", None, Some(json!({"token": token}))).await;
+        s.expect(200, "PATCH", &path, Some(owner), Some(json!({"email": "zeb.pending@example.org"}))).await;
+        s.emailed_token("zeb.pending@example.org", "confirm-email").await;
 
         // A past booking, with notes and an idempotency key (its replay
         // holds the customer's name), completed and paid.

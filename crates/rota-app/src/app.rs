@@ -17,8 +17,8 @@ use rota_domain::notice::Notice;
 use rota_domain::outbox::OutboxMessage;
 
 use crate::ports::{
-    Clock, IdSource, MailError, Mailer, PasswordHasher, Store, StoreError, Tokens, TxMode,
-    UnitOfWork,
+    Clock, IdSource, MailError, Mailer, PasswordHasher, PaymentProcessor, RecordedByTheTeam, Store,
+    StoreError, Tokens, TxMode, UnitOfWork,
 };
 
 /// The adapters Rota runs on.
@@ -41,6 +41,7 @@ pub struct Ports {
 #[derive(Clone)]
 pub struct Rota {
     ports: Arc<Ports>,
+    payments: Arc<dyn PaymentProcessor>,
 }
 
 impl Rota {
@@ -49,7 +50,20 @@ impl Rota {
     pub fn new(ports: Ports) -> Self {
         Self {
             ports: Arc::new(ports),
+            payments: Arc::new(RecordedByTheTeam),
         }
+    }
+
+    /// This Rota with a payment processor, which gives requests for payment
+    /// a link to pay at (the default, [`RecordedByTheTeam`], gives none).
+    #[must_use]
+    pub fn with_payment_processor(mut self, processor: Arc<dyn PaymentProcessor>) -> Self {
+        self.payments = processor;
+        self
+    }
+
+    pub(crate) fn payments(&self) -> &dyn PaymentProcessor {
+        self.payments.as_ref()
     }
 
     /// Whether the store answers (opens and ends a transaction).

@@ -3,6 +3,7 @@
 
 mod change;
 mod create;
+mod payment_request;
 mod read;
 
 use std::collections::HashMap;
@@ -150,6 +151,16 @@ pub enum BookingError {
     /// B8: the booking's tips would overflow the largest total (422).
     #[error("the tips on this booking would exceed the largest amount Rota keeps")]
     TipsTooLarge,
+    /// Nothing is owed on the booking: no payment to ask for (409
+    /// `nothing_due`).
+    #[error("nothing is owed on this booking")]
+    NothingDue,
+    /// The amount asked for is zero or above the balance (422).
+    #[error("ask for between 0.01 and the balance ({} in minor units)", balance.minor())]
+    RequestAboveBalance {
+        /// What is owed.
+        balance: Money,
+    },
     /// B9: the key was used with another request (422 `idempotency_key_reused`).
     #[error("this Idempotency-Key was used with a different request")]
     IdempotencyKeyReused,
@@ -204,8 +215,10 @@ impl Classify for BookingError {
             | Self::NoEnd
             | Self::IdempotencyKeyReused
             | Self::TipsTooLarge
+            | Self::RequestAboveBalance { .. }
             | Self::Page(_) => ErrorKind::Invalid,
             Self::Schedule(_)
+            | Self::NothingDue
             | Self::TooSoon
             | Self::SlotNotOffered
             | Self::Transition(_)
@@ -224,7 +237,9 @@ impl Classify for BookingError {
             | Self::ServiceRequired
             | Self::NoEnd
             | Self::TipsTooLarge
+            | Self::RequestAboveBalance { .. }
             | Self::Page(_) => "validation",
+            Self::NothingDue => "nothing_due",
             Self::TooSoon | Self::SlotNotOffered => "not_available",
             Self::Transition(_) => "invalid_transition",
             Self::CancellationWindowPassed { .. } => "cancellation_window_passed",

@@ -149,9 +149,14 @@ impl Rota {
         tx.accounts()
             .set_password_hash(business.id, id, &self.hasher().dummy_hash())
             .await?;
-        let keys = crate::auth::throttle_keys_of(business.slug.as_str(), was.as_str());
+        let mut addresses = tx.erasure().known_addresses(business.id, id).await?;
+        addresses.push(was.as_str().to_owned());
+        let keys: Vec<String> = addresses
+            .iter()
+            .flat_map(|a| crate::auth::throttle_keys_of(business.slug.as_str(), a))
+            .collect();
         tx.erasure()
-            .erase_traces(business.id, id, &was, &keys)
+            .erase_traces(business.id, id, &addresses, &keys)
             .await?;
         let event = self.audit_event(
             business.id,

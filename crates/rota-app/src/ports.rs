@@ -6,6 +6,7 @@
 mod auth;
 mod erasure;
 mod error;
+mod payments;
 mod reports;
 mod repositories;
 mod scheduling;
@@ -15,6 +16,7 @@ mod store;
 pub use auth::{AccountTokenRepository, SessionRepository, ThrottleRepository};
 pub use erasure::{ERASED, ErasureRepository};
 pub use error::{Conflict, StoreError};
+pub use payments::{PaymentProcessor, ProcessorError, RecordedByTheTeam};
 pub use reports::{BookingTotals, ReportRepository, StatusTotals};
 pub use repositories::{
     AccountRepository, AuditLog, BusinessRepository, CustomerQuery, EmployeeQuery, Outbox,
@@ -32,6 +34,8 @@ pub use store::{Store, TxMode, UnitOfWork, place_booking_in_a_transaction};
 pub use auth::{MockAccountTokenRepository, MockSessionRepository, MockThrottleRepository};
 #[cfg(feature = "mocks")]
 pub use erasure::MockErasureRepository;
+#[cfg(feature = "mocks")]
+pub use payments::MockPaymentProcessor;
 #[cfg(feature = "mocks")]
 pub use reports::MockReportRepository;
 #[cfg(feature = "mocks")]

@@ -54,6 +54,13 @@ pub enum AuditChange {
     CustomerRestored,
     /// A customer's personal data was erased (irreversibly).
     CustomerErased,
+    /// A booking's customer was asked to pay.
+    PaymentRequested {
+        /// The request's reference.
+        reference: String,
+        /// The amount asked for, in minor units.
+        amount_minor: i64,
+    },
     /// A business-wide closure (a holiday) was added.
     ClosureAdded,
     /// A business-wide closure was removed.
@@ -93,6 +100,7 @@ impl AuditChange {
             Self::CustomerArchived => "customer_archived",
             Self::CustomerRestored => "customer_restored",
             Self::CustomerErased => "customer_erased",
+            Self::PaymentRequested { .. } => "payment_requested",
             Self::ClosureAdded => "closure_added",
             Self::ClosureRemoved => "closure_removed",
             Self::CustomerInvited => "customer_invited",

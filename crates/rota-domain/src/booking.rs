@@ -10,7 +10,7 @@ pub use schedule::{
 };
 
 use crate::account::Text;
-use crate::id::{AccountId, BookingId, BusinessId, PaymentId, ServiceId};
+use crate::id::{AccountId, BookingId, BusinessId, PaymentId, PaymentRequestId, ServiceId};
 use crate::money::Money;
 use crate::time::TimeRange;
 
@@ -337,6 +337,39 @@ pub struct Payment {
     pub recorded_by: AccountId,
     /// When.
     pub at: Timestamp,
+}
+
+/// A request for payment emailed to a booking's customer: the amount due
+/// then, and a reference they quote when paying. Paying is still recorded
+/// by the team ([`Payment`]), unless a payment processor settles it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PaymentRequest {
+    /// Its id.
+    pub id: PaymentRequestId,
+    /// Its business.
+    pub business_id: BusinessId,
+    /// The booking to be paid for.
+    pub booking_id: BookingId,
+    /// The amount asked for (the balance, or less).
+    pub amount: Money,
+    /// What the customer quotes when paying (`PAY-` and ten characters).
+    pub reference: String,
+    /// Where to pay online, when a payment processor gave one.
+    pub link: Option<String>,
+    /// Who asked.
+    pub requested_by: AccountId,
+    /// When.
+    pub at: Timestamp,
+}
+
+impl PaymentRequest {
+    /// The reference of a request with this id: `PAY-` and the last ten
+    /// hex digits of the id, upper-cased (the random part of a v7 id).
+    #[must_use]
+    pub fn reference_for(id: PaymentRequestId) -> String {
+        let hex = id.as_uuid().simple().to_string().to_uppercase();
+        format!("PAY-{}", &hex[hex.len() - 10..])
+    }
 }
 
 #[cfg(test)]

@@ -84,6 +84,11 @@ id_type!(
 );
 
 id_type!(
+    /// A request for payment sent to a booking's customer.
+    PaymentRequestId
+);
+
+id_type!(
     /// A message in the transactional outbox.
     OutboxId
 );

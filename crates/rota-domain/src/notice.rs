@@ -133,6 +133,25 @@ pub enum Notice {
         /// The business's name.
         business: String,
     },
+    /// A booking's customer is asked to pay.
+    PaymentRequest {
+        /// The business's name.
+        business: String,
+        /// The customer's name.
+        customer: String,
+        /// The amount due, formatted in the business's currency.
+        amount: String,
+        /// What to quote when paying.
+        reference: String,
+        /// Where to pay online, if a payment processor gave a link.
+        link: Option<String>,
+        /// The service's name (or "your booking").
+        service: String,
+        /// When the booking starts.
+        starts_at: Timestamp,
+        /// The business's zone, to show `starts_at` in.
+        zone: Zone,
+    },
     /// A booking was made, changed or cancelled.
     Booking {
         /// What happened.
@@ -174,6 +193,7 @@ impl Notice {
             Self::EmailChangeRequested { .. } => "email_change_requested",
             Self::EmailInUse { .. } => "email_in_use",
             Self::BookedWithTeamAddress { .. } => "booked_with_team_address",
+            Self::PaymentRequest { .. } => "payment_request",
             Self::Booking {
                 change: BookingChange::Confirmed,
                 ..

@@ -77,6 +77,14 @@ fn environment() -> &'static Environment<'static> {
                 "booked_with_team_address.html",
                 include_str!("templates/booked_with_team_address.html"),
             ),
+            (
+                "payment_request.txt",
+                include_str!("templates/payment_request.txt"),
+            ),
+            (
+                "payment_request.html",
+                include_str!("templates/payment_request.html"),
+            ),
             ("booking.txt", include_str!("templates/booking.txt")),
             ("booking.html", include_str!("templates/booking.html")),
         ] {
@@ -295,6 +303,23 @@ fn parts(notice: &Notice, base_url: &str) -> (&'static str, String, Value) {
             format!("No booking was made at {business}"),
             context! { business },
         ),
+        Notice::PaymentRequest {
+            business,
+            customer,
+            amount,
+            reference,
+            link,
+            service,
+            starts_at,
+            zone,
+        } => (
+            "payment_request",
+            format!("{business} asks for {amount} (reference {reference})"),
+            context! {
+                business, customer, amount, reference, link, service,
+                starts => local(*starts_at, zone),
+            },
+        ),
         Notice::Booking { .. } => booking_parts(notice, base_url),
     }
 }
@@ -304,6 +329,44 @@ mod tests {
     use rota_app::domain::notice::Secret;
 
     use super::*;
+
+    #[test]
+    fn a_payment_request_gives_the_amount_the_reference_and_the_local_time() {
+        let n = Notice::PaymentRequest {
+            business: "Sparkle".into(),
+            customer: "<Ana>".into(),
+            amount: "£35.00".into(),
+            reference: "PAY-0123456789".into(),
+            link: None,
+            service: "Deep clean".into(),
+            starts_at: "2026-07-01T08:00:00Z".parse().unwrap(),
+            zone: Zone::parse("Europe/London").unwrap(),
+        };
+        let r = render(&n, "https://rota.example/").unwrap();
+        assert_eq!(
+            r.subject,
+            "Sparkle asks for £35.00 (reference PAY-0123456789)"
+        );
+        assert!(
+            r.text
+                .contains("pay £35.00 for Deep clean on Wednesday 1 July 2026, 09:00 BST"),
+            "{}",
+            r.text
+        );
+        assert!(r.text.contains("quoting the reference") && !r.text.contains("Pay online"));
+        assert!(r.html.contains("&lt;Ana&gt;"), "{}", r.html);
+        let mut linked = n;
+        if let Notice::PaymentRequest { link, .. } = &mut linked {
+            *link = Some("https://pay.example/PAY-0123456789".into());
+        }
+        let r = render(&linked, "https://rota.example/").unwrap();
+        assert!(
+            r.text
+                .contains("Pay online: https://pay.example/PAY-0123456789"),
+            "{}",
+            r.text
+        );
+    }
 
     #[test]
     fn a4_a_reset_email_links_to_the_base_url_with_its_token() {

@@ -8,6 +8,7 @@ mod customers;
 mod employees;
 mod feeds;
 mod health;
+mod payment_requests;
 mod reports;
 mod scheduling;
 mod time_tracking;
@@ -60,4 +61,5 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .merge(time_tracking::routes())
         .merge(feeds::routes())
         .merge(reports::routes())
+        .merge(payment_requests::routes())
 }

@@ -2,7 +2,6 @@
 
 use async_trait::async_trait;
 use rota_app::domain::audit::AuditChange;
-use rota_app::domain::email::EmailAddress;
 use rota_app::domain::id::{AccountId, BusinessId};
 use rota_app::ports::{ERASED, ErasureRepository, StoreError};
 
@@ -10,11 +9,35 @@ use crate::MemoryTx;
 
 #[async_trait]
 impl ErasureRepository for MemoryTx {
+    async fn known_addresses(
+        &mut self,
+        business: BusinessId,
+        id: AccountId,
+    ) -> Result<Vec<String>, StoreError> {
+        let mut addresses = Vec::new();
+        for e in self.work.audit.values() {
+            if let (true, AuditChange::EmailChanged { from, to }) = (
+                e.business_id == business && e.subject == Some(id),
+                &e.change,
+            ) {
+                addresses.extend([from.clone(), to.clone()]);
+            }
+        }
+        addresses.extend(
+            self.work
+                .account_tokens
+                .values()
+                .filter(|t| t.business_id == business && t.account_id == id)
+                .filter_map(|t| t.new_email.as_ref().map(|e| e.as_str().to_owned())),
+        );
+        Ok(addresses)
+    }
+
     async fn erase_traces(
         &mut self,
         business: BusinessId,
         id: AccountId,
-        email: &EmailAddress,
+        addresses: &[String],
         throttle_keys: &[String],
     ) -> Result<(), StoreError> {
         let w = &mut self.work;
@@ -27,8 +50,9 @@ impl ErasureRepository for MemoryTx {
             .retain(|_, s| s.business_id != business || s.account_id != id);
         w.account_tokens
             .retain(|_, t| t.business_id != business || t.account_id != id);
-        w.outbox
-            .retain(|(b, _), m| *b != business || m.recipient.as_str() != email.as_str());
+        w.outbox.retain(|(b, _), m| {
+            *b != business || !addresses.iter().any(|a| a == m.recipient.as_str())
+        });
         let mention = id.to_string().into_bytes();
         w.idempotency.retain(|(b, actor, _), r| {
             let mentions = r

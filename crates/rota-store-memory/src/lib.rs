@@ -50,6 +50,7 @@ pub(crate) struct State {
     time_off: BTreeMap<(BusinessId, TimeOffId), TimeOff>,
     bookings: BTreeMap<(BusinessId, BookingId), Booking>,
     payments: Vec<Payment>,
+    payment_requests: Vec<rota_app::domain::booking::PaymentRequest>,
     idempotency: HashMap<(BusinessId, AccountId, String), IdempotencyRecord>,
     time_entries: BTreeMap<(BusinessId, TimeEntryId), TimeEntry>,
     outbox: BTreeMap<(BusinessId, OutboxId), OutboxMessage>,

@@ -1,7 +1,7 @@
 //! The scheduling ports in memory.
 
 use async_trait::async_trait;
-use rota_app::domain::booking::{Booking, Payment};
+use rota_app::domain::booking::{Booking, Payment, PaymentRequest};
 use rota_app::domain::calendar::WorkCalendar;
 use rota_app::domain::id::{AccountId, BookingId, BusinessId, ServiceId, TimeOffId};
 use rota_app::domain::idempotency::IdempotencyKey;
@@ -313,7 +313,40 @@ impl BookingRepository for MemoryTx {
         self.work.payments.push(payment.clone());
         Ok(())
     }
+
+    async fn insert_payment_request(&mut self, request: &PaymentRequest) -> Result<(), StoreError> {
+        if !self
+            .work
+            .bookings
+            .contains_key(&(request.business_id, request.booking_id))
+        {
+            return Err(StoreError::other(Missing("booking")));
+        }
+        self.work.payment_requests.push(request.clone());
+        Ok(())
+    }
+
+    async fn payment_requests(
+        &mut self,
+        business: BusinessId,
+        booking: BookingId,
+    ) -> Result<Vec<PaymentRequest>, StoreError> {
+        let mut found: Vec<PaymentRequest> = self
+            .work
+            .payment_requests
+            .iter()
+            .filter(|r| r.business_id == business && r.booking_id == booking)
+            .cloned()
+            .collect();
+        found.sort_by_key(|r| (r.at, r.id));
+        Ok(found)
+    }
 }
+
+/// A payment request for a booking that is not kept (a foreign key).
+#[derive(Debug, thiserror::Error)]
+#[error("no such {0}")]
+struct Missing(&'static str);
 
 #[async_trait]
 impl IdempotencyRepository for MemoryTx {

@@ -98,6 +98,11 @@ pub(crate) fn read_json<T: DeserializeOwned>(
 /// `PostgresStore::connect_with`).
 pub(crate) const PLANNED_ONCE: bool = false;
 
+/// The old and new address of an `email_changed` audit entry's `change`.
+pub(crate) const CHANGED_FROM: &str = "change->>'from'";
+/// See [`CHANGED_FROM`].
+pub(crate) const CHANGED_TO: &str = "change->>'to'";
+
 /// Whether an idempotency record's stored `body` holds the text `$3`.
 pub(crate) const BODY_MENTIONS: &str = "position(convert_to($3, 'UTF8') in body) > 0";
 

@@ -312,7 +312,7 @@ impl PgTx {
 rota_store_sql::scheduling_repositories!(crate::PgTx, ::sqlx::postgres::PgRow);
 rota_store_sql::calendar_repositories!(crate::PgTx, ::sqlx::postgres::PgRow, ::sqlx::Postgres);
 rota_store_sql::booking_repository!(crate::PgTx, ::sqlx::postgres::PgRow);
-rota_store_sql::erasure_repository!(crate::PgTx);
+rota_store_sql::erasure_repository!(crate::PgTx, ::sqlx::Postgres);
 rota_store_sql::reports_repository!(crate::PgTx, ::sqlx::postgres::PgRow);
 
 use shared_bookings::booking_from;

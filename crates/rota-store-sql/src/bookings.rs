@@ -23,8 +23,8 @@ macro_rules! booking_repository {
     ($tx:ty, $row:ty) => {
         mod shared_bookings {
             use ::rota_app::domain::account::Text;
-            use ::rota_app::domain::booking::{Booking, Payment};
-            use ::rota_app::domain::id::{AccountId, BookingId, BusinessId, ServiceId};
+            use ::rota_app::domain::booking::{Booking, Payment, PaymentRequest};
+            use ::rota_app::domain::id::{AccountId, BookingId, BusinessId, PaymentRequestId, ServiceId};
             use ::rota_app::domain::jiff::Timestamp;
             use ::rota_app::domain::money::Money;
             use ::rota_app::domain::time::TimeRange;
@@ -210,6 +210,62 @@ macro_rules! booking_repository {
                     .await
                     .map_err(db_error)?;
                     opt_instant(end)
+                }
+
+                async fn insert_payment_request(
+                    &mut self,
+                    r: &PaymentRequest,
+                ) -> Result<(), StoreError> {
+                    ::sqlx::query(
+                        "INSERT INTO payment_requests (business_id, id, booking_id, amount_minor, \
+                         reference, link, requested_by, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    )
+                    .bind(r.business_id.as_uuid())
+                    .bind(r.id.as_uuid())
+                    .bind(r.booking_id.as_uuid())
+                    .bind(r.amount.minor())
+                    .bind(&r.reference)
+                    .bind(r.link.as_deref())
+                    .bind(r.requested_by.as_uuid())
+                    .bind(stamp(r.at))
+                    .execute(self.conn())
+                    .await
+                    .map_err(db_error)?;
+                    Ok(())
+                }
+
+                async fn payment_requests(
+                    &mut self,
+                    business: BusinessId,
+                    booking: BookingId,
+                ) -> Result<Vec<PaymentRequest>, StoreError> {
+                    let rows: Vec<$row> = ::sqlx::query(
+                        "SELECT id, amount_minor, reference, link, requested_by, at \
+                         FROM payment_requests WHERE business_id = $1 AND booking_id = $2 \
+                         ORDER BY at, id",
+                    )
+                    .bind(business.as_uuid())
+                    .bind(booking.as_uuid())
+                    .fetch_all(self.conn())
+                    .await
+                    .map_err(db_error)?;
+                    rows.iter()
+                        .map(|r| {
+                            Ok(PaymentRequest {
+                                id: PaymentRequestId::from_uuid(r.try_get("id").map_err(db_error)?),
+                                business_id: business,
+                                booking_id: booking,
+                                amount: Money::new(r.try_get("amount_minor").map_err(db_error)?)
+                                    .map_err(corrupt)?,
+                                reference: r.try_get("reference").map_err(db_error)?,
+                                link: r.try_get("link").map_err(db_error)?,
+                                requested_by: AccountId::from_uuid(
+                                    r.try_get("requested_by").map_err(db_error)?,
+                                ),
+                                at: instant(r.try_get("at").map_err(db_error)?)?,
+                            })
+                        })
+                        .collect()
                 }
 
                 async fn insert_payment(&mut self, p: &Payment) -> Result<(), StoreError> {

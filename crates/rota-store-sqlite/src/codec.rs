@@ -88,6 +88,11 @@ pub(crate) fn read_json<T: DeserializeOwned>(
 /// plans once and reuses (PostgreSQL plans such statements per value).
 pub(crate) const PLANNED_ONCE: bool = true;
 
+/// The old and new address of an `email_changed` audit entry's `change`.
+pub(crate) const CHANGED_FROM: &str = "json_extract(change, '$.from')";
+/// See [`CHANGED_FROM`].
+pub(crate) const CHANGED_TO: &str = "json_extract(change, '$.to')";
+
 /// Whether an idempotency record's stored `body` holds the text `$3`.
 pub(crate) const BODY_MENTIONS: &str = "instr(body, CAST($3 AS BLOB)) > 0";
 

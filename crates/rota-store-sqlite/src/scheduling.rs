@@ -329,7 +329,7 @@ impl SqliteTx {
 rota_store_sql::scheduling_repositories!(crate::SqliteTx, ::sqlx::sqlite::SqliteRow);
 rota_store_sql::calendar_repositories!(crate::SqliteTx, ::sqlx::sqlite::SqliteRow, ::sqlx::Sqlite);
 rota_store_sql::booking_repository!(crate::SqliteTx, ::sqlx::sqlite::SqliteRow);
-rota_store_sql::erasure_repository!(crate::SqliteTx);
+rota_store_sql::erasure_repository!(crate::SqliteTx, ::sqlx::Sqlite);
 rota_store_sql::reports_repository!(crate::SqliteTx, ::sqlx::sqlite::SqliteRow);
 
 use shared_bookings::booking_from;

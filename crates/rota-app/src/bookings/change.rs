@@ -37,7 +37,7 @@ enum Move {
     NoShow,
 }
 
-async fn load(
+pub(super) async fn load(
     tx: &mut dyn UnitOfWork,
     actor: &Actor,
     id: BookingId,
@@ -55,7 +55,7 @@ async fn load(
     Ok((business, booking))
 }
 
-fn as_ref(b: &Booking) -> BookingRef<'_> {
+pub(super) fn as_ref(b: &Booking) -> BookingRef<'_> {
     BookingRef {
         business: b.business_id,
         customer: b.customer_id,

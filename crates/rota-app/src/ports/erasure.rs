@@ -2,7 +2,6 @@
 //! their account row.
 
 use async_trait::async_trait;
-use rota_domain::email::EmailAddress;
 use rota_domain::id::{AccountId, BusinessId};
 
 use super::error::StoreError;
@@ -15,20 +14,28 @@ pub const ERASED: &str = "erased";
 #[cfg_attr(feature = "mocks", mockall::automock)]
 #[async_trait]
 pub trait ErasureRepository: Send {
+    /// The addresses customer `id` had besides their current one: those
+    /// the audit log's email changes of theirs name, and one they asked to
+    /// change to and have not confirmed. In no particular order.
+    async fn known_addresses(
+        &mut self,
+        business: BusinessId,
+        id: AccountId,
+    ) -> Result<Vec<String>, StoreError>;
     /// Removes or blanks everything the store keeps of customer `id`
-    /// (whose address is `email`) outside their account row: the notes of
-    /// their bookings, their sessions and emailed tokens, the outbox
-    /// messages to `email` (queued or sent), the idempotency records that
-    /// are theirs or whose stored response mentions them, and the addresses
-    /// in the audit log's record of their email changes, and the sign-in
-    /// throttles keyed by their address: each of `throttle_keys` and every
-    /// key that extends one (`<key>:…`). Bookings, payments and the rest of
-    /// the audit log stay.
+    /// outside their account row: the notes of their bookings, their
+    /// sessions and emailed tokens, the outbox messages to any of
+    /// `addresses` (queued or sent), the idempotency records that are
+    /// theirs or whose stored response mentions them, the addresses in the
+    /// audit log's record of their email changes, and the sign-in throttles
+    /// keyed by their addresses: each of `throttle_keys` and every key that
+    /// extends one (`<key>:…`). Bookings, payments and the rest of the
+    /// audit log stay.
     async fn erase_traces(
         &mut self,
         business: BusinessId,
         id: AccountId,
-        email: &EmailAddress,
+        addresses: &[String],
         throttle_keys: &[String],
     ) -> Result<(), StoreError>;
 }

@@ -2,7 +2,7 @@
 //! idempotency records, time entries. All keyed by business (R12).
 
 use async_trait::async_trait;
-use rota_domain::booking::{Booking, BookingStatus, Payment};
+use rota_domain::booking::{Booking, BookingStatus, Payment, PaymentRequest};
 use rota_domain::calendar::WorkCalendar;
 use rota_domain::id::{AccountId, BookingId, BusinessId, ServiceId, TimeOffId};
 use rota_domain::idempotency::IdempotencyKey;
@@ -181,6 +181,14 @@ pub trait BookingRepository: Send {
 
     /// Records a payment.
     async fn insert_payment(&mut self, payment: &Payment) -> Result<(), StoreError>;
+    /// Stores a request for payment.
+    async fn insert_payment_request(&mut self, request: &PaymentRequest) -> Result<(), StoreError>;
+    /// The requests for payment of a booking, oldest first.
+    async fn payment_requests(
+        &mut self,
+        business: BusinessId,
+        booking: BookingId,
+    ) -> Result<Vec<PaymentRequest>, StoreError>;
 }
 
 /// A response remembered for an idempotency key (B9): opaque bytes the

@@ -9,6 +9,7 @@ mod customers;
 mod erasure;
 mod feeds;
 mod interactions;
+mod payment_requests;
 mod properties;
 mod public_booking;
 mod reports;

@@ -330,3 +330,71 @@ pub async fn b1_a_booking_needs_a_customer_of_the_business(fresh: Fresh) {
         "another business's customer"
     );
 }
+
+/// Requests for payment come back as written, oldest first, per booking;
+/// one for a booking that is not kept is refused.
+pub async fn payment_requests_round_trip(fresh: Fresh) {
+    use rota_app::domain::booking::PaymentRequest;
+    use rota_app::domain::id::PaymentRequestId;
+
+    let store = fresh.store;
+    let f = Fixture::write(store.as_ref(), 1, "sparkle").await;
+    let b = booking(
+        &f,
+        1,
+        range("2026-03-09T10:00:00Z", "2026-03-09T11:00:00Z"),
+        vec![f.provider.id],
+    );
+    let request = |n: u128, at_: &str, link: Option<&str>| {
+        let id = PaymentRequestId::from_uuid(uuid(9000 + n));
+        PaymentRequest {
+            id,
+            business_id: f.business.id,
+            booking_id: b.id,
+            amount: Money::new(2500).unwrap(),
+            reference: PaymentRequest::reference_for(id),
+            link: link.map(str::to_owned),
+            requested_by: f.owner.id,
+            at: at(at_),
+        }
+    };
+    let later = request(
+        1,
+        "2026-03-09T12:00:00Z",
+        Some("https://pay.example/x?a=1&b='2'"),
+    );
+    let earlier = request(2, "2026-03-09T11:00:00Z", None);
+    let mut tx = store.begin(TxMode::Write).await.unwrap();
+    tx.bookings().insert(&b).await.unwrap();
+    tx.bookings().insert_payment_request(&later).await.unwrap();
+    tx.bookings()
+        .insert_payment_request(&earlier)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin(TxMode::Write).await.unwrap();
+    assert_eq!(
+        tx.bookings()
+            .payment_requests(f.business.id, b.id)
+            .await
+            .unwrap(),
+        vec![earlier.clone(), later.clone()]
+    );
+    let other = booking(
+        &f,
+        2,
+        range("2026-03-10T10:00:00Z", "2026-03-10T11:00:00Z"),
+        vec![],
+    );
+    assert!(
+        tx.bookings()
+            .payment_requests(f.business.id, other.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let mut orphan = request(3, "2026-03-09T13:00:00Z", None);
+    orphan.booking_id = other.id;
+    assert!(tx.bookings().insert_payment_request(&orphan).await.is_err());
+}

@@ -90,6 +90,9 @@ fn what(change: &AuditChange) -> String {
         AuditChange::CustomerArchived => "archived a customer".into(),
         AuditChange::CustomerRestored => "restored a customer".into(),
         AuditChange::CustomerErased => "erased a customer's personal data".into(),
+        AuditChange::PaymentRequested { reference, .. } => {
+            format!("asked a customer to pay ({reference})")
+        }
         AuditChange::ClosureAdded => "added a closure".into(),
         AuditChange::ClosureRemoved => "removed a closure".into(),
         AuditChange::CustomerInvited => "invited a customer to the portal".into(),
