@@ -174,6 +174,31 @@ fn booking_ics(notice: &Notice) -> Option<String> {
     Some(calendar.done().to_string())
 }
 
+/// A request for payment's template, subject and context.
+fn payment_request_parts(notice: &Notice) -> (&'static str, String, Value) {
+    let Notice::PaymentRequest {
+        business,
+        customer,
+        amount,
+        reference,
+        link,
+        service,
+        starts_at,
+        zone,
+    } = notice
+    else {
+        unreachable!("called for payment requests only")
+    };
+    (
+        "payment_request",
+        format!("{business} asks for {amount} (reference {reference})"),
+        context! {
+            business, customer, amount, reference, link, service,
+            starts => local(*starts_at, zone),
+        },
+    )
+}
+
 /// A booking notice's template, subject and what the template shows.
 fn booking_parts(notice: &Notice, base_url: &str) -> (&'static str, String, Value) {
     let Notice::Booking {
@@ -303,23 +328,7 @@ fn parts(notice: &Notice, base_url: &str) -> (&'static str, String, Value) {
             format!("No booking was made at {business}"),
             context! { business },
         ),
-        Notice::PaymentRequest {
-            business,
-            customer,
-            amount,
-            reference,
-            link,
-            service,
-            starts_at,
-            zone,
-        } => (
-            "payment_request",
-            format!("{business} asks for {amount} (reference {reference})"),
-            context! {
-                business, customer, amount, reference, link, service,
-                starts => local(*starts_at, zone),
-            },
-        ),
+        Notice::PaymentRequest { .. } => payment_request_parts(notice),
         Notice::Booking { .. } => booking_parts(notice, base_url),
     }
 }
