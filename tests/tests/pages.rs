@@ -251,6 +251,11 @@ rota_tests::on_every_store! {
         b.click("form[action$='/reschedule'] button").await;
         let text = b.text().await;
         assert!(text.contains("The booking is moved") && text.contains("Tuesday 5 March 2030, 10:00"), "{text}");
+        // Ask Bea to pay what is owed: emailed, and listed on the page.
+        b.click("form[action$='/payment-request'] button").await;
+        let text = b.text().await;
+        assert!(text.contains("on its way to the customer") && text.contains("PAY-"), "{text}");
+        b.look_at("booking-payment-requested").await;
         // Someone else takes 08:00 on the 6th while the picker is open.
         b.open(&picker("2030-03-06")).await;
         s.expect(201, "POST", "/v1/bookings", Some(&owner_api), Some(json!({"customer_id": bea,

@@ -14,6 +14,9 @@ mod hours;
 mod import;
 mod member;
 mod mine;
+mod opening;
+mod payment_request;
+mod reports;
 mod services;
 mod settings;
 mod subscription;
@@ -50,6 +53,7 @@ pub(crate) fn routes() -> Router<Web> {
         .route("/console/time/clock-out", post(time::clock_out))
         .route("/console/services", get(services::page).post(services::add))
         .route("/console/audit", get(audit::page))
+        .route("/console/reports", get(reports::page))
         .route(
             "/console/settings",
             get(settings::page).post(settings::save),
@@ -57,6 +61,15 @@ pub(crate) fn routes() -> Router<Web> {
         .route(
             "/console/settings/access-rights",
             post(settings::save_rights),
+        )
+        .route(
+            "/console/settings/opening",
+            get(opening::page).post(opening::save),
+        )
+        .route("/console/settings/closures", post(opening::close))
+        .route(
+            "/console/settings/closures/{id}/delete",
+            post(opening::reopen),
         )
         .route(
             "/console/customers",
@@ -93,6 +106,10 @@ pub(crate) fn routes() -> Router<Web> {
             post(booking::change_status),
         )
         .route("/console/bookings/{id}/payment", post(booking::pay))
+        .route(
+            "/console/bookings/{id}/payment-request",
+            post(payment_request::ask),
+        )
 }
 
 /// A notice a redirect asks a page to show, by name.

@@ -57,6 +57,7 @@ impl Viewer {
                 ("/console/customers", "Customers", "list_customers"),
                 ("/console/services", "Services", "manage_services"),
                 ("/console/settings", "Settings", "view_access_rights"),
+                ("/console/reports", "Reports", "view_reports"),
                 ("/console/audit", "Audit log", "view_audit_log"),
                 ("/console/subscription", "Subscription", "view_subscription"),
             ] {

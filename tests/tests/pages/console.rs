@@ -324,6 +324,100 @@ pub(crate) async fn walk(b: &Browser, s: &Server, seen: &mut BTreeSet<&'static s
     b.click("form[action$='/reactivate'] button").await;
     assert!(b.text().await.contains("Reactivated"), "{}", b.text().await);
 
+    // Opening hours: half a span refused beside the table; Sundays closed
+    // and saved (then opened again); a closure refused without its first
+    // day, added, and removed.
+    b.open(&open("/console/settings")).await;
+    b.click("a[href='/console/settings/opening']").await;
+    b.look_at("opening").await;
+    seen.insert("/console/settings/opening");
+    b.client
+        .execute("document.getElementById('saturday_1').value = '';", vec![])
+        .await
+        .unwrap();
+    b.click("form[action='/console/settings/opening'] button")
+        .await;
+    assert!(
+        b.text()
+            .await
+            .contains("Saturday: give both a start and an end"),
+        "{}",
+        b.text().await
+    );
+    b.client
+        .execute(
+            "document.getElementById('saturday_1').value = '00:00';
+             document.getElementById('sunday_0').value = '';
+             document.getElementById('sunday_1').value = '';",
+            vec![],
+        )
+        .await
+        .unwrap();
+    b.click("form[action='/console/settings/opening'] button")
+        .await;
+    assert!(
+        b.text().await.contains("Opening hours saved"),
+        "{}",
+        b.text().await
+    );
+    let business = s
+        .expect(200, "GET", "/v1/business", Some(owner_api), None)
+        .await;
+    assert_eq!(
+        business["operating_hours"]["sunday"],
+        json!([]),
+        "{business}"
+    );
+    assert_eq!(
+        business["operating_hours"]["saturday"],
+        json!([{"start": "00:00", "end": "00:00"}]),
+        "{business}"
+    );
+    let always = json!([{"start": "00:00", "end": "00:00"}]);
+    s.expect(
+        200,
+        "PATCH",
+        "/v1/business",
+        Some(owner_api),
+        Some(
+            json!({"operating_hours": {"monday": always, "tuesday": always, "wednesday": always,
+            "thursday": always, "friday": always, "saturday": always, "sunday": always}}),
+        ),
+    )
+    .await;
+    b.fill("note", "Christmas").await;
+    b.click("form[action='/console/settings/closures'] button")
+        .await;
+    assert!(
+        b.text().await.contains("Enter the first day closed"),
+        "{}",
+        b.text().await
+    );
+    assert_eq!(value_of(b, "note").await, "Christmas");
+    b.client
+        .execute(
+            "document.getElementById('first').value = '2030-12-25';",
+            vec![],
+        )
+        .await
+        .unwrap();
+    b.click("form[action='/console/settings/closures'] button")
+        .await;
+    let text = b.text().await;
+    assert!(
+        text.contains("Closure added")
+            && text.contains("Wed 25 Dec 2030")
+            && text.contains("Christmas"),
+        "{text}"
+    );
+    b.look_at("opening-closure").await;
+    b.click("form[action$='/delete'] button").await;
+    let text = b.text().await;
+    assert!(
+        text.contains("Closure removed") && text.contains("No closures"),
+        "{text}"
+    );
+
     // Settings: a refusal beside its field; the notices and online booking
     // saved; access rights refused when contradictory (R8), then saved.
     b.open(&open("/console/settings")).await;
@@ -427,6 +521,26 @@ pub(crate) async fn walk(b: &Browser, s: &Server, seen: &mut BTreeSet<&'static s
     );
     assert!(text.contains("Pat Provider 08:00–18:00"), "{text}");
     b.look_at("console-attention").await;
+
+    // Reports: this month by default (the booking today counts); days in
+    // the wrong order refused beside the field.
+    b.click("a[href='/console/reports']").await;
+    b.look_at("reports").await;
+    seen.insert("/console/reports");
+    let text = b.text().await;
+    assert!(
+        text.contains("Scheduled")
+            && text.contains("Providers' hours")
+            && text.contains("Pat Provider"),
+        "{text}"
+    );
+    b.open(&open("/console/reports?from=2026-03-05&to=2026-03-01"))
+        .await;
+    assert!(
+        b.text().await.contains("The last day is before the first"),
+        "{}",
+        b.text().await
+    );
 
     // One's own profile: details saved; a password change refused with the
     // wrong current one, then done.

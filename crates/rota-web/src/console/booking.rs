@@ -40,9 +40,9 @@ struct Choice {
 
 /// Which of the page's forms a refusal belongs to, and what was typed.
 #[derive(Default)]
-struct Typed {
-    form: &'static str,
-    problem: Option<String>,
+pub(super) struct Typed {
+    pub(super) form: &'static str,
+    pub(super) problem: Option<String>,
     day: Option<String>,
     time: Option<String>,
     amount: String,
@@ -79,6 +79,9 @@ struct BookingPage {
     /// `tips`).
     may_pay_amount: bool,
     may_tip: bool,
+    /// Whether the viewer may ask the customer to pay what is owed.
+    may_ask: bool,
+    requests: Vec<super::payment_request::Requested>,
     /// Where "back" leads: all bookings, or one's own.
     back: (&'static str, &'static str),
     choices: Vec<Choice>,
@@ -254,6 +257,8 @@ async fn booking(
         may_pay: (may("record_payment") || may("record_tip")) && from != BookingStatus::Cancelled,
         may_pay_amount: may("record_payment"),
         may_tip: may("record_tip"),
+        may_ask: may("record_payment") && v.booking.balance_minor() > 0 && from.holds_time(),
+        requests: super::payment_request::requests(web, viewer, &v.booking).await,
         back: if admin {
             ("/console/bookings", "All bookings")
         } else {
@@ -293,6 +298,7 @@ pub(super) async fn page(
                 Some("assigned") => Some("Saved who serves and the notes."),
                 Some("status") => Some("The status is changed."),
                 Some("paid") => Some("The payment is recorded."),
+                Some("asked") => Some("The request for payment is on its way to the customer."),
                 _ => None,
             };
             with_cookie(render(StatusCode::OK, &page), set)
@@ -302,7 +308,7 @@ pub(super) async fn page(
 }
 
 /// The page again with `typed`'s refusal on its form.
-async fn refused(
+pub(super) async fn refused(
     web: &Web,
     viewer: &Viewer,
     id: &str,

@@ -18,7 +18,7 @@ use crate::form::{Posted, form_token, render, with_cookie};
 use crate::refused::Asked;
 use crate::viewer::{Viewer, ViewerLine};
 
-const DAYS: [(&str, &str, Weekday); 7] = [
+pub(super) const DAYS: [(&str, &str, Weekday); 7] = [
     ("monday", "Monday", Weekday::Monday),
     ("tuesday", "Tuesday", Weekday::Tuesday),
     ("wednesday", "Wednesday", Weekday::Wednesday),
@@ -29,13 +29,13 @@ const DAYS: [(&str, &str, Weekday); 7] = [
 ];
 
 /// What each of a day's four inputs is, for screen readers.
-const SPAN_LABELS: [&str; 4] = ["from", "to", "then from", "to"];
+pub(super) const SPAN_LABELS: [&str; 4] = ["from", "to", "then from", "to"];
 
 /// One weekday's row: its four times as shown.
-struct Day {
-    key: &'static str,
-    label: &'static str,
-    values: [String; 4],
+pub(super) struct Day {
+    pub(super) key: &'static str,
+    pub(super) label: &'static str,
+    pub(super) values: [String; 4],
 }
 
 #[derive(Template)]
@@ -54,6 +54,21 @@ struct HoursPage {
 
 fn hhmm(t: rota_app::domain::jiff::civil::Time) -> String {
     t.strftime("%H:%M").to_string()
+}
+
+/// A week's rows as the form shows them: up to two spans a day.
+pub(super) fn days_of(hours: &WeeklyHours) -> Vec<Day> {
+    DAYS.iter()
+        .map(|(key, label, weekday)| {
+            let spans = hours.on(*weekday);
+            let mut values: [String; 4] = Default::default();
+            for (i, span) in spans.iter().take(2).enumerate() {
+                values[2 * i] = hhmm(span.start());
+                values[2 * i + 1] = hhmm(span.end());
+            }
+            Day { key, label, values }
+        })
+        .collect()
 }
 
 async fn load(
@@ -78,18 +93,7 @@ async fn load(
         Ok(c) => c,
         Err(e) => return Err(back(e.kind())),
     };
-    let days = DAYS
-        .iter()
-        .map(|(key, label, weekday)| {
-            let spans = calendar.hours.on(*weekday);
-            let mut values: [String; 4] = Default::default();
-            for (i, span) in spans.iter().take(2).enumerate() {
-                values[2 * i] = hhmm(span.start());
-                values[2 * i + 1] = hhmm(span.end());
-            }
-            Day { key, label, values }
-        })
-        .collect();
+    let days = days_of(&calendar.hours);
     let zone = calendar
         .zone
         .clone()
@@ -135,7 +139,7 @@ pub(super) async fn page(
 
 /// The week as typed: `None` when a time is not a time or half a span is
 /// missing (with the sentence saying which).
-fn week(form: &HashMap<String, String>) -> Result<[Vec<LocalInterval>; 7], String> {
+pub(super) fn week(form: &HashMap<String, String>) -> Result<[Vec<LocalInterval>; 7], String> {
     let mut days: [Vec<LocalInterval>; 7] = Default::default();
     for (d, (key, label, _)) in DAYS.iter().enumerate() {
         for span in 0..2 {

@@ -106,32 +106,7 @@ async fn member(
             .into_iter()
             .map(|t| Off {
                 id: t.id.to_string(),
-                when: match t.absence {
-                    Absence::Days { first, last } if first == last => {
-                        first.strftime("%a %-d %b %Y").to_string()
-                    }
-                    Absence::Days { first, last } => format!(
-                        "{} to {}",
-                        first.strftime("%a %-d %b %Y"),
-                        last.strftime("%a %-d %b %Y")
-                    ),
-                    Absence::Weekly { weekday, interval } => format!(
-                        "Every {weekday:?}, {}–{}",
-                        interval.start().strftime("%H:%M"),
-                        interval.end().strftime("%H:%M")
-                    ),
-                    Absence::Range { range } => format!(
-                        "{} to {}",
-                        range
-                            .start()
-                            .to_zoned(zone.tz().clone())
-                            .strftime("%a %-d %b %Y %H:%M"),
-                        range
-                            .end()
-                            .to_zoned(zone.tz().clone())
-                            .strftime("%a %-d %b %Y %H:%M")
-                    ),
-                },
+                when: when_of(&t.absence, zone),
                 note: t.note.map(|n| n.as_str().to_owned()).unwrap_or_default(),
             })
             .collect()
@@ -199,6 +174,36 @@ pub(super) async fn page(
             with_cookie(render(StatusCode::OK, &page), set)
         }
         Err(r) => r,
+    }
+}
+
+/// When a time-off entry or closure applies, in words (times in `zone`).
+pub(super) fn when_of(absence: &Absence, zone: &rota_app::domain::business::Zone) -> String {
+    match *absence {
+        Absence::Days { first, last } if first == last => {
+            first.strftime("%a %-d %b %Y").to_string()
+        }
+        Absence::Days { first, last } => format!(
+            "{} to {}",
+            first.strftime("%a %-d %b %Y"),
+            last.strftime("%a %-d %b %Y")
+        ),
+        Absence::Weekly { weekday, interval } => format!(
+            "Every {weekday:?}, {}–{}",
+            interval.start().strftime("%H:%M"),
+            interval.end().strftime("%H:%M")
+        ),
+        Absence::Range { range } => format!(
+            "{} to {}",
+            range
+                .start()
+                .to_zoned(zone.tz().clone())
+                .strftime("%a %-d %b %Y %H:%M"),
+            range
+                .end()
+                .to_zoned(zone.tz().clone())
+                .strftime("%a %-d %b %Y %H:%M")
+        ),
     }
 }
 
