@@ -15,7 +15,6 @@ mod import;
 mod member;
 mod mine;
 mod opening;
-mod payment_request;
 mod reports;
 mod services;
 mod settings;
@@ -106,10 +105,7 @@ pub(crate) fn routes() -> Router<Web> {
             post(booking::change_status),
         )
         .route("/console/bookings/{id}/payment", post(booking::pay))
-        .route(
-            "/console/bookings/{id}/payment-request",
-            post(payment_request::ask),
-        )
+        .route("/console/bookings/{id}/payment-request", post(booking::ask))
 }
 
 /// A notice a redirect asks a page to show, by name.

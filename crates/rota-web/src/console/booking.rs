@@ -3,6 +3,10 @@
 //! notes (B3), change its status (B6), record a payment or a tip (B8).
 //! Each form's refusal is a sentence on the page, with what was typed kept.
 
+mod payment_request;
+
+pub(super) use payment_request::ask;
+
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -40,9 +44,9 @@ struct Choice {
 
 /// Which of the page's forms a refusal belongs to, and what was typed.
 #[derive(Default)]
-pub(super) struct Typed {
-    pub(super) form: &'static str,
-    pub(super) problem: Option<String>,
+struct Typed {
+    form: &'static str,
+    problem: Option<String>,
     day: Option<String>,
     time: Option<String>,
     amount: String,
@@ -81,7 +85,7 @@ struct BookingPage {
     may_tip: bool,
     /// Whether the viewer may ask the customer to pay what is owed.
     may_ask: bool,
-    requests: Vec<super::payment_request::Requested>,
+    requests: Vec<payment_request::Requested>,
     /// Where "back" leads: all bookings, or one's own.
     back: (&'static str, &'static str),
     choices: Vec<Choice>,
@@ -258,7 +262,7 @@ async fn booking(
         may_pay_amount: may("record_payment"),
         may_tip: may("record_tip"),
         may_ask: may("record_payment") && v.booking.balance_minor() > 0 && from.holds_time(),
-        requests: super::payment_request::requests(web, viewer, &v.booking).await,
+        requests: payment_request::requests(web, viewer, &v.booking).await,
         back: if admin {
             ("/console/bookings", "All bookings")
         } else {
@@ -308,7 +312,7 @@ pub(super) async fn page(
 }
 
 /// The page again with `typed`'s refusal on its form.
-pub(super) async fn refused(
+async fn refused(
     web: &Web,
     viewer: &Viewer,
     id: &str,

@@ -6,9 +6,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use rota_app::domain::booking::Booking;
 use rota_app::domain::id::BookingId;
 
-use super::booking::{Typed, refused};
-use super::bookings::sentence;
+use super::{Typed, refused};
 use crate::Web;
+use crate::console::bookings::sentence;
 use crate::form::Posted;
 use crate::viewer::Viewer;
 
@@ -43,7 +43,7 @@ pub(super) async fn requests(web: &Web, viewer: &Viewer, booking: &Booking) -> V
 }
 
 /// Asks the customer to pay the balance.
-pub(super) async fn ask(
+pub(in crate::console) async fn ask(
     State(web): State<Web>,
     Path(id): Path<String>,
     viewer: Viewer,
@@ -60,9 +60,11 @@ pub(super) async fn ask(
         Ok(_) => Redirect::to(&format!("/console/bookings/{id}?done=asked")).into_response(),
         Err(e) => {
             let (problem, status) = sentence(&e);
-            let mut typed = Typed::default();
-            typed.form = "ask";
-            typed.problem = Some(problem);
+            let typed = Typed {
+                form: "ask",
+                problem: Some(problem),
+                ..Typed::default()
+            };
             refused(&web, &viewer, &id, posted.csrf, typed, status).await
         }
     }
