@@ -42,7 +42,7 @@ pub(super) struct Seeded {
 }
 
 /// Any failure while seeding, as text (the load test stops on it).
-fn e(e: &dyn std::fmt::Debug) -> String {
+pub(super) fn e(e: &dyn std::fmt::Debug) -> String {
     format!("{e:?}")
 }
 
@@ -63,7 +63,7 @@ pub(super) async fn seed(rota: &Rota, mailer: &RecordingMailer) -> Result<Seeded
     rota.change_plan(&owner, Plan::Grow)
         .await
         .map_err(|x| e(&x))?;
-    let (providers, provider_token) = team(rota, mailer, &owner).await?;
+    let (providers, provider_token) = team(rota, mailer, &owner, TEAM, "loadco").await?;
     let service = public_page(rota, &owner, &providers).await?;
     let customers = customers(rota, &owner).await?;
     let in_week = bookings(rota, &owner, &providers, &customers).await?;
@@ -79,19 +79,22 @@ pub(super) async fn seed(rota: &Rota, mailer: &RecordingMailer) -> Result<Seeded
     })
 }
 
-/// The team: each invited, signed in by their emailed link, working around
-/// the clock. Returns them and the first one's session.
-async fn team(
+/// A team of `size` (`p<i>@<slug>.example`): each invited, signed in by
+/// their emailed link, working around the clock. Returns them and the
+/// first one's session.
+pub(super) async fn team(
     rota: &Rota,
     mailer: &RecordingMailer,
     owner: &Actor,
+    size: usize,
+    slug: &str,
 ) -> Result<(Vec<AccountId>, String), String> {
     let all_day = vec![LocalInterval::parse("00:00", "24:00").map_err(|x| e(&x))?];
     let hours = WeeklyHours::new(std::array::from_fn(|_| all_day.clone())).map_err(|x| e(&x))?;
     let mut providers = Vec::new();
     let mut provider_token = String::new();
-    for i in 0..TEAM {
-        let email = format!("p{i}@loadco.example");
+    for i in 0..size {
+        let email = format!("p{i}@{slug}.example");
         let account = rota
             .add_employee(
                 owner,
