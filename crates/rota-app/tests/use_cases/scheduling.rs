@@ -193,3 +193,70 @@ async fn w1_r8_work_hours_are_read_only_for_providers_by_default() {
         (ErrorKind::Forbidden, "forbidden")
     );
 }
+
+#[tokio::test]
+async fn w3_b5_opening_hours_and_minimum_notice_set_in_the_settings_bound_slots_and_bookings() {
+    use rota_app::domain::calendar::{LocalInterval, WeeklyHours};
+    use rota_app::settings::BusinessChanges;
+
+    let s = salon().await;
+    // Open on Mondays 10:00–12:00 only (Pat works 09:00–17:00 on weekdays).
+    let monday = vec![LocalInterval::parse("10:00", "12:00").unwrap()];
+    let hours = WeeklyHours::new([monday, vec![], vec![], vec![], vec![], vec![], vec![]]).unwrap();
+    let changes = BusinessChanges {
+        operating_hours: Some(hours.clone()),
+        min_notice_minutes: Some(0),
+        online_booking: Some(true),
+        ..BusinessChanges::default()
+    };
+    let business = s.w.rota.update_business(&s.owner, changes).await.unwrap();
+    assert_eq!(business.settings.operating_hours, hours);
+    let q = |from: &str, to: &str| AvailabilityQuery {
+        service: s.service.id,
+        range: day(from, to),
+        provider: Some(s.provider.id),
+        step: Some(SignedDuration::from_mins(60)),
+    };
+    let starts = |found: &[rota_app::availability::ProviderSlots]| -> Vec<String> {
+        found[0]
+            .slots
+            .iter()
+            .map(|r| r.start().to_string())
+            .collect()
+    };
+    let monday_9th = q("2026-03-09T00:00:00Z", "2026-03-10T00:00:00Z");
+    let open = s.w.rota.availability(&s.owner, monday_9th).await.unwrap();
+    assert_eq!(
+        starts(&open),
+        ["2026-03-09T10:00:00Z", "2026-03-09T11:00:00Z"]
+    );
+    let tuesday = q("2026-03-10T00:00:00Z", "2026-03-11T00:00:00Z");
+    assert!(
+        s.w.rota.availability(&s.owner, tuesday).await.unwrap()[0]
+            .slots
+            .is_empty()
+    );
+    // B5: the team is refused outside the opening hours unless overriding.
+    let err = s.book(&s.owner, "2026-03-09T09:00:00Z").await.unwrap_err();
+    assert_eq!(err.code(), "outside_work_hours");
+
+    // A notice of eight days: Monday the 9th is a week and an hour away, so
+    // customers are offered nothing and refused; the team still books.
+    let eight_days = BusinessChanges {
+        min_notice_minutes: Some(8 * 24 * 60),
+        ..BusinessChanges::default()
+    };
+    s.w.rota
+        .update_business(&s.owner, eight_days)
+        .await
+        .unwrap();
+    let customer = rota_app::domain::actor::Actor::of(&s.customer);
+    let offered = s.w.rota.availability(&customer, monday_9th).await.unwrap();
+    assert!(offered.iter().all(|p| p.slots.is_empty()), "{offered:?}");
+    let err = s.book(&customer, "2026-03-09T10:00:00Z").await.unwrap_err();
+    assert_eq!(
+        (err.kind(), err.code()),
+        (ErrorKind::Conflict, "not_available")
+    );
+    s.book(&s.owner, "2026-03-09T10:00:00Z").await.unwrap();
+}
