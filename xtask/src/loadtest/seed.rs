@@ -108,7 +108,14 @@ pub(super) async fn team(
             )
             .await
             .map_err(|x| e(&x))?;
-        rota.deliver_due_emails(100).await.map_err(|x| e(&x))?;
+        // Deliver until the invitation is out (bookings made before queue
+        // their confirmations ahead of it).
+        while mailer.last_token_for(&email).is_none() {
+            let round = rota.deliver_due_emails(500).await.map_err(|x| e(&x))?;
+            if round.sent + round.failed == 0 {
+                break;
+            }
+        }
         let token = mailer.last_token_for(&email).ok_or("no invitation")?;
         let signed = rota
             .accept_invitation(&token, &SecretString::from(PASSWORD))
