@@ -142,14 +142,8 @@ impl Rota {
         let ids: Vec<AccountId> = providers.iter().map(|a| a.id).collect();
         let schedules = Schedules::load(tx.as_mut(), &business, &ids, query.range).await?;
         let mut busy: HashMap<AccountId, Vec<TimeRange>> = HashMap::new();
-        for b in tx
-            .bookings()
-            .overlapping(business.id, &ids, query.range)
-            .await?
-        {
-            for p in &b.providers {
-                busy.entry(*p).or_default().push(b.range);
-            }
+        for (p, time) in tx.bookings().busy(business.id, &ids, query.range).await? {
+            busy.entry(p).or_default().push(time);
         }
         let notice = SignedDuration::from_mins(i64::from(business.settings.min_notice_minutes));
         let request = SlotRequest {

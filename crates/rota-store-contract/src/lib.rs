@@ -41,6 +41,7 @@ macro_rules! contract_tests {
             a9_concurrent_attempts_on_one_key_are_each_counted,
             b9_one_idempotency_key_is_held_until_its_first_request_commits,
             r6_report_totals_by_status_provider_and_new_customers, payment_requests_round_trip,
+            w3_busy_times_are_the_active_bookings_of_the_providers_asked,
         );
     };
     (@each $fresh:expr; $($story:ident),* $(,)?) => {

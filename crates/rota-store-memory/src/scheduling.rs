@@ -314,6 +314,27 @@ impl BookingRepository for MemoryTx {
         Ok(())
     }
 
+    async fn busy(
+        &mut self,
+        business: BusinessId,
+        providers: &[AccountId],
+        range: TimeRange,
+    ) -> Result<Vec<(AccountId, TimeRange)>, StoreError> {
+        Ok(self
+            .work
+            .bookings
+            .values()
+            .filter(|b| b.business_id == business && b.status.holds_time())
+            .filter(|b| b.range.overlaps(&range))
+            .flat_map(|b| {
+                b.providers
+                    .iter()
+                    .filter(|p| providers.contains(p))
+                    .map(move |p| (*p, b.range))
+            })
+            .collect())
+    }
+
     async fn insert_payment_request(&mut self, request: &PaymentRequest) -> Result<(), StoreError> {
         if !self
             .work

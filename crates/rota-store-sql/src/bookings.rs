@@ -212,6 +212,48 @@ macro_rules! booking_repository {
                     opt_instant(end)
                 }
 
+                async fn busy(
+                    &mut self,
+                    business: BusinessId,
+                    providers: &[AccountId],
+                    range: TimeRange,
+                ) -> Result<Vec<(AccountId, TimeRange)>, StoreError> {
+                    if providers.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    // The provider rows alone (their index: business,
+                    // provider, start), bounded below by the longest booking.
+                    let lower = range
+                        .start()
+                        .checked_sub(::rota_app::domain::booking::MAX_BOOKING)
+                        .unwrap_or(Timestamp::MIN);
+                    let mut q = ::sqlx::QueryBuilder::new(
+                        "SELECT provider_id, starts_at, ends_at FROM booking_providers \
+                         WHERE business_id = ",
+                    );
+                    q.push_bind(business.as_uuid())
+                        .push(" AND active AND provider_id IN ");
+                    ::rota_store_sql::push_ids(&mut q, providers.iter().map(AccountId::as_uuid));
+                    q.push(" AND starts_at < ")
+                        .push_bind(stamp(range.end()))
+                        .push(" AND ends_at > ")
+                        .push_bind(stamp(range.start()))
+                        .push(" AND starts_at > ")
+                        .push_bind(stamp(lower));
+                    let rows: Vec<$row> = q.build().fetch_all(self.conn()).await.map_err(db_error)?;
+                    rows.iter()
+                        .map(|r| {
+                            let id: Uuid = r.try_get("provider_id").map_err(db_error)?;
+                            let time = TimeRange::new(
+                                instant(r.try_get("starts_at").map_err(db_error)?)?,
+                                instant(r.try_get("ends_at").map_err(db_error)?)?,
+                            )
+                            .map_err(corrupt)?;
+                            Ok((AccountId::from_uuid(id), time))
+                        })
+                        .collect()
+                }
+
                 async fn insert_payment_request(
                     &mut self,
                     r: &PaymentRequest,

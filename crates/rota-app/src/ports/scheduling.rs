@@ -181,6 +181,15 @@ pub trait BookingRepository: Send {
 
     /// Records a payment.
     async fn insert_payment(&mut self, payment: &Payment) -> Result<(), StoreError>;
+    /// When these providers are taken within `range`: a `(provider, time)`
+    /// for each active booking of theirs overlapping it, in no particular
+    /// order — what availability subtracts, without the rest of a booking.
+    async fn busy(
+        &mut self,
+        business: BusinessId,
+        providers: &[AccountId],
+        range: TimeRange,
+    ) -> Result<Vec<(AccountId, TimeRange)>, StoreError>;
     /// Stores a request for payment.
     async fn insert_payment_request(&mut self, request: &PaymentRequest) -> Result<(), StoreError>;
     /// The requests for payment of a booking, oldest first.

@@ -398,3 +398,67 @@ pub async fn payment_requests_round_trip(fresh: Fresh) {
     orphan.booking_id = other.id;
     assert!(tx.bookings().insert_payment_request(&orphan).await.is_err());
 }
+
+/// W3's input: the times the providers asked about are taken — active
+/// bookings only, each of their providers, within the window.
+pub async fn w3_busy_times_are_the_active_bookings_of_the_providers_asked(fresh: Fresh) {
+    let store = fresh.store;
+    let f = Fixture::write(store.as_ref(), 1, "sparkle").await;
+    let quinn = employee(
+        f.business.id,
+        77,
+        "quinn@sparkle.example",
+        rota_app::domain::role::EmployeeRoles::staff(
+            rota_app::domain::role::RoleSet::ServiceProvider,
+        ),
+    );
+    let both = booking(
+        &f,
+        1,
+        range("2026-03-09T10:00:00Z", "2026-03-09T11:00:00Z"),
+        vec![f.provider.id, quinn.id],
+    );
+    let mut cancelled = booking(
+        &f,
+        2,
+        range("2026-03-09T12:00:00Z", "2026-03-09T13:00:00Z"),
+        vec![f.provider.id],
+    );
+    cancelled.status = BookingStatus::Cancelled;
+    let later = booking(
+        &f,
+        3,
+        range("2026-03-10T10:00:00Z", "2026-03-10T11:00:00Z"),
+        vec![f.provider.id],
+    );
+    let mut tx = store.begin(TxMode::Write).await.unwrap();
+    tx.accounts().insert(&quinn).await.unwrap();
+    for b in [&both, &cancelled, &later] {
+        tx.bookings().insert(b).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let monday = range("2026-03-09T00:00:00Z", "2026-03-10T00:00:00Z");
+    let mut tx = store.begin(TxMode::Read).await.unwrap();
+    let mut busy = tx
+        .bookings()
+        .busy(f.business.id, &[f.provider.id, quinn.id], monday)
+        .await
+        .unwrap();
+    busy.sort();
+    let mut expected = vec![(f.provider.id, both.range), (quinn.id, both.range)];
+    expected.sort();
+    assert_eq!(busy, expected);
+    let quinns = tx
+        .bookings()
+        .busy(f.business.id, &[quinn.id], monday)
+        .await
+        .unwrap();
+    assert_eq!(quinns, vec![(quinn.id, both.range)]);
+    assert!(
+        tx.bookings()
+            .busy(f.business.id, &[], monday)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
