@@ -180,6 +180,8 @@ fn table() -> Vec<(&'static str, Option<Value>, [u16; 16])> {
             t("401 201 201 201 403 403 403 403 403 403 403 403 403 403 401 201")),
         ("PATCH /v1/services/{service}", Some(json!({"price_minor": 2500})),
             t("401 200 200 200 403 403 403 403 403 403 403 403 403 403 401 404")),
+        ("GET /v1/availability/anyone?service_id={service}&from=2030-03-04T00:00:00Z&to=2030-03-05T00:00:00Z", None,
+            t("401 200 200 200 200 200 200 200 200 200 200 200 200 403 401 404")),
         ("GET /v1/availability?service_id={service}&from=2030-03-04T00:00:00Z&to=2030-03-05T00:00:00Z", None,
             t("401 200 200 200 200 200 200 200 200 200 200 200 200 403 401 404")),
         ("GET /v1/bookings", None,

@@ -143,6 +143,21 @@ rota_tests::on_every_store! {
         assert_eq!(changed["operating_hours"]["monday"][0]["start"], "10:00", "{changed}");
         let narrowed = s.expect(200, "GET", &url, Some(owner), None).await;
         assert_eq!(starts(&narrowed), vec![at(10), at(11)], "{narrowed}");
+        // "Anyone": each time once, with who would serve.
+        let any_url = format!(
+            "/v1/availability/anyone?service_id={service}&from={}&to={}&step_minutes=60",
+            day_start.timestamp(),
+            day_end.timestamp()
+        );
+        let any = s.expect(200, "GET", &any_url, Some(owner), None).await;
+        let any_starts: Vec<&str> = any.as_array().unwrap().iter()
+            .map(|a| a["starts_at"].as_str().unwrap()).collect();
+        assert_eq!(any_starts, vec![at(10), at(11)], "{any}");
+        assert_eq!(any[0]["provider_id"], pat.as_str(), "{any}");
+        let (status, body) = s
+            .call("GET", &format!("{any_url}&provider_id={pat}"), Some(owner), None)
+            .await;
+        assert_eq!(status, 422, "no provider on the anyone question: {body}");
 
         // A closure that day (a holiday) offers nothing; removed, the hours
         // are back. Both are in the audit log.

@@ -42,6 +42,38 @@ pub struct ProviderSlots {
     pub slots: Vec<TimeRange>,
 }
 
+/// A time someone offering the service is free, and who would serve then.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AnySlot {
+    /// The slot.
+    pub slot: TimeRange,
+    /// The first provider (in the order availability lists them) free then.
+    pub provider: AccountId,
+    /// Their display name.
+    pub name: String,
+}
+
+/// "Anyone": each bookable time once, in order, with the first provider
+/// free then — what a booking page offers a customer who does not mind who
+/// comes (booking it assigns that provider, or whoever is free by then).
+#[must_use]
+pub fn anyone(found: &[ProviderSlots]) -> Vec<AnySlot> {
+    let mut all: Vec<(TimeRange, usize)> = found
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| p.slots.iter().map(move |s| (*s, i)))
+        .collect();
+    all.sort_unstable_by_key(|(s, i)| (s.start(), *i));
+    all.dedup_by_key(|(s, _)| s.start());
+    all.into_iter()
+        .map(|(slot, i)| AnySlot {
+            slot,
+            provider: found[i].provider,
+            name: found[i].name.clone(),
+        })
+        .collect()
+}
+
 /// Why availability could not be answered.
 #[derive(Debug, thiserror::Error)]
 pub enum AvailabilityError {

@@ -3,7 +3,8 @@
 //! 200 one-hour bookings each in one 30-day window (10,000 in all). Two
 //! rows: one provider's 30 days at 64 connections, beside a raw endpoint
 //! reading the same provider's rows of that window; and "anyone" of the
-//! fifty for the 30 days at one connection (p50 target 20 ms).
+//! fifty for the 30 days at one connection (`/v1/availability/anyone`:
+//! each time once; p50 target 20 ms).
 
 use std::str::FromStr;
 
@@ -41,7 +42,7 @@ pub(super) const MONTH_ONE: &str = "GET /v1/availability (one provider, 30 days)
 /// The same provider's rows of the window through axum and sqlx.
 pub(super) const MONTH_RAW: &str = "axum, one provider's 30 days of rows (one select)";
 /// Anyone of the fifty for 30 days, one connection (p50 < 20 ms).
-pub(super) const MONTH_ANY: &str = "GET /v1/availability (anyone of 50 providers, 30 days, c=1)";
+pub(super) const MONTH_ANY: &str = "GET /v1/availability/anyone (50 providers, 30 days, c=1)";
 
 /// The second business.
 pub(super) struct Month {
@@ -207,7 +208,7 @@ pub(super) async fn month_rows(
         );
     }
     let url = format!(
-        "{base}/v1/availability?service_id={}&{window}",
+        "{base}/v1/availability/anyone?service_id={}&{window}",
         month.service
     );
     let token = month.owner_token.clone();

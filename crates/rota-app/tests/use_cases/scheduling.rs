@@ -260,3 +260,55 @@ async fn w3_b5_opening_hours_and_minimum_notice_set_in_the_settings_bound_slots_
     );
     s.book(&s.owner, "2026-03-09T10:00:00Z").await.unwrap();
 }
+
+#[tokio::test]
+async fn w3_anyone_offers_each_time_once_with_the_first_provider_free() {
+    use rota_app::availability::anyone;
+
+    let s = salon().await;
+    let quinn =
+        s.w.employee(
+            &s.owner,
+            "quinn@salon.example",
+            rota_app::domain::role::RoleSet::ServiceProvider,
+            false,
+        )
+        .await;
+    let day_hours =
+        vec![rota_app::domain::calendar::LocalInterval::parse("09:00", "12:00").unwrap()];
+    let hours =
+        rota_app::domain::calendar::WeeklyHours::new(std::array::from_fn(|_| day_hours.clone()))
+            .unwrap();
+    s.w.rota
+        .set_work_calendar(
+            &s.owner,
+            quinn.id,
+            rota_app::domain::calendar::WorkCalendar { zone: None, hours },
+        )
+        .await
+        .unwrap();
+    // Pat is taken at 10:00: Quinn is who is free then.
+    s.book(&s.owner, "2026-03-09T10:00:00Z").await.unwrap();
+    let q = AvailabilityQuery {
+        service: s.service.id,
+        range: day("2026-03-09T09:00:00Z", "2026-03-09T13:00:00Z"),
+        provider: None,
+        step: Some(SignedDuration::from_mins(60)),
+    };
+    let found = s.w.rota.availability(&s.owner, q).await.unwrap();
+    let any = anyone(&found);
+    let said: Vec<(String, bool)> = any
+        .iter()
+        .map(|a| (a.slot.start().to_string(), a.provider == quinn.id))
+        .collect();
+    let first_is_pat = found[0].provider == s.provider.id;
+    assert_eq!(
+        said,
+        [
+            ("2026-03-09T09:00:00Z".to_owned(), !first_is_pat),
+            ("2026-03-09T10:00:00Z".to_owned(), true),
+            ("2026-03-09T11:00:00Z".to_owned(), !first_is_pat),
+            ("2026-03-09T12:00:00Z".to_owned(), false),
+        ]
+    );
+}

@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use rota_app::availability::{AvailabilityQuery, ProviderSlots};
+use rota_app::availability::{AnySlot, AvailabilityQuery, ProviderSlots, anyone};
 use rota_app::domain::id::{AccountId, ServiceId};
 use rota_app::domain::jiff::{SignedDuration, Timestamp};
 use rota_app::domain::money::Money;
@@ -266,6 +266,13 @@ async fn availability(
     Signed(who): Signed,
     Query(q): Query<AvailabilityParams>,
 ) -> Result<Json<Vec<ProviderSlotsDto>>, Problem> {
+    let query = availability_query(q)?;
+    let slots = state.rota.availability(&who.actor, query).await?;
+    Ok(Json(slots.iter().map(ProviderSlotsDto::from).collect()))
+}
+
+/// The query's fields checked, each refusal beside its field.
+fn availability_query(q: AvailabilityParams) -> Result<AvailabilityQuery, Problem> {
     let mut c = Check::default();
     let service = c.field("service_id", q.service_id.parse::<ServiceId>());
     let from = instant(&mut c, "from", &q.from);
@@ -287,19 +294,76 @@ async fn availability(
     else {
         return Err(c.problem());
     };
-    let slots = state
-        .rota
-        .availability(
-            &who.actor,
-            AvailabilityQuery {
-                service,
-                range,
-                provider,
-                step,
-            },
-        )
-        .await?;
-    Ok(Json(slots.iter().map(ProviderSlotsDto::from).collect()))
+    Ok(AvailabilityQuery {
+        service,
+        range,
+        provider,
+        step,
+    })
+}
+
+/// The "anyone" question.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AnyoneParams {
+    /// The service to book.
+    pub service_id: String,
+    /// Window start (RFC 3339).
+    pub from: String,
+    /// Window end (RFC 3339); at most 62 days after `from`.
+    pub to: String,
+    /// Slot step in minutes (default 15).
+    pub step_minutes: Option<u32>,
+}
+
+/// A time someone is free, and who would serve.
+#[derive(Serialize, ToSchema)]
+pub struct AnySlotDto {
+    /// Start.
+    #[schema(value_type = String, format = DateTime)]
+    pub starts_at: Timestamp,
+    /// End.
+    #[schema(value_type = String, format = DateTime)]
+    pub ends_at: Timestamp,
+    /// The first provider free then.
+    pub provider_id: String,
+    /// Their name.
+    pub name: String,
+}
+
+impl From<&AnySlot> for AnySlotDto {
+    fn from(a: &AnySlot) -> Self {
+        Self {
+            starts_at: a.slot.start(),
+            ends_at: a.slot.end(),
+            provider_id: a.provider.to_string(),
+            name: a.name.clone(),
+        }
+    }
+}
+
+/// Bookable times for a service with anyone who offers it (W3): each time
+/// once, in order, with the first provider free then — the question a
+/// booking page asks for a customer who does not mind who comes.
+#[utoipa::path(get, path = "/v1/availability/anyone", tag = "scheduling", params(AnyoneParams),
+    responses((status = OK, body = Vec<AnySlotDto>), (status = FORBIDDEN, body = Problem),
+        (status = UNPROCESSABLE_ENTITY, body = Problem)))]
+async fn availability_anyone(
+    State(state): State<AppState>,
+    Signed(who): Signed,
+    Query(q): Query<AnyoneParams>,
+) -> Result<Json<Vec<AnySlotDto>>, Problem> {
+    let asked = AvailabilityParams {
+        service_id: q.service_id,
+        from: q.from,
+        to: q.to,
+        provider_id: None,
+        step_minutes: q.step_minutes,
+    };
+    let query = availability_query(asked)?;
+    let found = state.rota.availability(&who.actor, query).await?;
+    Ok(Json(anyone(&found).iter().map(AnySlotDto::from).collect()))
 }
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
@@ -307,4 +371,5 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_services, create_service))
         .routes(routes!(patch_service))
         .routes(routes!(availability))
+        .routes(routes!(availability_anyone))
 }
