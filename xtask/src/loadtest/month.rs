@@ -133,8 +133,8 @@ pub(super) async fn seed_month(rota: &Rota, mailer: &RecordingMailer) -> Result<
     })
 }
 
-/// The raw endpoint: the provider's booking rows overlapping the window,
-/// joined to their bookings, in one select.
+/// The raw endpoint: what availability reads of the provider's bookings —
+/// their provider rows' times overlapping the window — in one select.
 pub(super) fn month_baseline(db: Db, month: &Month) -> axum::Router {
     use axum::routing::get;
     let business = rota_app::domain::uuid::Uuid::from_str(&month.business).unwrap_or_default();
@@ -145,10 +145,9 @@ pub(super) fn month_baseline(db: Db, month: &Month) -> axum::Router {
             let (from, to) = (ts(MONTH), month_end());
             let found = match &db {
                 Db::Sqlite(pool) => sqlx::query(
-                    "SELECT b.* FROM booking_providers bp JOIN bookings b \
-                     ON b.business_id = bp.business_id AND b.id = bp.booking_id \
-                     WHERE bp.business_id = ? AND bp.provider_id = ? AND bp.active \
-                     AND bp.starts_at < ? AND bp.ends_at > ? ORDER BY bp.starts_at",
+                    "SELECT provider_id, starts_at, ends_at FROM booking_providers \
+                     WHERE business_id = ? AND active AND provider_id = ? \
+                     AND starts_at < ? AND ends_at > ?",
                 )
                 .bind(business)
                 .bind(provider)
@@ -158,11 +157,9 @@ pub(super) fn month_baseline(db: Db, month: &Month) -> axum::Router {
                 .await
                 .map(|r| r.len()),
                 Db::Postgres(pool) => sqlx::query(
-                    "SELECT b.* FROM booking_providers bp JOIN bookings b \
-                     ON b.business_id = bp.business_id AND b.id = bp.booking_id \
-                     WHERE bp.business_id = $1 AND bp.provider_id = $2 AND bp.active \
-                     AND bp.starts_at < $3::timestamptz AND bp.ends_at > $4::timestamptz \
-                     ORDER BY bp.starts_at",
+                    "SELECT provider_id, starts_at, ends_at FROM booking_providers \
+                     WHERE business_id = $1 AND active AND provider_id = $2 \
+                     AND starts_at < $3::timestamptz AND ends_at > $4::timestamptz",
                 )
                 .bind(business)
                 .bind(provider)
