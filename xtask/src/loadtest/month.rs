@@ -12,24 +12,21 @@ use rota_app::Rota;
 use rota_app::bookings::NewBooking;
 use rota_app::customers::NewCustomer;
 use rota_app::domain::account::CustomerDetails;
-use rota_app::domain::actor::Actor;
-use rota_app::domain::business::{Currency, Zone};
 use rota_app::domain::email::EmailAddress;
 use rota_app::domain::id::{AccountId, ServiceId};
 use rota_app::domain::jiff::SignedDuration;
 use rota_app::domain::money::Money;
-use rota_app::domain::name::{BusinessName, PersonName, Slug};
+use rota_app::domain::name::{BusinessName, PersonName};
 use rota_app::domain::plan::Plan;
 use rota_app::domain::service::ServiceDuration;
-use rota_app::secrecy::{ExposeSecret, SecretString};
+use rota_app::secrecy::ExposeSecret;
 use rota_app::services::NewService;
-use rota_app::signup::SignUp;
 use rota_app::testing::RecordingMailer;
 use serde_json::json;
 
 use super::baseline::Db;
-use super::seed::{e, team};
-use super::{Figures, PASSWORD, drive, drive_with, ts, wanted};
+use super::seed::{business, e, team};
+use super::{Figures, drive, drive_with, ts, wanted};
 
 /// Providers of the second business.
 const FIFTY: usize = 50;
@@ -59,22 +56,7 @@ fn month_end() -> rota_app::domain::jiff::Timestamp {
 }
 
 pub(super) async fn seed_month(rota: &Rota, mailer: &RecordingMailer) -> Result<Month, String> {
-    let up = rota
-        .sign_up(SignUp {
-            business_name: BusinessName::parse("Fifty Co").map_err(|x| e(&x))?,
-            slug: Slug::parse("fiftyco").map_err(|x| e(&x))?,
-            time_zone: Zone::parse("UTC").map_err(|x| e(&x))?,
-            currency: Currency::parse("GBP").map_err(|x| e(&x))?,
-            owner_name: PersonName::parse("Fran Owner").map_err(|x| e(&x))?,
-            email: EmailAddress::parse("owner@fiftyco.example").map_err(|x| e(&x))?,
-            password: SecretString::from(PASSWORD),
-        })
-        .await
-        .map_err(|x| e(&x))?;
-    let owner = Actor::of(&up.owner);
-    rota.change_plan(&owner, Plan::ProMax)
-        .await
-        .map_err(|x| e(&x))?;
+    let (up, owner) = business(rota, "Fifty Co", "fiftyco", Plan::ProMax).await?;
     let (providers, _) = team(rota, mailer, &owner, FIFTY, "fiftyco").await?;
     let service = rota
         .create_service(

@@ -46,23 +46,33 @@ pub(super) fn e(e: &dyn std::fmt::Debug) -> String {
     format!("{e:?}")
 }
 
-pub(super) async fn seed(rota: &Rota, mailer: &RecordingMailer) -> Result<Seeded, String> {
+/// A business in UTC paying in pounds, signed up by its owner, on `plan`:
+/// the sign-up (with the owner's session) and the owner as an actor.
+pub(super) async fn business(
+    rota: &Rota,
+    name: &str,
+    slug: &str,
+    plan: Plan,
+) -> Result<(rota_app::signup::SignedUp, Actor), String> {
     let up = rota
         .sign_up(SignUp {
-            business_name: BusinessName::parse("Load Co").map_err(|x| e(&x))?,
-            slug: Slug::parse("loadco").map_err(|x| e(&x))?,
+            business_name: BusinessName::parse(name).map_err(|x| e(&x))?,
+            slug: Slug::parse(slug).map_err(|x| e(&x))?,
             time_zone: Zone::parse("UTC").map_err(|x| e(&x))?,
             currency: Currency::parse("GBP").map_err(|x| e(&x))?,
             owner_name: PersonName::parse("Olive Owner").map_err(|x| e(&x))?,
-            email: EmailAddress::parse("owner@loadco.example").map_err(|x| e(&x))?,
+            email: EmailAddress::parse(&format!("owner@{slug}.example")).map_err(|x| e(&x))?,
             password: SecretString::from(PASSWORD),
         })
         .await
         .map_err(|x| e(&x))?;
     let owner = Actor::of(&up.owner);
-    rota.change_plan(&owner, Plan::Grow)
-        .await
-        .map_err(|x| e(&x))?;
+    rota.change_plan(&owner, plan).await.map_err(|x| e(&x))?;
+    Ok((up, owner))
+}
+
+pub(super) async fn seed(rota: &Rota, mailer: &RecordingMailer) -> Result<Seeded, String> {
+    let (up, owner) = business(rota, "Load Co", "loadco", Plan::Grow).await?;
     let (providers, provider_token) = team(rota, mailer, &owner, TEAM, "loadco").await?;
     let service = public_page(rota, &owner, &providers).await?;
     let customers = customers(rota, &owner).await?;
