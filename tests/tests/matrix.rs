@@ -330,6 +330,7 @@ async fn world(column: usize, store: Arc<dyn Store>) -> World {
                 duration: ServiceDuration::minutes(60).unwrap(),
                 price: Money::new(5000).unwrap(),
                 providers: vec![],
+                buffers: rota_app::domain::service::Buffers::NONE,
             },
         )
         .await

@@ -173,9 +173,16 @@ impl Rota {
         }
         let ids: Vec<AccountId> = providers.iter().map(|a| a.id).collect();
         let schedules = Schedules::load(tx.as_mut(), &business, &ids, query.range).await?;
+        // B4 with buffers: a slot is free when it, with the service's
+        // buffers around it, overlaps nothing another booking blocks (that
+        // booking's buffers included). So each blocked time is widened by
+        // the service's buffers, and read as far out as they reach.
         let mut busy: HashMap<AccountId, Vec<TimeRange>> = HashMap::new();
-        for (p, time) in tx.bookings().busy(business.id, &ids, query.range).await? {
-            busy.entry(p).or_default().push(time);
+        let reach = service.buffers.around(query.range);
+        for (p, blocked) in tx.bookings().busy(business.id, &ids, reach).await? {
+            busy.entry(p)
+                .or_default()
+                .push(service.buffers.keep_clear_of(blocked));
         }
         let notice = SignedDuration::from_mins(i64::from(business.settings.min_notice_minutes));
         let request = SlotRequest {

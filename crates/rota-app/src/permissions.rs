@@ -193,6 +193,7 @@ mod tests {
             created_at: at,
             updated_at: at,
             sequence: 0,
+            buffers: rota_domain::service::Buffers::NONE,
         }
     }
 

@@ -5,7 +5,7 @@ use rota_domain::id::{AccountId, ServiceId};
 use rota_domain::money::Money;
 use rota_domain::name::BusinessName;
 use rota_domain::policy::{Action, Denied, authorize};
-use rota_domain::service::{Service, ServiceDuration};
+use rota_domain::service::{Buffers, InvalidBuffer, Service, ServiceDuration};
 
 use crate::Rota;
 use crate::error::{Classify, ErrorKind};
@@ -22,6 +22,8 @@ pub struct NewService {
     pub price: Money,
     /// Who offers it; empty = every provider.
     pub providers: Vec<AccountId>,
+    /// The time it keeps its provider free before and after it.
+    pub buffers: Buffers,
 }
 
 /// Changes to a service; `None` leaves a field as it is.
@@ -33,6 +35,10 @@ pub struct ServiceChanges {
     pub price: Option<Money>,
     pub providers: Option<Vec<AccountId>>,
     pub active: Option<bool>,
+    /// Minutes kept free before it (0–240).
+    pub buffer_before_minutes: Option<u32>,
+    /// Minutes kept free after it (0–240).
+    pub buffer_after_minutes: Option<u32>,
 }
 
 /// Why a service use case failed.
@@ -44,6 +50,9 @@ pub enum ServiceError {
     /// A listed provider is not a service provider of the business (422).
     #[error("{0} is not a service provider of this business")]
     UnknownProvider(AccountId),
+    /// A buffer out of 0–240 minutes (422).
+    #[error(transparent)]
+    Buffer(#[from] InvalidBuffer),
     /// Storage failed.
     #[error(transparent)]
     Unexpected(#[from] StoreError),
@@ -53,14 +62,14 @@ impl Classify for ServiceError {
     fn kind(&self) -> ErrorKind {
         match self {
             Self::Denied(d) => d.kind(),
-            Self::UnknownProvider(_) => ErrorKind::Invalid,
+            Self::UnknownProvider(_) | Self::Buffer(_) => ErrorKind::Invalid,
             Self::Unexpected(e) => e.kind(),
         }
     }
     fn code(&self) -> &'static str {
         match self {
             Self::Denied(d) => d.code(),
-            Self::UnknownProvider(_) => "validation",
+            Self::UnknownProvider(_) | Self::Buffer(_) => "validation",
             Self::Unexpected(e) => e.code(),
         }
     }
@@ -122,6 +131,7 @@ impl Rota {
             price: new.price,
             providers: new.providers,
             active: true,
+            buffers: new.buffers,
         };
         tx.services().insert(&service).await?;
         tx.commit().await?;
@@ -129,7 +139,7 @@ impl Rota {
     }
 
     /// Changes a service (administrators). Existing bookings keep their
-    /// times and prices.
+    /// times, prices and buffers.
     pub async fn update_service(
         &self,
         actor: &Actor,
@@ -164,6 +174,14 @@ impl Rota {
         if let Some(active) = changes.active {
             service.active = active;
         }
+        service.buffers = Buffers::minutes(
+            changes
+                .buffer_before_minutes
+                .unwrap_or(service.buffers.before_minutes()),
+            changes
+                .buffer_after_minutes
+                .unwrap_or(service.buffers.after_minutes()),
+        )?;
         tx.services().update(&service).await?;
         tx.commit().await?;
         Ok(service)

@@ -6,12 +6,14 @@ use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
 pub use schedule::{
-    MAX_BOOKING, ProviderFacts, ScheduleError, check_customer, check_providers, check_range,
+    MAX_BOOKING, MAX_REACH, ProviderFacts, ScheduleError, check_customer, check_providers,
+    check_range,
 };
 
 use crate::account::Text;
 use crate::id::{AccountId, BookingId, BusinessId, PaymentId, PaymentRequestId, ServiceId};
 use crate::money::Money;
+use crate::service::Buffers;
 use crate::time::TimeRange;
 
 /// Where a booking stands (B6).
@@ -160,6 +162,9 @@ pub struct Booking {
     pub updated_at: Timestamp,
     /// Bumped by every change (a calendar feed's `SEQUENCE`).
     pub sequence: u32,
+    /// The time kept free around it, taken from its service when it was
+    /// made (B4 holds the booking with these around it).
+    pub buffers: Buffers,
 }
 
 impl Booking {
@@ -287,10 +292,28 @@ impl Booking {
         Ok(())
     }
 
-    /// Whether the booking holds `provider`'s time within `range` (B4).
+    /// Whether the booking holds `provider`'s time within `range`.
     #[must_use]
     pub fn occupies(&self, provider: AccountId, range: &TimeRange) -> bool {
         self.status.holds_time() && self.providers.contains(&provider) && self.range.overlaps(range)
+    }
+
+    /// The time it keeps its providers from other bookings: its range with
+    /// its buffers around it.
+    #[must_use]
+    pub fn blocked(&self) -> TimeRange {
+        self.buffers.around(self.range)
+    }
+
+    /// B4: whether this booking stands in the way of `other` for
+    /// `provider` — both hold time, and what each blocks overlaps.
+    #[must_use]
+    pub fn clashes_with(&self, provider: AccountId, other: &Booking) -> bool {
+        self.id != other.id
+            && self.status.holds_time()
+            && other.status.holds_time()
+            && self.providers.contains(&provider)
+            && self.blocked().overlaps(&other.blocked())
     }
 }
 

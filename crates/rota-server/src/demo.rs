@@ -89,6 +89,7 @@ pub(crate) async fn seed(config: &Config) -> anyhow::Result<()> {
                 duration: ServiceDuration::minutes(120)?,
                 price: Money::new(8000)?,
                 providers: vec![],
+                buffers: rota_app::domain::service::Buffers::NONE,
             },
         )
         .await?;

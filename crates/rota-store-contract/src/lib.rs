@@ -42,6 +42,8 @@ macro_rules! contract_tests {
             b9_one_idempotency_key_is_held_until_its_first_request_commits,
             r6_report_totals_by_status_provider_and_new_customers, payment_requests_round_trip,
             w3_busy_times_are_the_active_bookings_of_the_providers_asked,
+            b4_the_store_keeps_bookings_apart_by_their_buffers,
+            b4_buffers_hold_under_200_concurrent_bookers,
         );
     };
     (@each $fresh:expr; $($story:ident),* $(,)?) => {

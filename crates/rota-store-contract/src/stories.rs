@@ -3,6 +3,7 @@
 mod accounts;
 mod auth;
 mod bookings;
+mod buffers;
 mod concurrency;
 mod outbox;
 mod reports;
@@ -11,6 +12,7 @@ mod scheduling;
 pub use accounts::*;
 pub use auth::*;
 pub use bookings::*;
+pub use buffers::*;
 pub use concurrency::*;
 pub use outbox::*;
 pub use reports::*;

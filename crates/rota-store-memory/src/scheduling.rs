@@ -176,16 +176,14 @@ impl MemoryTx {
     }
 
     /// B4, held by the store: the first assigned provider with another
-    /// active booking overlapping `booking`.
+    /// active booking whose blocked time overlaps `booking`'s.
     fn overlap(&self, booking: &Booking) -> Option<AccountId> {
         if !booking.status.holds_time() {
             return None;
         }
         booking.providers.iter().copied().find(|p| {
             self.work.bookings.values().any(|other| {
-                other.business_id == booking.business_id
-                    && other.id != booking.id
-                    && other.occupies(*p, &booking.range)
+                other.business_id == booking.business_id && other.clashes_with(*p, booking)
             })
         })
     }
@@ -325,12 +323,12 @@ impl BookingRepository for MemoryTx {
             .bookings
             .values()
             .filter(|b| b.business_id == business && b.status.holds_time())
-            .filter(|b| b.range.overlaps(&range))
+            .filter(|b| b.blocked().overlaps(&range))
             .flat_map(|b| {
                 b.providers
                     .iter()
                     .filter(|p| providers.contains(p))
-                    .map(move |p| (*p, b.range))
+                    .map(move |p| (*p, b.blocked()))
             })
             .collect())
     }

@@ -52,7 +52,8 @@ fn push_booking_insert(
 ) -> Result<(), StoreError> {
     q.push(
         "INSERT INTO bookings (business_id, id, customer_id, service_id, starts_at, ends_at, status, price_minor, \
-         paid_minor, tips_minor, notes, created_at, updated_at, sequence, provider_ids) ",
+         paid_minor, tips_minor, notes, created_at, updated_at, sequence, provider_ids, buffer_before_minutes, \
+         buffer_after_minutes) ",
     );
     let status = name(&b.status)?;
     q.push(if after.is_some() {
@@ -80,7 +81,9 @@ fn push_booking_insert(
                 .iter()
                 .map(AccountId::as_uuid)
                 .collect::<Vec<_>>(),
-        );
+        )
+        .push_bind(i64::from(b.buffers.before_minutes()))
+        .push_bind(i64::from(b.buffers.after_minutes()));
     match after {
         Some(cte) => q.push(" FROM ").push(cte),
         None => q.push(")"),
@@ -104,7 +107,8 @@ pub(crate) fn one_provider_insert(
     q.push_bind(provider_lock(b.business_id, provider))
         .push(", 0))), b AS (");
     push_booking_insert(&mut q, b, Some("l"))?;
-    q.push(" RETURNING 1), p AS (INSERT INTO booking_providers (business_id, booking_id, provider_id, position, starts_at, ends_at, active) SELECT ")
+    q.push(" RETURNING 1), p AS (INSERT INTO booking_providers (business_id, booking_id, provider_id, position, starts_at, ends_at, active, \
+         blocked_from, blocked_until) SELECT ")
         .push_bind(b.business_id.as_uuid())
         .push(", ")
         .push_bind(b.id.as_uuid())
@@ -116,6 +120,10 @@ pub(crate) fn one_provider_insert(
         .push_bind(ts(b.range.end()))
         .push(", ")
         .push_bind(b.status.holds_time())
+        .push(", ")
+        .push_bind(ts(b.blocked().start()))
+        .push(", ")
+        .push_bind(ts(b.blocked().end()))
         .push(" FROM b)");
     if !messages.is_empty() {
         q.push(", o AS (");

@@ -27,6 +27,7 @@ macro_rules! booking_repository {
             use ::rota_app::domain::id::{AccountId, BookingId, BusinessId, PaymentRequestId, ServiceId};
             use ::rota_app::domain::jiff::Timestamp;
             use ::rota_app::domain::money::Money;
+            use ::rota_app::domain::service::Buffers;
             use ::rota_app::domain::time::TimeRange;
             use ::rota_app::domain::uuid::Uuid;
             use ::rota_app::ports::{
@@ -69,7 +70,23 @@ macro_rules! booking_repository {
                     created_at: instant(r.try_get("created_at").map_err(db_error)?)?,
                     updated_at: instant(r.try_get("updated_at").map_err(db_error)?)?,
                     sequence: u32::try_from(sequence).map_err(corrupt)?,
+                    buffers: buffers_from(r)?,
                 })
+            }
+
+            /// A booking's or a service's buffers (the scheduling
+            /// repositories' too, expanded beside this), from its
+            /// `buffer_before_minutes` and `buffer_after_minutes`.
+            pub(crate) fn buffers_from(r: &$row) -> Result<Buffers, StoreError> {
+                let minutes = |c: &str| {
+                    let m: i64 = r.try_get(c).map_err(db_error)?;
+                    u32::try_from(m).map_err(corrupt)
+                };
+                Buffers::minutes(
+                    minutes("buffer_before_minutes")?,
+                    minutes("buffer_after_minutes")?,
+                )
+                .map_err(corrupt)
             }
 
             impl $tx {
@@ -92,10 +109,12 @@ macro_rules! booking_repository {
                         .await
                         .map_err(db_error)?;
                     }
+                    let blocked = b.blocked();
                     for (position, provider) in b.providers.iter().enumerate() {
                         ::sqlx::query(
                             "INSERT INTO booking_providers (business_id, booking_id, provider_id, \
-                             position, starts_at, ends_at, active) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                             position, starts_at, ends_at, active, blocked_from, blocked_until) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                         )
                         .bind(b.business_id.as_uuid())
                         .bind(b.id.as_uuid())
@@ -104,6 +123,8 @@ macro_rules! booking_repository {
                         .bind(stamp(b.range.start()))
                         .bind(stamp(b.range.end()))
                         .bind(b.status.holds_time())
+                        .bind(stamp(blocked.start()))
+                        .bind(stamp(blocked.end()))
                         .execute(self.conn())
                         .await
                         .map_err(|e| {
@@ -222,31 +243,36 @@ macro_rules! booking_repository {
                         return Ok(Vec::new());
                     }
                     // The provider rows alone (their index: business,
-                    // provider, start), bounded below by the longest booking.
-                    let lower = range
-                        .start()
-                        .checked_sub(::rota_app::domain::booking::MAX_BOOKING)
-                        .unwrap_or(Timestamp::MIN);
+                    // provider, start), bounded by how far a booking's
+                    // blocked time reaches from its start.
+                    let reach = ::rota_app::domain::booking::MAX_REACH;
+                    let lower = range.start().checked_sub(reach).unwrap_or(Timestamp::MIN);
+                    let upper = range
+                        .end()
+                        .checked_add(Buffers::MAX)
+                        .unwrap_or(Timestamp::MAX);
                     let mut q = ::sqlx::QueryBuilder::new(
-                        "SELECT provider_id, starts_at, ends_at FROM booking_providers \
+                        "SELECT provider_id, blocked_from, blocked_until FROM booking_providers \
                          WHERE business_id = ",
                     );
                     q.push_bind(business.as_uuid())
                         .push(" AND active AND provider_id IN ");
                     ::rota_store_sql::push_ids(&mut q, providers.iter().map(AccountId::as_uuid));
-                    q.push(" AND starts_at < ")
+                    q.push(" AND blocked_from < ")
                         .push_bind(stamp(range.end()))
-                        .push(" AND ends_at > ")
+                        .push(" AND blocked_until > ")
                         .push_bind(stamp(range.start()))
                         .push(" AND starts_at > ")
-                        .push_bind(stamp(lower));
+                        .push_bind(stamp(lower))
+                        .push(" AND starts_at < ")
+                        .push_bind(stamp(upper));
                     let rows: Vec<$row> = q.build().fetch_all(self.conn()).await.map_err(db_error)?;
                     rows.iter()
                         .map(|r| {
                             let id: Uuid = r.try_get("provider_id").map_err(db_error)?;
                             let time = TimeRange::new(
-                                instant(r.try_get("starts_at").map_err(db_error)?)?,
-                                instant(r.try_get("ends_at").map_err(db_error)?)?,
+                                instant(r.try_get("blocked_from").map_err(db_error)?)?,
+                                instant(r.try_get("blocked_until").map_err(db_error)?)?,
                             )
                             .map_err(corrupt)?;
                             Ok((AccountId::from_uuid(id), time))

@@ -44,6 +44,7 @@ macro_rules! scheduling_repositories {
                     price: Money::new(r.try_get("price_minor").map_err(db_error)?).map_err(corrupt)?,
                     providers: read_json(r, "providers")?,
                     active: r.try_get("active").map_err(db_error)?,
+                    buffers: super::shared_bookings::buffers_from(r)?,
                 })
             }
 
@@ -52,7 +53,8 @@ macro_rules! scheduling_repositories {
                 async fn insert(&mut self, s: &Service) -> Result<(), StoreError> {
                     ::sqlx::query(
                         "INSERT INTO services (business_id, id, name, duration_minutes, price_minor, \
-                         providers, active) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                         providers, active, buffer_before_minutes, buffer_after_minutes) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                     )
                     .bind(s.business_id.as_uuid())
                     .bind(s.id.as_uuid())
@@ -61,6 +63,8 @@ macro_rules! scheduling_repositories {
                     .bind(s.price.minor())
                     .bind(json(&s.providers)?)
                     .bind(s.active)
+                    .bind(i64::from(s.buffers.before_minutes()))
+                    .bind(i64::from(s.buffers.after_minutes()))
                     .execute(self.conn())
                     .await
                     .map_err(db_error)?;
@@ -84,7 +88,8 @@ macro_rules! scheduling_repositories {
                 async fn update(&mut self, s: &Service) -> Result<(), StoreError> {
                     ::sqlx::query(
                         "UPDATE services SET name = $1, duration_minutes = $2, price_minor = $3, \
-                         providers = $4, active = $5 WHERE business_id = $6 AND id = $7",
+                         providers = $4, active = $5, buffer_before_minutes = $8, \
+                         buffer_after_minutes = $9 WHERE business_id = $6 AND id = $7",
                     )
                     .bind(s.name.as_str())
                     .bind(i64::from(s.duration.as_minutes()))
@@ -93,6 +98,8 @@ macro_rules! scheduling_repositories {
                     .bind(s.active)
                     .bind(s.business_id.as_uuid())
                     .bind(s.id.as_uuid())
+                    .bind(i64::from(s.buffers.before_minutes()))
+                    .bind(i64::from(s.buffers.after_minutes()))
                     .execute(self.conn())
                     .await
                     .map_err(db_error)?;

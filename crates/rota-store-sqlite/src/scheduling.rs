@@ -6,6 +6,7 @@ use rota_app::domain::id::{AccountId, BookingId, BusinessId, ServiceId};
 use rota_app::domain::jiff::Timestamp;
 use rota_app::domain::money::Money;
 use rota_app::domain::name::PersonName;
+use rota_app::domain::service::Buffers;
 use rota_app::domain::time::TimeRange;
 use rota_app::domain::uuid::Uuid;
 use rota_app::ports::{BookingQuery, BookingRepository, Conflict, NamedBooking, StoreError};
@@ -40,6 +41,8 @@ struct BookingRecord {
     updated_at: i64,
     sequence: i64,
     provider_ids: String,
+    buffer_before_minutes: u32,
+    buffer_after_minutes: u32,
 }
 
 impl TryFrom<BookingRecord> for Booking {
@@ -65,6 +68,8 @@ impl TryFrom<BookingRecord> for Booking {
             created_at: instant(r.created_at)?,
             updated_at: instant(r.updated_at)?,
             sequence: u32::try_from(r.sequence).map_err(corrupt)?,
+            buffers: Buffers::minutes(r.buffer_before_minutes, r.buffer_after_minutes)
+                .map_err(corrupt)?,
         })
     }
 }
@@ -76,7 +81,8 @@ impl TryFrom<BookingRecord> for Booking {
 /// more than the query (docs/DECISIONS.md, "Listing bookings in one row").
 const LISTED_BOOKING: &str = "json_array(json_array(hex(b.business_id), hex(b.id), hex(b.customer_id), \
      nullif(hex(b.service_id), ''), b.starts_at, b.ends_at, b.status, b.price_minor, b.paid_minor, b.tips_minor, \
-     b.notes, b.created_at, b.updated_at, b.sequence, b.provider_ids), c.first_name, c.last_name, \
+     b.notes, b.created_at, b.updated_at, b.sequence, b.provider_ids, b.buffer_before_minutes, \
+     b.buffer_after_minutes), c.first_name, c.last_name, \
      json((SELECT json_group_array(json_array(hex(p.id), p.name)) FROM booking_providers bp \
      JOIN accounts p ON p.business_id = bp.business_id AND p.id = bp.provider_id \
      WHERE bp.business_id = b.business_id AND bp.booking_id = b.id)))";
@@ -107,8 +113,8 @@ fn named_from(listed: ListedRecord) -> Result<NamedBooking, StoreError> {
 }
 
 /// One row of `booking_providers` (B4 is held by its triggers).
-const PROVIDER_ROW: &str = "INSERT INTO booking_providers (business_id, booking_id, provider_id, position, starts_at, ends_at, active) \
-     VALUES (?, ?, ?, ?, ?, ?, ?);";
+const PROVIDER_ROW: &str = "INSERT INTO booking_providers (business_id, booking_id, provider_id, position, starts_at, ends_at, active, \
+     blocked_from, blocked_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?);";
 
 /// Binds the provider row of `b` at `position` to one [`PROVIDER_ROW`].
 fn bind_provider_row<'q>(
@@ -124,23 +130,20 @@ fn bind_provider_row<'q>(
         .bind(micros(b.range.start()))
         .bind(micros(b.range.end()))
         .bind(b.status.holds_time())
+        .bind(micros(b.blocked().start()))
+        .bind(micros(b.blocked().end()))
 }
 
 impl SqliteTx {
     /// The B4 conflict a refused write of `b` ran into: the first of its
-    /// providers whose time another active booking takes.
+    /// providers whose time another active booking blocks.
     async fn overlap_of(&mut self, b: &Booking) -> Result<Conflict, StoreError> {
-        let taken = self
-            .overlapping(b.business_id, &b.providers, b.range)
-            .await?;
+        let reach = Buffers::MAX_ALL.around(b.blocked());
+        let taken = self.overlapping(b.business_id, &b.providers, reach).await?;
         let provider = b
             .providers
             .iter()
-            .find(|p| {
-                taken
-                    .iter()
-                    .any(|o| o.id != b.id && o.occupies(**p, &b.range))
-            })
+            .find(|p| taken.iter().any(|o| o.clashes_with(**p, b)))
             .or(b.providers.first())
             .copied()
             .ok_or_else(|| corrupt("an overlap with no provider"))?;
@@ -175,7 +178,8 @@ impl SqliteTx {
         let pending = std::mem::take(&mut self.pending);
         let mut sql = String::from(
             "INSERT INTO bookings (business_id, id, customer_id, service_id, starts_at, ends_at, status, price_minor, \
-             paid_minor, tips_minor, notes, created_at, updated_at, sequence, provider_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);",
+             paid_minor, tips_minor, notes, created_at, updated_at, sequence, provider_ids, buffer_before_minutes, \
+             buffer_after_minutes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);",
         );
         for _ in &b.providers {
             sql.push_str(PROVIDER_ROW);
@@ -198,7 +202,9 @@ impl SqliteTx {
             .bind(micros(b.created_at))
             .bind(micros(b.updated_at))
             .bind(i64::from(b.sequence))
-            .bind(providers_column(&b.providers));
+            .bind(providers_column(&b.providers))
+            .bind(i64::from(b.buffers.before_minutes()))
+            .bind(i64::from(b.buffers.after_minutes()));
         for (position, provider) in b.providers.iter().enumerate() {
             q = bind_provider_row(q, b, position, *provider);
         }

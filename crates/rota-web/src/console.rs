@@ -51,6 +51,10 @@ pub(crate) fn routes() -> Router<Web> {
         .route("/console/time/clock-in", post(time::clock_in))
         .route("/console/time/clock-out", post(time::clock_out))
         .route("/console/services", get(services::page).post(services::add))
+        .route(
+            "/console/services/{id}",
+            get(services::service_page).post(services::change),
+        )
         .route("/console/audit", get(audit::page))
         .route("/console/reports", get(reports::page))
         .route(

@@ -502,7 +502,25 @@ pub(crate) async fn walk(b: &Browser, s: &Server, seen: &mut BTreeSet<&'static s
     let today = rota_app::domain::jiff::Timestamp::now()
         .to_zoned(zone.clone())
         .date();
-    let late = today.at(19, 0, 0, 0).to_zoned(zone).unwrap().timestamp();
+    // Outside Pat's 08:00–18:00, and two hours clear of the booking the
+    // portal's walk made three hours from now (else B4 refuses this one
+    // whenever the walk runs in the afternoon).
+    let soon = rota_app::domain::jiff::Timestamp::now()
+        .checked_add(rota_app::domain::jiff::SignedDuration::from_hours(3))
+        .unwrap();
+    let late = [19, 6, 22]
+        .into_iter()
+        .map(|hour| {
+            today
+                .at(hour, 0, 0, 0)
+                .to_zoned(zone.clone())
+                .unwrap()
+                .timestamp()
+        })
+        .find(|t| {
+            t.duration_since(soon).abs() >= rota_app::domain::jiff::SignedDuration::from_hours(2)
+        })
+        .unwrap();
     s.expect(
         201,
         "POST",
@@ -540,6 +558,68 @@ pub(crate) async fn walk(b: &Browser, s: &Server, seen: &mut BTreeSet<&'static s
         b.text().await.contains("The last day is before the first"),
         "{}",
         b.text().await
+    );
+
+    // A service that keeps its provider free around it (buffers): refused
+    // beside the field, then shown; changed on the service's own page.
+    b.click("a[href='/console/services']").await;
+    b.fill("name", "Windows").await;
+    b.fill("minutes", "45").await;
+    b.fill("price", "30").await;
+    b.fill("before", "10").await;
+    b.fill("after", "four hours").await;
+    b.click("form[action='/console/services'] button").await;
+    let text = b.text().await;
+    assert!(text.contains("Enter whole minutes from 0 to 240"), "{text}");
+    assert_eq!(value_of(b, "before").await, "10", "what was typed stays");
+    b.fill("after", "20").await;
+    b.click("form[action='/console/services'] button").await;
+    let text = b.text().await;
+    assert!(
+        text.contains("Service added") && text.contains("10 min before, 20 min after"),
+        "{text}"
+    );
+    b.look_at("services-buffers").await;
+    let listed = s
+        .expect(200, "GET", "/v1/services", Some(owner_api), None)
+        .await;
+    let windows = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["name"] == "Windows")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    b.click(&format!("a[href='/console/services/{windows}']"))
+        .await;
+    assert_eq!(b.path().await, format!("/console/services/{windows}"));
+    assert_eq!(value_of(b, "after").await, "20");
+    b.look_at("service").await;
+    seen.insert("/console/services/{id}");
+    let save = format!("form[action='/console/services/{windows}'] button");
+    b.fill("after", "300").await;
+    b.click(&save).await;
+    assert!(
+        b.text().await.contains("Enter whole minutes from 0 to 240"),
+        "{}",
+        b.text().await
+    );
+    b.look_at("service-refused").await;
+    b.fill("after", "45").await;
+    b.click(&save).await;
+    let text = b.text().await;
+    assert!(
+        text.contains("Service changed") && text.contains("10 min before, 45 min after"),
+        "{text}"
+    );
+    let changed = s
+        .expect(200, "GET", "/v1/services", Some(owner_api), None)
+        .await;
+    assert!(
+        changed.to_string().contains(r#""buffer_after_minutes":45"#),
+        "{changed}"
     );
 
     // One's own profile: details saved; a password change refused with the

@@ -46,8 +46,9 @@ async fn seed(pool: &PgPool, w: &World) -> Result<f64, String> {
     .await
     .map_err(|e| e.to_string())?;
     sqlx::query(
-        "INSERT INTO booking_providers (business_id, booking_id, provider_id, position, starts_at, ends_at, active) \
-         SELECT $1, md5(i::text)::uuid, p.id, 0, $2 + (i / $3) * interval '1 hour', $2 + (i / $3 + 1) * interval '1 hour', true \
+        "INSERT INTO booking_providers (business_id, booking_id, provider_id, position, starts_at, ends_at, active, blocked_from, blocked_until) \
+         SELECT $1, md5(i::text)::uuid, p.id, 0, $2 + (i / $3) * interval '1 hour', $2 + (i / $3 + 1) * interval '1 hour', true, \
+         $2 + (i / $3) * interval '1 hour', $2 + (i / $3 + 1) * interval '1 hour' \
          FROM generate_series(0, $4 - 1) AS i JOIN bench_providers p ON p.n = i % $3",
     )
     .bind(w.business.id.as_uuid())
@@ -126,7 +127,7 @@ async fn measure(url: &str, schema: &str) -> Result<(Vec<Figure>, Report), Strin
             .execute(&mut *tx)
             .await
             .map_err(|e| e.to_string())?;
-            sqlx::query("INSERT INTO booking_providers (business_id, booking_id, provider_id, position, starts_at, ends_at, active) VALUES ($1, $2, $3, 0, $4, $5, true)")
+            sqlx::query("INSERT INTO booking_providers (business_id, booking_id, provider_id, position, starts_at, ends_at, active, blocked_from, blocked_until) VALUES ($1, $2, $3, 0, $4, $5, true, $4, $5)")
                 .bind(b.business_id.as_uuid())
                 .bind(b.id.as_uuid())
                 .bind(b.providers[0].as_uuid())

@@ -53,8 +53,8 @@ async fn seed(pool: &SqlitePool, w: &World) -> Result<f64, String> {
     .map_err(|e| e.to_string())?;
     sqlx::query(
         "WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < ?1 - 1) \
-         INSERT INTO booking_providers (business_id, booking_id, provider_id, position, starts_at, ends_at, active) \
-         SELECT ?2, unhex(printf('%032x', i + 268435456)), p.id, 0, ?3 + (i / ?4) * ?5, ?3 + (i / ?4 + 1) * ?5, 1 \
+         INSERT INTO booking_providers (business_id, booking_id, provider_id, position, starts_at, ends_at, active, blocked_from, blocked_until) \
+         SELECT ?2, unhex(printf('%032x', i + 268435456)), p.id, 0, ?3 + (i / ?4) * ?5, ?3 + (i / ?4 + 1) * ?5, 1, ?3 + (i / ?4) * ?5, ?3 + (i / ?4 + 1) * ?5 \
          FROM s JOIN bench_providers p ON p.n = i % ?4",
     )
     .bind(SEEDED)
@@ -104,7 +104,7 @@ pub(crate) async fn run() -> Result<(Vec<Figure>, Report), String> {
             .execute(&mut *tx)
             .await
             .map_err(|e| e.to_string())?;
-            sqlx::query("INSERT INTO booking_providers (business_id, booking_id, provider_id, position, starts_at, ends_at, active) VALUES (?, ?, ?, 0, ?, ?, 1)")
+            sqlx::query("INSERT INTO booking_providers (business_id, booking_id, provider_id, position, starts_at, ends_at, active, blocked_from, blocked_until) VALUES (?1, ?2, ?3, 0, ?4, ?5, 1, ?4, ?5)")
                 .bind(b.business_id.as_uuid())
                 .bind(b.id.as_uuid())
                 .bind(b.providers[0].as_uuid())

@@ -178,6 +178,7 @@ pub(crate) fn fresh_booking(w: &World, n: i64) -> Booking {
         notes: None,
         created_at: t0(),
         updated_at: t0(),
+        buffers: rota_app::domain::service::Buffers::NONE,
         sequence: 0,
     }
 }

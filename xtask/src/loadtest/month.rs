@@ -66,6 +66,7 @@ pub(super) async fn seed_month(rota: &Rota, mailer: &RecordingMailer) -> Result<
                 duration: ServiceDuration::minutes(60).map_err(|x| e(&x))?,
                 price: Money::new(4500).map_err(|x| e(&x))?,
                 providers: providers.clone(),
+                buffers: rota_app::domain::service::Buffers::NONE,
             },
         )
         .await

@@ -161,6 +161,7 @@ async fn public_page(
                 duration: ServiceDuration::minutes(60).map_err(|x| e(&x))?,
                 price: Money::new(4500).map_err(|x| e(&x))?,
                 providers: providers[..OFFERING].to_vec(),
+                buffers: rota_app::domain::service::Buffers::NONE,
             },
         )
         .await

@@ -125,6 +125,7 @@ impl Rota {
                 &business,
                 &providers,
                 range,
+                booking.buffers.around(range),
                 Some(booking.id),
                 changes.allow_outside_work_hours,
             )

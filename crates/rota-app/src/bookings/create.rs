@@ -10,6 +10,7 @@ use rota_domain::idempotency::{IdempotencyKey, still_remembered};
 use rota_domain::jiff::{SignedDuration, Timestamp};
 use rota_domain::money::Money;
 use rota_domain::policy::{Action, CustomerRef, Denied, authorize};
+use rota_domain::service::Buffers;
 use rota_domain::time::TimeRange;
 
 use super::{BookingError, BookingView, NewBooking, booking_notice, views_among};
@@ -311,6 +312,7 @@ impl Rota {
             created_at: now,
             updated_at: now,
             sequence: 0,
+            buffers: service.as_ref().map(|s| s.buffers).unwrap_or_default(),
         };
         let service = service.map(|s| s.name.to_string());
         let email = self.confirmation(&business, &booking, &customer, &people, service)?;
@@ -368,12 +370,16 @@ impl Rota {
 
     /// B3–B5 for `providers` over `range`: locks their calendars, loads their
     /// hours and bookings (ignoring `except`, the booking being changed).
+    /// `blocked` is the booking's range with its buffers around it (B4
+    /// compares what bookings block; B5 only the range itself).
+    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn check_assignment(
         &self,
         tx: &mut dyn UnitOfWork,
         business: &rota_domain::business::Business,
         providers: &[AccountId],
         range: TimeRange,
+        blocked: TimeRange,
         except: Option<BookingId>,
         override_hours: bool,
     ) -> Result<(), BookingError> {
@@ -383,12 +389,14 @@ impl Rota {
         tx.bookings().lock_providers(business.id, providers).await?;
         let accounts = tx.accounts().get_many(business.id, providers).await?;
         let schedules = Schedules::load(tx, business, providers, range).await?;
+        // Every booking whose own buffers could reach `blocked`.
+        let reach = Buffers::MAX_ALL.around(blocked);
         let others: Vec<_> = tx
             .bookings()
-            .overlapping(business.id, providers, range)
+            .overlapping(business.id, providers, reach)
             .await?
             .into_iter()
-            .filter(|b| Some(b.id) != except)
+            .filter(|b| Some(b.id) != except && b.blocked().overlaps(&blocked))
             .collect();
         let facts: Vec<ProviderFacts<'_>> = providers
             .iter()
@@ -396,7 +404,7 @@ impl Rota {
                 id: *id,
                 account: accounts.iter().find(|a| a.id == *id),
                 within_working_time: schedules.within(*id, range),
-                has_overlap: others.iter().any(|b| b.occupies(*id, &range)),
+                has_overlap: others.iter().any(|b| b.providers.contains(id)),
             })
             .collect();
         check_providers(&facts, override_hours)?;

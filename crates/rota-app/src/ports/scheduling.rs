@@ -129,7 +129,9 @@ pub trait BookingRepository: Send {
         providers: &[AccountId],
     ) -> Result<(), StoreError>;
 
-    /// Stores a new booking. Concurrent inserts for the same providers are
+    /// Stores a new booking. B4 compares what bookings block
+    /// ([`rota_domain::booking::Booking::blocked`]: the range with the
+    /// booking's buffers around it). Concurrent inserts for the same providers are
     /// the store's to serialize (it takes [`BookingRepository::lock_providers`]'
     /// locks itself where it needs them): a caller that reads nothing under
     /// the lock need not take it.
@@ -182,7 +184,8 @@ pub trait BookingRepository: Send {
     /// Records a payment.
     async fn insert_payment(&mut self, payment: &Payment) -> Result<(), StoreError>;
     /// When these providers are taken within `range`: a `(provider, time)`
-    /// for each active booking of theirs overlapping it, in no particular
+    /// for each active booking of theirs whose blocked time (its range
+    /// with its buffers) overlaps it, that blocked time, in no particular
     /// order — what availability subtracts, without the rest of a booking.
     async fn busy(
         &mut self,

@@ -231,6 +231,7 @@ pub async fn salon() -> Salon {
                 duration: ServiceDuration::minutes(60).unwrap(),
                 price: Money::new(5000).unwrap(),
                 providers: vec![],
+                buffers: rota_app::domain::service::Buffers::NONE,
             },
         )
         .await

@@ -11,6 +11,13 @@ use crate::time::TimeRange;
 /// (`starts_at > start − MAX_BOOKING`) and catches typos in the end.
 pub const MAX_BOOKING: SignedDuration = SignedDuration::from_hours(24);
 
+/// How long before an instant a booking whose blocked time (its range with
+/// its buffers) reaches that instant may start: the longest booking and
+/// the longest buffer after it. Overlap queries on blocked time bound
+/// their start index by it (`starts_at > start − MAX_REACH`).
+pub const MAX_REACH: SignedDuration =
+    SignedDuration::from_mins(24 * 60 + crate::service::Buffers::MAX_MINUTES as i64);
+
 /// Why a booking cannot be placed as asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum ScheduleError {

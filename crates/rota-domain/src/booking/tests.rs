@@ -32,6 +32,7 @@ fn booking(price: i64) -> Booking {
         created_at: ts("2026-04-01T00:00:00Z"),
         updated_at: ts("2026-04-01T00:00:00Z"),
         sequence: 0,
+        buffers: crate::service::Buffers::NONE,
     }
 }
 
@@ -252,4 +253,37 @@ fn b8_tips_that_would_overflow_are_refused_and_nothing_is_recorded() {
         Err(PaymentRefused::TipsTooLarge)
     );
     assert_eq!(b, before, "neither the payment nor the tip");
+}
+
+#[test]
+fn b4_bookings_clash_when_what_they_block_overlaps() {
+    use crate::service::Buffers;
+    let mut first = booking(0);
+    first.buffers = Buffers::minutes(0, 30).unwrap();
+    let mut second = booking(0);
+    second.id = BookingId::from_uuid(Uuid::from_u128(9));
+    // 11:40–12:40, with ten minutes before: blocks from 11:30, where the
+    // first's thirty minutes after it end.
+    second.range = TimeRange::new(ts("2026-05-01T11:40:00Z"), ts("2026-05-01T12:40:00Z")).unwrap();
+    second.buffers = Buffers::minutes(10, 0).unwrap();
+    assert!(
+        !first.clashes_with(id(4), &second),
+        "touching buffers do not clash"
+    );
+    second.buffers = Buffers::minutes(11, 0).unwrap();
+    assert!(first.clashes_with(id(4), &second));
+    assert!(second.clashes_with(id(4), &first));
+    assert!(
+        !first.clashes_with(id(5), &second),
+        "another provider's time"
+    );
+    second.status = BookingStatus::Cancelled;
+    assert!(
+        !first.clashes_with(id(4), &second),
+        "a cancelled booking holds no time"
+    );
+    assert!(
+        !first.clashes_with(id(4), &first),
+        "a booking never clashes with itself"
+    );
 }

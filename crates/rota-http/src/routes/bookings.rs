@@ -77,6 +77,11 @@ pub struct BookingDto {
     /// When last changed.
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
+    /// Minutes its providers are kept free before it (its service's, when
+    /// booked): no other booking of theirs comes closer (B4).
+    pub buffer_before_minutes: u32,
+    /// Minutes its providers are kept free after it.
+    pub buffer_after_minutes: u32,
 }
 
 impl From<&BookingView> for BookingDto {
@@ -104,6 +109,8 @@ impl From<&BookingView> for BookingDto {
             notes: b.notes.as_ref().map(|n| n.as_str().to_owned()),
             created_at: b.created_at,
             updated_at: b.updated_at,
+            buffer_before_minutes: b.buffers.before_minutes(),
+            buffer_after_minutes: b.buffers.after_minutes(),
         }
     }
 }

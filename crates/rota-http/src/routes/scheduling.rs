@@ -9,7 +9,7 @@ use rota_app::domain::id::{AccountId, ServiceId};
 use rota_app::domain::jiff::{SignedDuration, Timestamp};
 use rota_app::domain::money::Money;
 use rota_app::domain::name::BusinessName;
-use rota_app::domain::service::{Service, ServiceDuration};
+use rota_app::domain::service::{Buffers, Service, ServiceDuration};
 use rota_app::domain::time::{TimeRange, parse_instant};
 use rota_app::services::{NewService, ServiceChanges};
 use serde::{Deserialize, Serialize};
@@ -64,6 +64,10 @@ pub struct ServiceDto {
     pub provider_ids: Vec<String>,
     /// Whether it can be booked.
     pub active: bool,
+    /// Minutes its provider is kept free before it (preparation, travel).
+    pub buffer_before_minutes: u32,
+    /// Minutes its provider is kept free after it (cleanup, travel).
+    pub buffer_after_minutes: u32,
 }
 
 impl From<&Service> for ServiceDto {
@@ -75,6 +79,8 @@ impl From<&Service> for ServiceDto {
             price_minor: s.price.minor(),
             provider_ids: s.providers.iter().map(ToString::to_string).collect(),
             active: s.active,
+            buffer_before_minutes: s.buffers.before_minutes(),
+            buffer_after_minutes: s.buffers.after_minutes(),
         }
     }
 }
@@ -93,6 +99,22 @@ pub struct ServiceBody {
     pub provider_ids: Option<Vec<String>>,
     /// Whether it can be booked (update only).
     pub active: Option<bool>,
+    /// Minutes its provider is kept free before it, 0–240 (default 0): no
+    /// other booking of theirs, with its own buffers, may come closer.
+    pub buffer_before_minutes: Option<u32>,
+    /// Minutes its provider is kept free after it, 0–240 (default 0).
+    pub buffer_after_minutes: Option<u32>,
+}
+
+/// Checks each buffer given, beside its field.
+fn buffer_fields(c: &mut Check, b: &ServiceBody) -> Option<(Option<u32>, Option<u32>)> {
+    let before = c.optional("buffer_before_minutes", b.buffer_before_minutes, |m| {
+        Buffers::minutes(m, 0).map(|_| m)
+    });
+    let after = c.optional("buffer_after_minutes", b.buffer_after_minutes, |m| {
+        Buffers::minutes(0, m).map(|_| m)
+    });
+    Some((before?, after?))
 }
 
 /// The services.
@@ -133,8 +155,10 @@ async fn create_service(
         "provider_ids",
         b.provider_ids.as_deref().unwrap_or_default(),
     );
-    let (Some(name), Some(duration), Some(price), Some(providers), None) =
-        (name, duration, price, providers, b.active)
+    let buffers = buffer_fields(&mut c, &b)
+        .and_then(|(before, after)| Buffers::minutes(before.unwrap_or(0), after.unwrap_or(0)).ok());
+    let (Some(name), Some(duration), Some(price), Some(providers), Some(buffers), None) =
+        (name, duration, price, providers, buffers, b.active)
     else {
         return Err(c.problem());
     };
@@ -147,6 +171,7 @@ async fn create_service(
                 duration,
                 price,
                 providers,
+                buffers,
             },
         )
         .await?;
@@ -166,6 +191,7 @@ async fn patch_service(
 ) -> Result<Json<ServiceDto>, Problem> {
     let target: ServiceId = id(&raw)?;
     let mut c = Check::default();
+    let buffers = buffer_fields(&mut c, &b);
     let name = c.optional("name", b.name, |n| BusinessName::parse(&n));
     let duration = c.optional(
         "duration_minutes",
@@ -177,8 +203,8 @@ async fn patch_service(
         None => Some(None),
         Some(p) => ids::<AccountId>(&mut c, "provider_ids", p).map(Some),
     };
-    let (Some(name), Some(duration), Some(price), Some(providers)) =
-        (name, duration, price, providers)
+    let (Some(name), Some(duration), Some(price), Some(providers), Some((before, after))) =
+        (name, duration, price, providers, buffers)
     else {
         return Err(c.problem());
     };
@@ -193,6 +219,8 @@ async fn patch_service(
                 price,
                 providers,
                 active: b.active,
+                buffer_before_minutes: before,
+                buffer_after_minutes: after,
             },
         )
         .await?;

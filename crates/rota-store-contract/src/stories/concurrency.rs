@@ -73,7 +73,7 @@ pub async fn a_unit_of_work_dropped_after_its_first_write_leaves_no_trace(fresh:
 }
 
 /// The fixture's provider works every day around the clock.
-async fn always_working(store: &dyn rota_app::ports::Store, f: &Fixture) {
+pub(crate) async fn always_working(store: &dyn rota_app::ports::Store, f: &Fixture) {
     let all = vec![LocalInterval::parse("00:00", "00:00").unwrap()];
     let hours = WeeklyHours::new(std::array::from_fn(|_| all.clone())).unwrap();
     let mut tx = store.begin(TxMode::Write).await.unwrap();

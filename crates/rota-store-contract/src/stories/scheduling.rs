@@ -8,7 +8,7 @@ use rota_app::domain::id::{AccountId, BookingId, ServiceId, TimeEntryId, TimeOff
 use rota_app::domain::idempotency::IdempotencyKey;
 use rota_app::domain::money::Money;
 use rota_app::domain::name::BusinessName;
-use rota_app::domain::service::{Service, ServiceDuration};
+use rota_app::domain::service::{Buffers, Service, ServiceDuration};
 use rota_app::domain::time::TimeRange;
 use rota_app::domain::time_entry::TimeEntry;
 use rota_app::domain::time_off::{Absence, DayOfWeek, TimeOff};
@@ -38,6 +38,7 @@ pub(crate) fn booking(f: &Fixture, n: u128, r: TimeRange, providers: Vec<Account
         created_at: at("2026-03-01T08:00:00Z"),
         updated_at: at("2026-03-01T08:00:00Z"),
         sequence: 0,
+        buffers: Buffers::NONE,
     }
 }
 
@@ -53,6 +54,7 @@ pub async fn services_round_trip(fresh: Fresh) {
         price: Money::new(12_000).unwrap(),
         providers: vec![f.provider.id],
         active: true,
+        buffers: Buffers::minutes(15, 240).unwrap(),
     };
     let mut tx = store.begin(TxMode::Write).await.unwrap();
     tx.services().insert(&s).await.unwrap();
@@ -66,6 +68,7 @@ pub async fn services_round_trip(fresh: Fresh) {
     );
     s.active = false;
     s.providers = vec![];
+    s.buffers = Buffers::minutes(0, 30).unwrap();
     tx.services().update(&s).await.unwrap();
     tx.commit().await.unwrap();
     let mut tx = store.begin(TxMode::Read).await.unwrap();
