@@ -141,6 +141,7 @@ impl Rota {
             next_attempt_at: now,
             sent_at: None,
             last_error: None,
+            topic: None,
         })
     }
 

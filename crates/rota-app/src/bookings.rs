@@ -3,6 +3,7 @@
 
 mod change;
 mod create;
+mod notify;
 mod payment_request;
 mod read;
 
@@ -23,6 +24,7 @@ use rota_domain::privacy::{BookingShown, booking_shown_to, customer_as_seen_by};
 
 pub use change::BookingChanges;
 pub use create::{Created, IdempotencyRequest};
+pub use notify::reminder_topic;
 pub use read::BookingFilter;
 
 use crate::error::{Classify, ErrorKind};

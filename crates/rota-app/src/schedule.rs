@@ -51,6 +51,11 @@ impl Schedules {
         })
     }
 
+    /// The zone the provider's work calendar names, if it names one.
+    pub(crate) fn calendar_zone(&self, provider: AccountId) -> Option<rota_domain::business::Zone> {
+        self.calendars.get(&provider).and_then(|c| c.zone.clone())
+    }
+
     /// The provider's calendar zone (theirs, or the business's).
     pub(crate) fn zone_of(&self, provider: AccountId) -> &TimeZone {
         self.calendars

@@ -29,6 +29,10 @@ pub struct BusinessChanges {
     pub min_notice_minutes: Option<u32>,
     /// When the business is open, in its own zone (W3).
     pub operating_hours: Option<WeeklyHours>,
+    /// Hours before a booking its customer is reminded (none: no reminders).
+    pub reminder_hours: Option<rota_domain::business::ReminderHours>,
+    /// Whether providers are emailed of bookings assigned, moved, cancelled.
+    pub provider_emails: Option<bool>,
 }
 
 /// Why reading or changing settings failed.
@@ -91,6 +95,12 @@ impl Rota {
         }
         if let Some(hours) = changes.operating_hours {
             business.settings.operating_hours = hours;
+        }
+        if let Some(hours) = changes.reminder_hours {
+            business.settings.notifications.reminder_hours = hours;
+        }
+        if let Some(on) = changes.provider_emails {
+            business.settings.notifications.provider_emails = on;
         }
         if business != before {
             tx.businesses().update(&business).await?;

@@ -105,6 +105,72 @@ pub struct BusinessSettings {
     pub operating_hours: WeeklyHours,
     /// W3: customers book at least this many minutes ahead.
     pub min_notice_minutes: u32,
+    /// Which emails about bookings go out besides the customer's
+    /// confirmation, change and cancellation (A8).
+    #[serde(default)]
+    pub notifications: Notifications,
+}
+
+/// Which emails about bookings the business sends, kind by kind.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notifications {
+    /// Reminders to the customer, this many hours before a booking starts
+    /// (each 1–72, at most three; none: no reminders).
+    #[serde(default)]
+    pub reminder_hours: ReminderHours,
+    /// Whether a provider is emailed when a booking is assigned to them,
+    /// moved or cancelled.
+    #[serde(default)]
+    pub provider_emails: bool,
+}
+
+/// When customers are reminded: distinct whole hours before the start,
+/// 1–72 each, at most three, latest first.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "Vec<u32>", into = "Vec<u32>")]
+pub struct ReminderHours(Vec<u32>);
+
+/// Reminder hours out of range, repeated, or too many.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("reminders are 1 to 72 hours before, at most three, each once")]
+pub struct InvalidReminders;
+
+impl ReminderHours {
+    /// The most reminders a booking gets.
+    pub const MOST: usize = 3;
+
+    /// From hours before the start.
+    pub fn new(mut hours: Vec<u32>) -> Result<Self, InvalidReminders> {
+        hours.sort_unstable_by(|a, b| b.cmp(a));
+        let len = hours.len();
+        hours.dedup();
+        if hours.len() != len
+            || hours.len() > Self::MOST
+            || hours.iter().any(|h| !(1..=72).contains(h))
+        {
+            return Err(InvalidReminders);
+        }
+        Ok(Self(hours))
+    }
+
+    /// The hours, latest first.
+    #[must_use]
+    pub fn hours(&self) -> &[u32] {
+        &self.0
+    }
+}
+
+impl TryFrom<Vec<u32>> for ReminderHours {
+    type Error = InvalidReminders;
+    fn try_from(hours: Vec<u32>) -> Result<Self, InvalidReminders> {
+        Self::new(hours)
+    }
+}
+
+impl From<ReminderHours> for Vec<u32> {
+    fn from(r: ReminderHours) -> Self {
+        r.0
+    }
 }
 
 impl Default for BusinessSettings {
@@ -119,6 +185,7 @@ impl Default for BusinessSettings {
             access_rights: AccessRights::narrowest(),
             operating_hours: WeeklyHours::always(),
             min_notice_minutes: 60,
+            notifications: Notifications::default(),
         }
     }
 }

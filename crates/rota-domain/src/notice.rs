@@ -47,6 +47,8 @@ pub enum BookingChange {
     Changed,
     /// Cancelled.
     Cancelled,
+    /// Coming up: a reminder (to the customer).
+    Reminder,
 }
 
 /// An email to send.
@@ -178,6 +180,28 @@ pub enum Notice {
         #[serde(default)]
         sequence: u32,
     },
+    /// A booking was assigned to a provider (`Confirmed`), moved
+    /// (`Changed`) or cancelled or taken off them (`Cancelled`).
+    ProviderBooking {
+        /// What happened, for this provider.
+        change: BookingChange,
+        /// The business's name.
+        business: String,
+        /// The provider's name.
+        provider: String,
+        /// The customer's name.
+        customer: String,
+        /// The service's name.
+        service: String,
+        /// When it starts.
+        starts_at: Timestamp,
+        /// When it ends.
+        ends_at: Timestamp,
+        /// The provider's zone (their work calendar's, else the business's).
+        zone: Zone,
+        /// The booking (its page in the console).
+        booking: BookingId,
+    },
 }
 
 impl Notice {
@@ -206,6 +230,22 @@ impl Notice {
                 change: BookingChange::Cancelled,
                 ..
             } => "booking_cancelled",
+            Self::Booking {
+                change: BookingChange::Reminder,
+                ..
+            } => "booking_reminder",
+            Self::ProviderBooking {
+                change: BookingChange::Confirmed,
+                ..
+            } => "provider_assigned",
+            Self::ProviderBooking {
+                change: BookingChange::Changed | BookingChange::Reminder,
+                ..
+            } => "provider_booking_changed",
+            Self::ProviderBooking {
+                change: BookingChange::Cancelled,
+                ..
+            } => "provider_booking_cancelled",
         }
     }
 }

@@ -36,6 +36,9 @@ pub struct OutboxMessage {
     pub sent_at: Option<Timestamp>,
     /// Why the last delivery failed.
     pub last_error: Option<String>,
+    /// What it is about, when it may be withdrawn before it is sent (a
+    /// booking's reminders: `reminder:{booking}`).
+    pub topic: Option<String>,
 }
 
 impl OutboxMessage {

@@ -87,6 +87,14 @@ fn environment() -> &'static Environment<'static> {
             ),
             ("booking.txt", include_str!("templates/booking.txt")),
             ("booking.html", include_str!("templates/booking.html")),
+            (
+                "provider_booking.txt",
+                include_str!("templates/provider_booking.txt"),
+            ),
+            (
+                "provider_booking.html",
+                include_str!("templates/provider_booking.html"),
+            ),
         ] {
             env.add_template(name, source)
                 .expect("the shipped templates parse");
@@ -229,6 +237,10 @@ fn booking_parts(notice: &Notice, base_url: &str) -> (&'static str, String, Valu
             format!("Cancelled: {service} with {business}"),
             "This booking has been cancelled:",
         ),
+        BookingChange::Reminder => (
+            format!("Reminder: {service} with {business}"),
+            "A reminder of your booking:",
+        ),
     };
     (
         "booking",
@@ -330,7 +342,50 @@ fn parts(notice: &Notice, base_url: &str) -> (&'static str, String, Value) {
         ),
         Notice::PaymentRequest { .. } => payment_request_parts(notice),
         Notice::Booking { .. } => booking_parts(notice, base_url),
+        Notice::ProviderBooking { .. } => provider_booking_parts(notice, base_url),
     }
+}
+
+/// A provider's notice of a booking assigned, moved or cancelled.
+fn provider_booking_parts(notice: &Notice, base_url: &str) -> (&'static str, String, Value) {
+    let Notice::ProviderBooking {
+        change,
+        business,
+        provider,
+        customer,
+        service,
+        starts_at,
+        ends_at,
+        zone,
+        booking,
+    } = notice
+    else {
+        unreachable!("only called with a provider's booking notice")
+    };
+    let (subject, headline) = match change {
+        BookingChange::Confirmed => (
+            format!("New booking: {service} for {customer}"),
+            "A booking is assigned to you:",
+        ),
+        BookingChange::Changed | BookingChange::Reminder => (
+            format!("Moved: {service} for {customer}"),
+            "A booking of yours has moved. It is now:",
+        ),
+        BookingChange::Cancelled => (
+            format!("Off your calendar: {service} for {customer}"),
+            "This booking is cancelled or no longer yours:",
+        ),
+    };
+    (
+        "provider_booking",
+        subject,
+        context! {
+            business, provider, customer, service, headline,
+            starts => local(*starts_at, zone),
+            ends => local(*ends_at, zone),
+            console => format!("{}/console/bookings/{booking}", base_url.trim_end_matches('/')),
+        },
+    )
 }
 
 #[cfg(test)]
@@ -450,7 +505,11 @@ mod tests {
         ] {
             assert!(ics.contains(line), "{line} in {ics}");
         }
-        for kind in [BookingChange::Changed, BookingChange::Cancelled] {
+        for kind in [
+            BookingChange::Changed,
+            BookingChange::Cancelled,
+            BookingChange::Reminder,
+        ] {
             let mut other = n.clone();
             if let Notice::Booking { change, .. } = &mut other {
                 *change = kind;
@@ -465,5 +524,46 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_providers_notice_is_in_their_zone_and_links_to_the_console() {
+        let n = Notice::ProviderBooking {
+            change: BookingChange::Confirmed,
+            business: "Sparkle".into(),
+            provider: "Pat".into(),
+            customer: "Ana Smith".into(),
+            service: "Deep clean".into(),
+            starts_at: "2026-03-08T14:00:00Z".parse().unwrap(),
+            ends_at: "2026-03-08T15:00:00Z".parse().unwrap(),
+            zone: Zone::parse("Europe/Berlin").unwrap(),
+            booking: "01a23405-1b65-7a35-97be-539d7c242ddc".parse().unwrap(),
+        };
+        let r = render(&n, "https://rota.example/").unwrap();
+        assert_eq!(r.subject, "New booking: Deep clean for Ana Smith");
+        assert!(r.text.contains("Hello Pat"), "{}", r.text);
+        assert!(
+            r.text.contains("Sunday 8 March 2026, 15:00 CET"),
+            "{}",
+            r.text
+        );
+        assert!(
+            r.text.contains(
+                "https://rota.example/console/bookings/01a23405-1b65-7a35-97be-539d7c242ddc"
+            ),
+            "{}",
+            r.text
+        );
+        assert!(r.ics.is_none(), "the provider's own calendar is their feed");
+        let mut moved = n.clone();
+        if let Notice::ProviderBooking { change, .. } = &mut moved {
+            *change = BookingChange::Cancelled;
+        }
+        assert!(
+            render(&moved, "x")
+                .unwrap()
+                .subject
+                .starts_with("Off your calendar")
+        );
     }
 }

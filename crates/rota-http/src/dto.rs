@@ -176,6 +176,12 @@ pub struct BusinessDto {
     /// When the business is open, in its own zone (W2).
     #[schema(value_type = Object)]
     pub operating_hours: serde_json::Value,
+    /// Hours before a booking its customer is reminded by email, latest
+    /// first (empty: no reminders).
+    pub reminder_hours: Vec<u32>,
+    /// Whether providers are emailed when a booking is assigned to them,
+    /// moved or cancelled.
+    pub provider_emails: bool,
     /// When it signed up.
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
@@ -188,6 +194,7 @@ impl From<&Business> for BusinessDto {
             online_booking,
             min_notice_minutes,
             operating_hours,
+            notifications,
             ..
         } = &b.settings;
         Self {
@@ -200,6 +207,8 @@ impl From<&Business> for BusinessDto {
             online_booking: *online_booking,
             min_notice_minutes: *min_notice_minutes,
             operating_hours: serde_json::to_value(operating_hours).unwrap_or_default(),
+            reminder_hours: notifications.reminder_hours.hours().to_vec(),
+            provider_emails: notifications.provider_emails,
             created_at: b.created_at,
         }
     }

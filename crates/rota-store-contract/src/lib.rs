@@ -44,6 +44,7 @@ macro_rules! contract_tests {
             w3_busy_times_are_the_active_bookings_of_the_providers_asked,
             b4_the_store_keeps_bookings_apart_by_their_buffers,
             b4_buffers_hold_under_200_concurrent_bookers,
+            a8_unsent_messages_about_a_topic_are_withdrawn,
         );
     };
     (@each $fresh:expr; $($story:ident),* $(,)?) => {

@@ -414,4 +414,12 @@ impl Outbox for MemoryTx {
     ) -> Result<Option<OutboxMessage>, StoreError> {
         Ok(self.work.outbox.get(&(business, id)).cloned())
     }
+
+    async fn withdraw(&mut self, business: BusinessId, topic: &str) -> Result<u64, StoreError> {
+        let before = self.work.outbox.len();
+        self.work.outbox.retain(|(b, _), m| {
+            !(*b == business && m.sent_at.is_none() && m.topic.as_deref() == Some(topic))
+        });
+        Ok((before - self.work.outbox.len()) as u64)
+    }
 }

@@ -26,13 +26,14 @@ fn message_from(r: &PgRow) -> Result<OutboxMessage, StoreError> {
         next_attempt_at: instant(r.try_get("next_attempt_at").map_err(db_error)?)?,
         sent_at: opt_instant(r.try_get("sent_at").map_err(db_error)?)?,
         last_error: r.try_get("last_error").map_err(db_error)?,
+        topic: r.try_get("topic").map_err(db_error)?,
     })
 }
 
 /// Appends `INSERT INTO outbox … VALUES (…), (…)` for `messages` to `q`.
 pub(crate) fn push_messages(q: &mut QueryBuilder<Postgres>, messages: &[OutboxMessage]) {
     q.push(
-        "INSERT INTO outbox (business_id, id, recipient, kind, payload, created_at, attempts, next_attempt_at, sent_at, last_error) ",
+        "INSERT INTO outbox (business_id, id, recipient, kind, payload, created_at, attempts, next_attempt_at, sent_at, last_error, topic) ",
     );
     q.push_values(messages, |mut row, m| {
         row.push_bind(m.business_id.as_uuid())
@@ -44,7 +45,8 @@ pub(crate) fn push_messages(q: &mut QueryBuilder<Postgres>, messages: &[OutboxMe
             .push_bind(i64::from(m.attempts))
             .push_bind(ts(m.next_attempt_at))
             .push_bind(m.sent_at.map(ts))
-            .push_bind(m.last_error.clone());
+            .push_bind(m.last_error.clone())
+            .push_bind(m.topic.clone());
     });
 }
 
@@ -122,5 +124,18 @@ impl Outbox for PgTx {
             .await
             .map_err(db_error)?;
         row.as_ref().map(message_from).transpose()
+    }
+
+    async fn withdraw(&mut self, business: BusinessId, topic: &str) -> Result<u64, StoreError> {
+        self.flush_outbox().await?;
+        let done = sqlx::query(
+            "DELETE FROM outbox WHERE business_id = $1 AND topic = $2 AND sent_at IS NULL",
+        )
+        .bind(business.as_uuid())
+        .bind(topic)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error)?;
+        Ok(done.rows_affected())
     }
 }

@@ -27,12 +27,13 @@ fn message_from(r: &SqliteRow) -> Result<OutboxMessage, StoreError> {
         next_attempt_at: instant(r.try_get("next_attempt_at").map_err(db_error)?)?,
         sent_at: opt_instant(r.try_get("sent_at").map_err(db_error)?)?,
         last_error: r.try_get("last_error").map_err(db_error)?,
+        topic: r.try_get("topic").map_err(db_error)?,
     })
 }
 
 /// One outbox row.
-pub(crate) const MESSAGE_ROW: &str = "INSERT INTO outbox (business_id, id, recipient, kind, payload, created_at, attempts, next_attempt_at, sent_at, last_error) \
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?);";
+pub(crate) const MESSAGE_ROW: &str = "INSERT INTO outbox (business_id, id, recipient, kind, payload, created_at, attempts, next_attempt_at, sent_at, last_error, topic) \
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);";
 
 /// One message's delivery state.
 const MESSAGE_STATE: &str = "UPDATE outbox SET attempts = ?, next_attempt_at = ?, sent_at = ?, last_error = ? WHERE business_id = ? AND id = ?;";
@@ -52,6 +53,7 @@ pub(crate) fn bind_message<'q>(
         .bind(micros(m.next_attempt_at))
         .bind(m.sent_at.map(micros))
         .bind(&m.last_error)
+        .bind(&m.topic)
 }
 
 impl SqliteTx {
@@ -132,5 +134,18 @@ impl Outbox for SqliteTx {
             .await
             .map_err(db_error)?;
         row.as_ref().map(message_from).transpose()
+    }
+
+    async fn withdraw(&mut self, business: BusinessId, topic: &str) -> Result<u64, StoreError> {
+        self.flush_outbox().await?;
+        let done = sqlx::query(
+            "DELETE FROM outbox WHERE business_id = ? AND topic = ? AND sent_at IS NULL",
+        )
+        .bind(business.as_uuid())
+        .bind(topic)
+        .execute(self.conn())
+        .await
+        .map_err(db_error)?;
+        Ok(done.rows_affected())
     }
 }

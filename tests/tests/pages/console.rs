@@ -440,19 +440,34 @@ pub(crate) async fn walk(b: &Browser, s: &Server, seen: &mut BTreeSet<&'static s
     );
     b.fill("notice", "120").await;
     b.fill("min_notice", "90").await;
+    b.fill("reminders", "24, 96").await;
+    b.click("form[action='/console/settings'] button").await;
+    assert!(
+        b.text()
+            .await
+            .contains("up to three whole hours from 1 to 72"),
+        "{}",
+        b.text().await
+    );
+    b.look_at("settings-refused").await;
+    b.fill("reminders", "2, 24").await;
     tick(b, "online_booking").await;
+    tick(b, "provider_emails").await;
     b.click("form[action='/console/settings'] button").await;
     assert!(
         b.text().await.contains("Settings saved"),
         "{}",
         b.text().await
     );
+    assert_eq!(value_of(b, "reminders").await, "24, 2");
     let business = s
         .expect(200, "GET", "/v1/business", Some(owner_api), None)
         .await;
     assert_eq!(business["cancellation_notice_minutes"], 120, "{business}");
     assert_eq!(business["min_notice_minutes"], 90, "{business}");
     assert_eq!(business["online_booking"], true, "{business}");
+    assert_eq!(business["reminder_hours"], json!([24, 2]), "{business}");
+    assert_eq!(business["provider_emails"], true, "{business}");
     tick(b, "edit_customers").await;
     b.click("form[action='/console/settings/access-rights'] button")
         .await;

@@ -133,10 +133,13 @@ impl Rota {
         }
         let notes = changes.notes.unwrap_or_else(|| booking.notes.clone());
         let moved = range != booking.range || providers != booking.providers;
+        let before = (booking.providers.clone(), booking.range);
         booking.amend(range, providers, notes, self.now())?;
         tx.bookings().update(&booking).await?;
         if moved {
             self.notify_customer(tx.as_mut(), &business, &booking, BookingChange::Changed)
+                .await?;
+            self.renotify(tx.as_mut(), &business, &booking, (&before.0, before.1))
                 .await?;
         }
         let mut seen = views(tx.as_mut(), actor, &business, vec![booking], self.now()).await?;
@@ -246,6 +249,7 @@ impl Rota {
             Move::NoShow => Action::MarkNoShow(as_ref(&booking)),
         };
         authorize(actor, &action, &business.settings)?;
+        let before = (booking.providers.clone(), booking.range);
         match to {
             Move::Start => booking.transition(BookingStatus::InProgress, now)?,
             Move::Complete => booking.transition(BookingStatus::Completed, now)?,
@@ -260,6 +264,10 @@ impl Rota {
             self.notify_customer(tx.as_mut(), &business, &booking, BookingChange::Cancelled)
                 .await?;
         }
+        // Reminders withdrawn (it is no longer scheduled); providers told
+        // of a cancellation.
+        self.renotify(tx.as_mut(), &business, &booking, (&before.0, before.1))
+            .await?;
         let mut seen = views(tx.as_mut(), actor, &business, vec![booking], now).await?;
         tx.commit().await?;
         Ok(seen.remove(0))

@@ -13,12 +13,11 @@ use rota_domain::policy::{Action, CustomerRef, Denied, authorize};
 use rota_domain::service::Buffers;
 use rota_domain::time::TimeRange;
 
-use super::{BookingError, BookingView, NewBooking, booking_notice, views_among};
+use super::{BookingError, BookingView, NewBooking, views_among};
 use crate::Rota;
 use crate::availability::{AvailabilityError, AvailabilityQuery};
-use crate::ports::{IdempotencyRecord, StoreError, StoredResponse, TxMode, UnitOfWork};
+use crate::ports::{IdempotencyRecord, StoredResponse, TxMode, UnitOfWork};
 use crate::schedule::Schedules;
-use rota_domain::notice::BookingChange;
 use rota_domain::outbox::OutboxMessage;
 
 /// Renders an outcome as the response to remember; `None` = do not
@@ -69,7 +68,7 @@ impl Rota {
             // with its email is one write the store commits as it makes it.
             let prepared = prepared?;
             self.store()
-                .place_booking(&prepared.booking, prepared.email.as_slice())
+                .place_booking(&prepared.booking, &prepared.messages)
                 .await?;
             return Ok(Created::New(prepared.view(actor)));
         };
@@ -315,37 +314,15 @@ impl Rota {
             buffers: service.as_ref().map(|s| s.buffers).unwrap_or_default(),
         };
         let service = service.map(|s| s.name.to_string());
-        let email = self.confirmation(&business, &booking, &customer, &people, service)?;
         people.push(customer);
+        let messages =
+            self.new_booking_emails(&business, &booking, &people, &schedules, service.as_deref())?;
         Ok(Prepared {
             business,
             booking,
-            email,
+            messages,
             people,
         })
-    }
-
-    /// The email confirming `booking` to its customer, if they have a
-    /// profile.
-    fn confirmation(
-        &self,
-        business: &rota_domain::business::Business,
-        booking: &Booking,
-        customer: &Account,
-        providers: &[Account],
-        service: Option<String>,
-    ) -> Result<Option<OutboxMessage>, StoreError> {
-        let notice = booking_notice(
-            business,
-            booking,
-            BookingChange::Confirmed,
-            customer,
-            providers,
-            service,
-        );
-        Ok(notice
-            .map(|notice| self.outbox_message(business.id, &customer.email, &notice))
-            .transpose()?)
     }
 
     /// Inserts the prepared booking and its email, in `tx`. B4 is the
@@ -360,9 +337,9 @@ impl Rota {
         actor: &Actor,
         prepared: Prepared,
     ) -> Result<BookingView, BookingError> {
-        // The email first: a store may write it with the booking.
-        if let Some(email) = &prepared.email {
-            tx.outbox().enqueue(email).await?;
+        // The emails first: a store may write them with the booking.
+        for m in &prepared.messages {
+            tx.outbox().enqueue(m).await?;
         }
         tx.bookings().insert(&prepared.booking).await?;
         Ok(prepared.view(actor))
@@ -435,8 +412,10 @@ struct Prepared {
     business: rota_domain::business::Business,
     /// The booking to insert.
     booking: Booking,
-    /// The email confirming it to the customer, if they have a profile.
-    email: Option<OutboxMessage>,
+    /// The emails it sends: the customer's confirmation (if they have a
+    /// profile) and reminders, its providers' notices, as the business
+    /// wants them.
+    messages: Vec<OutboxMessage>,
     /// The customer and the providers' accounts (those that exist).
     people: Vec<Account>,
 }

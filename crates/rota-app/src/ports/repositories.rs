@@ -188,4 +188,10 @@ pub trait Outbox: Send {
         business: BusinessId,
         id: OutboxId,
     ) -> Result<Option<OutboxMessage>, StoreError>;
+
+    /// Removes the unsent messages of `business` about `topic` (a
+    /// booking's reminders, when it moves or is cancelled); answers how
+    /// many. A message a worker is delivering meanwhile is the worker's: on
+    /// PostgreSQL this waits for its row lock, and then it is sent.
+    async fn withdraw(&mut self, business: BusinessId, topic: &str) -> Result<u64, StoreError>;
 }

@@ -12,6 +12,7 @@ mod interactions;
 mod payment_requests;
 mod properties;
 mod public_booking;
+mod reminders;
 mod reports;
 mod scheduling;
 mod signup;

@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use rota_app::domain::access::AccessRights;
-use rota_app::domain::business::{Currency, Zone};
+use rota_app::domain::business::{Currency, ReminderHours, Zone};
 use rota_app::domain::calendar::WeeklyHours;
 use rota_app::domain::id::TimeOffId;
 use rota_app::domain::jiff::Timestamp;
@@ -58,6 +58,12 @@ pub struct BusinessPatch {
     /// a work calendar's `hours`; availability never offers time outside it.
     #[schema(value_type = Object)]
     pub operating_hours: Option<serde_json::Value>,
+    /// Hours before a booking its customer is reminded by email: each 1–72,
+    /// at most three, each once (`[]`: no reminders).
+    pub reminder_hours: Option<Vec<u32>>,
+    /// Whether providers are emailed when a booking is assigned to them,
+    /// moved or cancelled.
+    pub provider_emails: Option<bool>,
 }
 
 /// A number of minutes no longer than a year.
@@ -92,6 +98,7 @@ async fn patch_business(
     let operating_hours = c.optional("operating_hours", b.operating_hours, |v| {
         serde_json::from_value::<WeeklyHours>(v)
     });
+    let reminder_hours = c.optional("reminder_hours", b.reminder_hours, ReminderHours::new);
     let (
         Some(name),
         Some(time_zone),
@@ -99,6 +106,7 @@ async fn patch_business(
         Some(cancellation_notice),
         Some(min_notice),
         Some(operating_hours),
+        Some(reminder_hours),
     ) = (
         name,
         time_zone,
@@ -106,6 +114,7 @@ async fn patch_business(
         cancellation_notice,
         min_notice,
         operating_hours,
+        reminder_hours,
     )
     else {
         return Err(c.problem());
@@ -122,6 +131,8 @@ async fn patch_business(
                 online_booking: b.online_booking,
                 min_notice_minutes: min_notice,
                 operating_hours,
+                reminder_hours,
+                provider_emails: b.provider_emails,
             },
         )
         .await?;

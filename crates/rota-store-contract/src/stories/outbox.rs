@@ -25,6 +25,7 @@ pub(crate) fn message(f: &Fixture, n: u128) -> OutboxMessage {
         next_attempt_at: at("2026-03-02T09:00:00Z"),
         sent_at: None,
         last_error: None,
+        topic: None,
     }
 }
 
@@ -169,4 +170,57 @@ pub async fn a8_a_queued_message_lives_and_dies_with_its_unit_of_work(fresh: Fre
         None,
         "dropped with its unit of work"
     );
+}
+
+/// A8: the unsent messages about a topic (a booking's reminders) can be
+/// withdrawn — in the unit of work that moves or cancels the booking, even
+/// ones queued in that same unit — and sent ones, other topics and other
+/// businesses' are left as they are.
+pub async fn a8_unsent_messages_about_a_topic_are_withdrawn(fresh: Fresh) {
+    let store = fresh.store;
+    let f = Fixture::write(store.as_ref(), 1, "sparkle").await;
+    let g = Fixture::write(store.as_ref(), 2, "shine").await;
+    let about = |m: OutboxMessage, topic: &str| OutboxMessage {
+        topic: Some(topic.to_owned()),
+        ..m
+    };
+    let pending = about(message(&f, 1), "reminder:1");
+    let mut sent = about(message(&f, 2), "reminder:1");
+    sent.sent_at = Some(at("2026-03-02T09:30:00Z"));
+    let other_topic = about(message(&f, 3), "reminder:2");
+    let untopical = message(&f, 4);
+    let other_business = about(message(&g, 5), "reminder:1");
+    let mut tx = store.begin(TxMode::Write).await.unwrap();
+    for m in [&pending, &sent, &other_topic, &untopical, &other_business] {
+        tx.outbox().enqueue(m).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin(TxMode::Write).await.unwrap();
+    let fresh_one = about(message(&f, 6), "reminder:1");
+    tx.outbox().enqueue(&fresh_one).await.unwrap();
+    assert_eq!(
+        tx.outbox()
+            .withdraw(f.business.id, "reminder:1")
+            .await
+            .unwrap(),
+        2
+    );
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin(TxMode::Read).await.unwrap();
+    for (m, kept) in [
+        (&pending, false),
+        (&fresh_one, false),
+        (&sent, true),
+        (&other_topic, true),
+        (&untopical, true),
+        (&other_business, true),
+    ] {
+        let found = tx.outbox().get(m.business_id, m.id).await.unwrap();
+        assert_eq!(found.is_some(), kept, "{:?}", m.id);
+        if let Some(found) = found {
+            assert_eq!(found.topic, m.topic, "the topic is kept");
+        }
+    }
 }

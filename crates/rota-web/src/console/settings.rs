@@ -10,7 +10,7 @@ use rota_app::domain::access::{
     AccessRights, AccessRightsInput, CustomerVisibility, Privacy, TimeTrackingAccess,
     WorkHoursAccess,
 };
-use rota_app::domain::business::{Currency, Zone};
+use rota_app::domain::business::{Currency, ReminderHours, Zone};
 use rota_app::domain::name::BusinessName;
 use rota_app::settings::BusinessChanges;
 use serde::Deserialize;
@@ -29,9 +29,14 @@ struct Choice {
 
 #[derive(Template)]
 #[template(path = "settings.html")]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "the page's checkboxes and what the viewer may do"
+)]
 struct SettingsPage {
     form: FormView,
     online_booking: bool,
+    provider_emails: bool,
     may_edit: bool,
     may_rights: bool,
     customers: Vec<Choice>,
@@ -121,9 +126,37 @@ fn business_form(viewer: &Viewer) -> FormView {
                 "off",
             )
             .typed(&b.settings.min_notice_minutes.to_string()),
+            Field::new(
+                "reminders",
+                "Email customers a reminder this many hours before each booking (e.g. 24, 2; empty: none)",
+                "text",
+                "off",
+            )
+            .typed(&reminder_text(&b.settings.notifications.reminder_hours)),
         ],
         ..FormView::default()
     }
+}
+
+/// "24, 2", as the reminders field shows them.
+fn reminder_text(hours: &ReminderHours) -> String {
+    hours
+        .hours()
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The reminders field as typed: hours separated by commas or spaces.
+fn reminder_hours(typed: &str) -> Option<ReminderHours> {
+    let hours: Option<Vec<u32>> = typed
+        .split([',', ' '])
+        .map(str::trim)
+        .filter(|h| !h.is_empty())
+        .map(|h| h.trim_end_matches('h').parse::<u32>().ok())
+        .collect();
+    ReminderHours::new(hours?).ok()
 }
 
 /// The page, or `None` for a viewer who may see none of it.
@@ -136,6 +169,7 @@ fn settings(viewer: &Viewer, form: FormView, csrf: String) -> Option<SettingsPag
     Some(SettingsPage {
         form,
         online_booking: s.online_booking,
+        provider_emails: s.notifications.provider_emails,
         may_edit: viewer.may("edit_business_settings"),
         may_rights: viewer.may("edit_access_rights"),
         customers: choices(&CUSTOMERS, r.customers),
@@ -199,6 +233,10 @@ pub(super) struct BusinessForm {
     min_notice: String,
     #[serde(default)]
     online_booking: String,
+    #[serde(default)]
+    reminders: String,
+    #[serde(default)]
+    provider_emails: String,
 }
 
 pub(super) async fn save(
@@ -208,11 +246,14 @@ pub(super) async fn save(
 ) -> Response {
     let f = posted.form;
     let mut form = business_form(&viewer);
-    for (field, typed) in
-        form.fields
-            .iter_mut()
-            .zip([&f.name, &f.time_zone, &f.currency, &f.notice, &f.min_notice])
-    {
+    for (field, typed) in form.fields.iter_mut().zip([
+        &f.name,
+        &f.time_zone,
+        &f.currency,
+        &f.notice,
+        &f.min_notice,
+        &f.reminders,
+    ]) {
         field.value.clone_from(typed);
     }
     let mut changes = BusinessChanges {
@@ -251,10 +292,19 @@ pub(super) async fn save(
             "Enter a whole number of minutes, from 0 to 525600 (a year).",
         ),
     }
+    match reminder_hours(&f.reminders) {
+        Some(hours) => changes.reminder_hours = Some(hours),
+        None => form.refuse(
+            "reminders",
+            "Enter up to three whole hours from 1 to 72, each once, separated by commas (like 24, 2), or leave it empty.",
+        ),
+    }
+    changes.provider_emails = Some(f.provider_emails == "yes");
     if form.refused() {
         let mut page = settings(&viewer, form, posted.csrf);
         if let Some(p) = &mut page {
             p.online_booking = f.online_booking == "yes";
+            p.provider_emails = f.provider_emails == "yes";
         }
         return shown(page, StatusCode::UNPROCESSABLE_ENTITY);
     }
