@@ -31,6 +31,7 @@ pub mod password;
 pub mod plan;
 pub mod policy;
 pub mod privacy;
+pub mod recurrence;
 pub mod role;
 pub mod service;
 pub mod session;

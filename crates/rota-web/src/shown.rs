@@ -126,6 +126,24 @@ pub(crate) fn offered(
     }
 }
 
+/// What a service or booking keeps its provider free around it:
+/// "15 min before, 30 min after", "10 min after", or "—".
+pub(crate) fn kept_free(b: rota_app::domain::service::Buffers) -> String {
+    let side = |m: u32, at: &str| (m > 0).then(|| format!("{m} min {at}"));
+    let sides: Vec<String> = [
+        side(b.before_minutes(), "before"),
+        side(b.after_minutes(), "after"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if sides.is_empty() {
+        "—".into()
+    } else {
+        sides.join(", ")
+    }
+}
+
 /// A service's length as a person says it: "45 minutes", "1 hour",
 /// "2 hours", "1 h 30 min".
 pub(crate) fn length(minutes: u32) -> String {

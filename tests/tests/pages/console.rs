@@ -636,6 +636,26 @@ pub(crate) async fn walk(b: &Browser, s: &Server, seen: &mut BTreeSet<&'static s
         changed.to_string().contains(r#""buffer_after_minutes":45"#),
         "{changed}"
     );
+    // A booking of it keeps those buffers, and its page says so.
+    let windows_booking = s
+        .expect(
+            201,
+            "POST",
+            "/v1/bookings",
+            Some(owner_api),
+            Some(json!({"customer_id": bea, "service_id": windows,
+                "starts_at": "2030-03-11T12:00:00Z", "provider_ids": [pat],
+                "allow_outside_work_hours": true})),
+        )
+        .await;
+    let id = windows_booking["id"].as_str().unwrap();
+    b.open(&open(&format!("/console/bookings/{id}"))).await;
+    let text = b.text().await;
+    assert!(
+        text.contains("Kept free") && text.contains("10 min before, 45 min after"),
+        "{text}"
+    );
+    b.look_at("booking-buffers").await;
 
     // One's own profile: details saved; a password change refused with the
     // wrong current one, then done.

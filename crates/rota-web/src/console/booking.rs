@@ -73,6 +73,8 @@ struct BookingPage {
     paid: Option<String>,
     tips: Option<String>,
     notes: String,
+    /// The time it keeps its providers free around it, if any.
+    kept_free: Option<String>,
     day: String,
     time: String,
     may_move: bool,
@@ -241,6 +243,8 @@ async fn booking(
         price: v.booking.price.display(currency),
         paid: v.shown.paid.then(|| v.booking.paid.display(currency)),
         tips: v.shown.tips.then(|| v.booking.tips.display(currency)),
+        kept_free: (!v.booking.buffers.is_none())
+            .then(|| crate::shown::kept_free(v.booking.buffers)),
         notes: v
             .booking
             .notes

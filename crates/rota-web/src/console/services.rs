@@ -20,6 +20,7 @@ use rota_app::services::{NewService, ServiceChanges};
 use super::Notice;
 use crate::form::sentence_of;
 use crate::refused::Asked;
+use crate::shown::kept_free;
 
 // --- Services ------------------------------------------------------------
 
@@ -30,23 +31,6 @@ struct ServiceRow {
     length: String,
     price: String,
     kept_free: String,
-}
-
-/// "15 min before, 30 min after", "10 min after", or "—".
-fn kept_free(b: Buffers) -> String {
-    let side = |m: u32, at: &str| (m > 0).then(|| format!("{} {at}", length(m)));
-    let sides: Vec<String> = [
-        side(b.before_minutes(), "before"),
-        side(b.after_minutes(), "after"),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    if sides.is_empty() {
-        "—".into()
-    } else {
-        sides.join(", ")
-    }
 }
 
 /// A buffer as typed: blank is none; else whole minutes, 0 to 240.

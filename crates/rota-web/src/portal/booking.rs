@@ -35,6 +35,8 @@ struct BookingPage {
     notice: Option<&'static str>,
     /// When it can be changed until, or why it no longer can.
     deadline: Option<String>,
+    /// The reminders it will get, when the business sends them.
+    reminders: Option<String>,
     /// Within the notice: cancelling is offered.
     may_cancel: bool,
     /// …and moving, when online booking is on and it is of a service.
@@ -145,6 +147,7 @@ async fn build(
         zone: zone.to_string(),
         notice: None,
         deadline,
+        reminders: reminders_line(viewer, b),
         may_cancel: may_change,
         may_move,
         day: day.to_string(),
@@ -294,4 +297,32 @@ pub(super) async fn cancel(
             }
         }
     }
+}
+
+/// "We will email you a reminder 24 hours and 2 hours before.", for a
+/// booking still to come when the business sends reminders.
+fn reminders_line(viewer: &Viewer, b: &rota_app::domain::booking::Booking) -> Option<String> {
+    let hours = viewer
+        .business
+        .settings
+        .notifications
+        .reminder_hours
+        .hours();
+    if hours.is_empty() || b.status != rota_app::domain::booking::BookingStatus::Scheduled {
+        return None;
+    }
+    let each: Vec<String> = hours
+        .iter()
+        .map(|h| {
+            if *h == 1 {
+                "1 hour".to_owned()
+            } else {
+                format!("{h} hours")
+            }
+        })
+        .collect();
+    Some(format!(
+        "We will email you a reminder {} before.",
+        each.join(" and ")
+    ))
 }
