@@ -188,6 +188,8 @@ fn table() -> Vec<(&'static str, Option<Value>, [u16; 16])> {
             t("401 200 200 200 200 200 200 200 200 200 200 200 200 200 401 200")),
         ("POST /v1/bookings", Some( json!({"customer_id": "{customer}", "service_id": "{service}", "starts_at": "2030-03-04T14:00:00Z", "provider_ids": ["{employee}"]}), ),
             t("401 201 201 201 403 403 403 403 403 403 403 403 403 403 401 422")),
+        ("POST /v1/bookings/series", Some(json!({"booking": {"customer_id": "{customer}", "service_id": "{service}", "starts_at": "2030-03-04T15:00:00Z", "provider_ids": ["{employee}"]}, "recurrence": {"frequency": {"kind": "weekly", "every": 1}, "ends": {"kind": "after", "count": 2}}})),
+            t("401 201 201 201 403 403 403 403 403 403 403 403 403 403 401 422")),
         ("GET /v1/bookings/{booking}", None,
             t("401 200 200 200 200 200 200 200 200 200 200 200 200 200 401 404")),
         ("PATCH /v1/bookings/{booking}", Some(json!({"starts_at": "2030-03-04T11:00:00Z", "ends_at": "2030-03-04T12:00:00Z"})),

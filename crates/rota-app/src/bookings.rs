@@ -6,6 +6,7 @@ mod create;
 mod notify;
 mod payment_request;
 mod read;
+mod series;
 
 use std::collections::HashMap;
 
@@ -26,6 +27,7 @@ pub use change::BookingChanges;
 pub use create::{Created, IdempotencyRequest};
 pub use notify::reminder_topic;
 pub use read::BookingFilter;
+pub use series::{NewSeries, SeriesConflict, SeriesError};
 
 use crate::error::{Classify, ErrorKind};
 use crate::page::PageError;

@@ -11,6 +11,7 @@ mod health;
 mod payment_requests;
 mod reports;
 mod scheduling;
+mod series;
 mod time_tracking;
 
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -58,6 +59,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .merge(customers::routes())
         .merge(scheduling::routes())
         .merge(bookings::routes())
+        .merge(series::routes())
         .merge(time_tracking::routes())
         .merge(feeds::routes())
         .merge(reports::routes())

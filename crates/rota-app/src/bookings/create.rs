@@ -153,7 +153,11 @@ impl Rota {
     /// start must be a slot availability (W3) offers that provider, or some
     /// provider offering the service, who is then assigned. The price and
     /// the end are the service's. Anyone else's request passes unchanged.
-    async fn as_offered(&self, actor: &Actor, new: NewBooking) -> Result<NewBooking, BookingError> {
+    pub(super) async fn as_offered(
+        &self,
+        actor: &Actor,
+        new: NewBooking,
+    ) -> Result<NewBooking, BookingError> {
         if actor.roles().is_some() {
             return Ok(new);
         }
@@ -226,7 +230,11 @@ impl Rota {
     /// Reads what the rules need and checks all but B4: the business, the
     /// customer and the providers, the service, the providers' working time
     /// (B3, B5).
-    async fn prepare(&self, actor: &Actor, new: NewBooking) -> Result<Prepared, BookingError> {
+    pub(super) async fn prepare(
+        &self,
+        actor: &Actor,
+        new: NewBooking,
+    ) -> Result<Prepared, BookingError> {
         let mut tx = self.begin(TxMode::ReadOnce).await?;
         let tx = tx.as_mut();
         let business = tx
@@ -331,7 +339,7 @@ impl Rota {
     /// concurrent inserts itself), so nothing is read here and no lock is
     /// taken first: the providers are held only while the store writes and
     /// commits.
-    async fn place(
+    pub(super) async fn place(
         &self,
         tx: &mut dyn UnitOfWork,
         actor: &Actor,
@@ -408,21 +416,21 @@ fn provider_facts<'a>(
 }
 
 /// What [`Rota::prepare`] read and decided, for [`Rota::place`].
-struct Prepared {
+pub(super) struct Prepared {
     business: rota_domain::business::Business,
     /// The booking to insert.
-    booking: Booking,
+    pub(super) booking: Booking,
     /// The emails it sends: the customer's confirmation (if they have a
     /// profile) and reminders, its providers' notices, as the business
     /// wants them.
-    messages: Vec<OutboxMessage>,
+    pub(super) messages: Vec<OutboxMessage>,
     /// The customer and the providers' accounts (those that exist).
     people: Vec<Account>,
 }
 
 impl Prepared {
     /// The new booking as `actor` sees it.
-    fn view(self, actor: &Actor) -> BookingView {
+    pub(super) fn view(self, actor: &Actor) -> BookingView {
         let now = self.booking.created_at;
         let mut seen = views_among(actor, &self.business, vec![self.booking], &self.people, now);
         seen.remove(0)

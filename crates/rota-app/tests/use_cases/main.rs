@@ -15,6 +15,7 @@ mod public_booking;
 mod reminders;
 mod reports;
 mod scheduling;
+mod series;
 mod signup;
 mod support;
 mod team;

@@ -214,6 +214,30 @@ async fn list_bookings(
     }))
 }
 
+/// A new booking as the body asks for it, each bad field noted in `c`.
+pub(super) fn new_booking(c: &mut Check, b: NewBookingBody) -> Option<NewBooking> {
+    let customer = c.field("customer_id", b.customer_id.parse::<AccountId>());
+    let service = c.optional("service_id", b.service_id, |s| s.parse::<ServiceId>());
+    let starts_at = instant(c, "starts_at", &b.starts_at);
+    let ends_at = c.optional("ends_at", b.ends_at, |s| parse_instant(&s));
+    let providers = ids::<AccountId>(c, "provider_ids", &b.provider_ids);
+    let price = c.optional("price_minor", b.price_minor, Money::new);
+    let notes = match b.notes {
+        None => Some(None),
+        Some(n) => c.field("notes", Text::parse(&n)),
+    };
+    Some(NewBooking {
+        customer: customer?,
+        service: service?,
+        starts_at: starts_at?,
+        ends_at: ends_at?,
+        providers: providers?,
+        price: price?,
+        notes: notes?,
+        allow_outside_work_hours: b.allow_outside_work_hours,
+    })
+}
+
 fn render(outcome: &Result<BookingView, BookingError>) -> Option<StoredResponse> {
     let view = outcome.as_ref().ok()?;
     let body = serde_json::to_vec(&BookingDto::from(view)).ok()?;
@@ -247,40 +271,9 @@ async fn create_booking(
             )
             .map(Some),
     };
-    let customer = c.field("customer_id", b.customer_id.parse::<AccountId>());
-    let service = c.optional("service_id", b.service_id, |s| s.parse::<ServiceId>());
-    let starts_at = instant(&mut c, "starts_at", &b.starts_at);
-    let ends_at = c.optional("ends_at", b.ends_at, |s| parse_instant(&s));
-    let providers = ids::<AccountId>(&mut c, "provider_ids", &b.provider_ids);
-    let price = c.optional("price_minor", b.price_minor, Money::new);
-    let notes = match b.notes {
-        None => Some(None),
-        Some(n) => c.field("notes", Text::parse(&n)),
-    };
-    let (
-        Some(key),
-        Some(customer),
-        Some(service),
-        Some(starts_at),
-        Some(ends_at),
-        Some(providers),
-        Some(price),
-        Some(notes),
-    ) = (
-        key, customer, service, starts_at, ends_at, providers, price, notes,
-    )
-    else {
+    let new = new_booking(&mut c, b);
+    let (Some(key), Some(new)) = (key, new) else {
         return Err(c.problem());
-    };
-    let new = NewBooking {
-        customer,
-        service,
-        starts_at,
-        ends_at,
-        providers,
-        price,
-        notes,
-        allow_outside_work_hours: b.allow_outside_work_hours,
     };
     let idempotency = key.map(|key| IdempotencyRequest {
         key,
