@@ -394,6 +394,21 @@ impl Server {
     }
 }
 
+/// The slot starts of the first provider in a `GET /v1/availability`
+/// answer, as RFC 3339 text.
+#[must_use]
+pub fn slot_starts(found: &serde_json::Value) -> Vec<String> {
+    found[0]["slots"]
+        .as_array()
+        .map(|slots| {
+            slots
+                .iter()
+                .map(|s| s["starts_at"].as_str().unwrap().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Adds a provider by invitation and accepts it by the emailed link;
 /// returns the account's id and a session token.
 pub async fn invite_provider(s: &Server, owner: &str, name: &str, email: &str) -> (String, String) {

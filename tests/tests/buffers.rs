@@ -4,22 +4,10 @@
 
 #![allow(missing_docs, reason = "tests")]
 
-use rota_tests::{Server, invite_provider};
+use rota_tests::{Server, invite_provider, slot_starts as starts};
 use serde_json::{Value, json};
 
 const OWNER_PW: &str = "owner's long passphrase";
-
-fn starts(found: &Value) -> Vec<String> {
-    found[0]["slots"]
-        .as_array()
-        .map(|slots| {
-            slots
-                .iter()
-                .map(|s| s["starts_at"].as_str().unwrap().to_owned())
-                .collect()
-        })
-        .unwrap_or_default()
-}
 
 rota_tests::on_every_store! {
     async fn b4_buffers_keep_a_providers_bookings_apart_over_http(db: Db) {

@@ -3,7 +3,7 @@
 
 #![allow(missing_docs, reason = "tests")]
 
-use rota_tests::{Server, invite_provider};
+use rota_tests::{Server, invite_provider, slot_starts as starts};
 use serde_json::{Value, json};
 
 const OWNER_PW: &str = "owner's long passphrase";
@@ -21,18 +21,6 @@ fn a_monday_ahead() -> String {
         day = day.tomorrow().unwrap();
     }
     day.to_string()
-}
-
-fn starts(found: &Value) -> Vec<String> {
-    found[0]["slots"]
-        .as_array()
-        .map(|slots| {
-            slots
-                .iter()
-                .map(|s| s["starts_at"].as_str().unwrap().to_owned())
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// A grow business with one provider (Pat, 09:00–17:00 on weekdays) and a

@@ -322,14 +322,7 @@ impl crate::Rota {
             .accounts()
             .get_many(business.id, &booking.providers)
             .await?;
-        let service = match booking.service_id {
-            Some(id) => tx
-                .services()
-                .get(business.id, id)
-                .await?
-                .map(|s| s.name.to_string()),
-            None => None,
-        };
+        let service = service_name(tx, business, booking).await?;
         if let Some(notice) =
             booking_notice(business, booking, change, &customer, &providers, service)
         {
@@ -338,6 +331,23 @@ impl crate::Rota {
         }
         Ok(())
     }
+}
+
+/// The name of `booking`'s service, if it was booked as one that still
+/// exists (what its emails call it).
+pub(crate) async fn service_name(
+    tx: &mut dyn UnitOfWork,
+    business: &Business,
+    booking: &rota_domain::booking::Booking,
+) -> Result<Option<String>, StoreError> {
+    Ok(match booking.service_id {
+        Some(id) => tx
+            .services()
+            .get(business.id, id)
+            .await?
+            .map(|s| s.name.to_string()),
+        None => None,
+    })
 }
 
 /// The email telling `customer` of a change to `booking`, with the

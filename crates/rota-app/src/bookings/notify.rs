@@ -15,7 +15,7 @@ use rota_domain::notice::{BookingChange, Notice};
 use rota_domain::outbox::OutboxMessage;
 use rota_domain::time::TimeRange;
 
-use super::booking_notice;
+use super::{booking_notice, service_name};
 use crate::Rota;
 use crate::ports::{StoreError, UnitOfWork};
 use crate::schedule::Schedules;
@@ -225,14 +225,7 @@ impl Rota {
         wanted.sort_unstable();
         wanted.dedup();
         let people = tx.accounts().get_many(business.id, &wanted).await?;
-        let service = match booking.service_id {
-            Some(id) => tx
-                .services()
-                .get(business.id, id)
-                .await?
-                .map(|s| s.name.to_string()),
-            None => None,
-        };
+        let service = service_name(tx, business, booking).await?;
         let mut messages = Vec::new();
         if wants_reminders
             && let Some(customer) = people.iter().find(|a| a.id == booking.customer_id)
