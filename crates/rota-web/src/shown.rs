@@ -127,7 +127,9 @@ pub(crate) fn offered(
 }
 
 /// What a service or booking keeps its provider free around it:
-/// "15 min before, 30 min after", "10 min after", or "—".
+/// "15 min before, 30 min after", "10 min after", or "No time kept free"
+/// (a lone dash says nothing on a phone, where the column's heading is not
+/// beside it).
 pub(crate) fn kept_free(b: rota_app::domain::service::Buffers) -> String {
     let side = |m: u32, at: &str| (m > 0).then(|| format!("{m} min {at}"));
     let sides: Vec<String> = [
@@ -138,7 +140,7 @@ pub(crate) fn kept_free(b: rota_app::domain::service::Buffers) -> String {
     .flatten()
     .collect();
     if sides.is_empty() {
-        "—".into()
+        "No time kept free".into()
     } else {
         sides.join(", ")
     }
