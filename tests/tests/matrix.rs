@@ -13,7 +13,8 @@
 //! never a status, so it has no column.
 //!
 //! Targets: `{employee}` is the provider, `{customer}` the customer, and
-//! `{booking}` a booking of the customer with the provider.
+//! `{booking}` a booking of the customer with the provider, `{series}` the
+//! first of a weekly series of two like it.
 
 #![allow(missing_docs, clippy::too_many_lines)]
 
@@ -200,6 +201,10 @@ fn table() -> Vec<(&'static str, Option<Value>, [u16; 16])> {
             t("401 409 409 409 409 409 409 409 409 409 409 409 409 403 401 404")),
         ("POST /v1/bookings/{booking}/cancel", None,
             t("401 200 200 200 403 403 403 403 403 403 403 403 403 200 401 404")),
+        ("PATCH /v1/bookings/{series}/series", Some(json!({"scope": "all", "start_time": "11:00"})),
+            t("401 200 200 200 403 403 403 403 403 403 403 403 403 403 401 404")),
+        ("POST /v1/bookings/{series}/series/cancel", Some(json!({"scope": "following"})),
+            t("401 200 200 200 403 403 403 403 403 403 403 403 403 200 401 404")),
         ("POST /v1/bookings/{booking}/no-show", None,
             t("401 200 200 200 403 403 403 403 403 403 403 403 403 403 401 404")),
         ("POST /v1/bookings/{booking}/payment-requests", Some(json!({})),
@@ -357,6 +362,30 @@ async fn world(column: usize, store: Arc<dyn Store>) -> World {
     let rota_app::bookings::Created::New(booking) = booking else {
         panic!("a new booking")
     };
+    let series = rota
+        .create_series(
+            &owner,
+            rota_app::bookings::NewSeries {
+                first: rota_app::bookings::NewBooking {
+                    customer: customer.id,
+                    service: Some(service.id),
+                    starts_at: t("2030-03-11T10:00:00Z"),
+                    ends_at: None,
+                    providers: vec![provider.id],
+                    price: None,
+                    notes: None,
+                    allow_outside_work_hours: false,
+                },
+                recurrence: rota_app::domain::recurrence::Recurrence::new(
+                    rota_app::domain::recurrence::Frequency::Weekly { every: 1 },
+                    rota_app::domain::recurrence::Ends::After { count: 2 },
+                )
+                .unwrap(),
+                skip: vec![],
+            },
+        )
+        .await
+        .unwrap();
     let time_off = rota
         .add_time_off(
             &owner,
@@ -431,6 +460,7 @@ async fn world(column: usize, store: Arc<dyn Store>) -> World {
             ("{customer}", customer.id.to_string()),
             ("{service}", service.id.to_string()),
             ("{booking}", booking.booking.id.to_string()),
+            ("{series}", series[0].booking.id.to_string()),
             ("{time_off}", time_off.id.to_string()),
             ("{closure}", closure.id.to_string()),
         ],

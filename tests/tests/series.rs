@@ -1,6 +1,7 @@
 //! Recurring bookings over HTTP, on every store (issue 19): a series is
 //! booked whole, or refused naming each occurrence that cannot be booked
-//! and booking none of it.
+//! and booking none of it; this and following, or every one still to
+//! come, moved or cancelled together.
 
 #![allow(missing_docs, reason = "tests")]
 
@@ -55,5 +56,54 @@ rota_tests::on_every_store! {
         assert_eq!(starts, ["2031-03-03T09:30:00Z", "2031-03-17T09:30:00Z"], "{made}");
         let listed = s.expect(200, "GET", "/v1/bookings", Some(owner), None).await;
         assert_eq!(listed["items"].as_array().unwrap().len(), 3, "{listed}");
+
+        // The occurrences name their series, and list by it.
+        let id = made["bookings"][0]["series_id"].as_str().expect("a series id").to_owned();
+        let first_id = made["bookings"][0]["id"].as_str().unwrap().to_owned();
+        let second_id = made["bookings"][1]["id"].as_str().unwrap().to_owned();
+        let of_series = s.expect(200, "GET", &format!("/v1/bookings?series_id={id}"), Some(owner), None).await;
+        assert_eq!(of_series["items"].as_array().unwrap().len(), 2, "{of_series}");
+        let (status, body) = s.call("GET", "/v1/bookings?series_id=nope", Some(owner), None).await;
+        assert_eq!(status, 422, "{body}");
+
+        // Moving every one still to come onto the taken 10 March time is
+        // refused naming the date that meets it; nothing moves.
+        let (status, body) = s.call("PATCH", &format!("/v1/bookings/{first_id}/series"), Some(owner),
+            Some(json!({"scope": "all", "start_time": "09:00", "allow_outside_work_hours": true}))).await;
+        assert_eq!(status, 200, "{body}");
+        let starts: Vec<&str> = body["bookings"].as_array().unwrap().iter()
+            .map(|b| b["starts_at"].as_str().unwrap()).collect();
+        assert_eq!(starts, ["2031-03-03T09:00:00Z", "2031-03-17T09:00:00Z"], "{body}");
+        let mut taken = booking("2031-03-17T12:00:00Z");
+        taken["ends_at"] = json!("2031-03-17T13:00:00Z");
+        s.expect(201, "POST", "/v1/bookings", Some(owner), Some(taken)).await;
+        let (status, body) = s.call("PATCH", &format!("/v1/bookings/{first_id}/series"), Some(owner),
+            Some(json!({"scope": "following", "start_time": "12:30", "allow_outside_work_hours": true}))).await;
+        assert_eq!(status, 409, "{body}");
+        assert_eq!(body["code"], "series_conflicts", "{body}");
+        assert_eq!(body["errors"][0]["field"], "2031-03-17T12:30:00Z", "{body}");
+        let still = s.expect(200, "GET", &format!("/v1/bookings/{first_id}"), Some(owner), None).await;
+        assert_eq!(still["starts_at"], "2031-03-03T09:00:00Z", "{still}");
+        let (status, body) = s.call("PATCH", &format!("/v1/bookings/{first_id}/series"), Some(owner),
+            Some(json!({"scope": "sometimes"}))).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(body["errors"][0]["field"], "scope", "{body}");
+
+        // Cancelling from the second on cancels it alone; then nothing is left there.
+        let done = s.expect(200, "POST", &format!("/v1/bookings/{second_id}/series/cancel"), Some(owner),
+            Some(json!({"scope": "following"}))).await;
+        assert_eq!(done["bookings"].as_array().unwrap().len(), 1, "{done}");
+        assert_eq!(done["bookings"][0]["status"], "cancelled", "{done}");
+        let (status, body) = s.call("POST", &format!("/v1/bookings/{second_id}/series/cancel"), Some(owner),
+            Some(json!({"scope": "following"}))).await;
+        assert_eq!(status, 409, "{body}");
+        assert_eq!(body["code"], "series_over", "{body}");
+        // A booking made alone is in no series.
+        let alone = listed["items"].as_array().unwrap().iter()
+            .find(|b| b["series_id"].is_null()).unwrap()["id"].as_str().unwrap().to_owned();
+        let (status, body) = s.call("POST", &format!("/v1/bookings/{alone}/series/cancel"), Some(owner),
+            Some(json!({"scope": "all"}))).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(body["code"], "not_in_series", "{body}");
     }
 }

@@ -27,7 +27,7 @@ pub use change::BookingChanges;
 pub use create::{Created, IdempotencyRequest};
 pub use notify::reminder_topic;
 pub use read::BookingFilter;
-pub use series::{NewSeries, SeriesConflict, SeriesError};
+pub use series::{NewSeries, SeriesChanges, SeriesConflict, SeriesError, SeriesScope};
 
 use crate::error::{Classify, ErrorKind};
 use crate::page::PageError;
@@ -315,6 +315,20 @@ impl crate::Rota {
         booking: &rota_domain::booking::Booking,
         change: rota_domain::notice::BookingChange,
     ) -> Result<(), StoreError> {
+        self.notify_customer_of_series(tx, business, booking, change, 0)
+            .await
+    }
+
+    /// [`Self::notify_customer`] for a change to `booking` and the
+    /// `repeats` later occurrences of its series: one email for them all.
+    pub(crate) async fn notify_customer_of_series(
+        &self,
+        tx: &mut dyn UnitOfWork,
+        business: &Business,
+        booking: &rota_domain::booking::Booking,
+        change: rota_domain::notice::BookingChange,
+        repeats: u32,
+    ) -> Result<(), StoreError> {
         let Some(customer) = tx.accounts().get(business.id, booking.customer_id).await? else {
             return Ok(());
         };
@@ -323,9 +337,12 @@ impl crate::Rota {
             .get_many(business.id, &booking.providers)
             .await?;
         let service = service_name(tx, business, booking).await?;
-        if let Some(notice) =
+        if let Some(mut notice) =
             booking_notice(business, booking, change, &customer, &providers, service)
         {
+            if let rota_domain::notice::Notice::Booking { repeats: r, .. } = &mut notice {
+                *r = repeats;
+            }
             self.queue_notice(tx, business.id, &customer.email, &notice)
                 .await?;
         }
@@ -379,5 +396,6 @@ pub(crate) fn booking_notice(
         zone: business.time_zone.clone(),
         booking: Some(booking.id),
         sequence: booking.sequence,
+        repeats: 0,
     })
 }

@@ -157,6 +157,7 @@ impl Rota {
                     provider: Some(employee.id),
                     customer: None,
                     status: None,
+                    series: None,
                     after: None,
                     limit: FEED_MAX_BOOKINGS,
                 },

@@ -194,6 +194,7 @@ mod tests {
             updated_at: at,
             sequence: 0,
             buffers: rota_domain::service::Buffers::NONE,
+            series: None,
         }
     }
 

@@ -11,7 +11,9 @@ pub use schedule::{
 };
 
 use crate::account::Text;
-use crate::id::{AccountId, BookingId, BusinessId, PaymentId, PaymentRequestId, ServiceId};
+use crate::id::{
+    AccountId, BookingId, BusinessId, PaymentId, PaymentRequestId, SeriesId, ServiceId,
+};
 use crate::money::Money;
 use crate::service::Buffers;
 use crate::time::TimeRange;
@@ -165,6 +167,8 @@ pub struct Booking {
     /// The time kept free around it, taken from its service when it was
     /// made (B4 holds the booking with these around it).
     pub buffers: Buffers,
+    /// The recurring series it is an occurrence of, if any (issue 19).
+    pub series: Option<SeriesId>,
 }
 
 impl Booking {

@@ -74,6 +74,11 @@ id_type!(
     BookingId
 );
 id_type!(
+    /// A recurring series of bookings (each occurrence is a booking that
+    /// carries it).
+    SeriesId
+);
+id_type!(
     /// A time-tracking entry.
     TimeEntryId
 );

@@ -179,6 +179,11 @@ pub enum Notice {
         /// Its revision, for calendar apps (RFC 5545 `SEQUENCE`).
         #[serde(default)]
         sequence: u32,
+        /// How many later occurrences of its recurring series the same
+        /// change applies to (one email for a series, issue 19); 0 for
+        /// one booking.
+        #[serde(default)]
+        repeats: u32,
     },
     /// A booking was assigned to a provider (`Confirmed`), moved
     /// (`Changed`) or cancelled or taken off them (`Cancelled`).

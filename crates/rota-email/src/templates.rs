@@ -219,10 +219,29 @@ fn booking_parts(notice: &Notice, base_url: &str) -> (&'static str, String, Valu
         ends_at,
         zone,
         booking,
+        repeats,
         ..
     } = notice
     else {
         unreachable!("only called with a booking notice")
+    };
+    // One email for a series (issue 19): the first date, and how many
+    // more the same change applies to.
+    let more = match (*repeats, change) {
+        (0, _) => None,
+        (n, BookingChange::Confirmed) => Some(format!(
+            "It repeats: {n} more {}, each at the same time, every one listed in your portal.",
+            if n == 1 { "date" } else { "dates" }
+        )),
+        (n, BookingChange::Cancelled) => Some(format!(
+            "The {n} later {} of this series {} cancelled too.",
+            if n == 1 { "date" } else { "dates" },
+            if n == 1 { "is" } else { "are" }
+        )),
+        (n, _) => Some(format!(
+            "The {n} later {} of this series changed the same way.",
+            if n == 1 { "date" } else { "dates" }
+        )),
     };
     let (subject, headline) = match change {
         BookingChange::Confirmed => (
@@ -251,6 +270,7 @@ fn booking_parts(notice: &Notice, base_url: &str) -> (&'static str, String, Valu
             starts => local(*starts_at, zone),
             ends => local(*ends_at, zone),
             portal => booking.map(|id| format!("{}/portal/bookings/{id}", base_url.trim_end_matches('/'))),
+            more,
         },
     )
 }
@@ -473,6 +493,7 @@ mod tests {
             zone: Zone::parse("America/New_York").unwrap(),
             booking: Some("01a23405-1b65-7a35-97be-539d7c242ddc".parse().unwrap()),
             sequence: 2,
+            repeats: 0,
         };
         let r = render(&n, "https://rota.example").unwrap();
         // 2026-03-08 is the day New York moves to daylight time.
@@ -524,6 +545,41 @@ mod tests {
                 );
             }
         }
+        assert!(!r.text.contains("repeats"), "{}", r.text);
+    }
+
+    #[test]
+    fn one_email_for_a_series_says_how_many_dates_it_covers() {
+        let mut n = Notice::Booking {
+            change: BookingChange::Confirmed,
+            business: "Sparkle".into(),
+            customer: "Ana Smith".into(),
+            service: "Weekly clean".into(),
+            providers: vec![],
+            starts_at: "2026-03-09T09:00:00Z".parse().unwrap(),
+            ends_at: "2026-03-09T11:00:00Z".parse().unwrap(),
+            zone: Zone::parse("Europe/London").unwrap(),
+            booking: None,
+            sequence: 0,
+            repeats: 11,
+        };
+        let r = render(&n, "x").unwrap();
+        assert!(r.text.contains("It repeats: 11 more dates"), "{}", r.text);
+        assert!(r.html.contains("It repeats: 11 more dates"), "{}", r.html);
+        if let Notice::Booking {
+            change, repeats, ..
+        } = &mut n
+        {
+            *change = BookingChange::Cancelled;
+            *repeats = 1;
+        }
+        let r = render(&n, "x").unwrap();
+        assert!(
+            r.text
+                .contains("The 1 later date of this series is cancelled too."),
+            "{}",
+            r.text
+        );
     }
 
     #[test]

@@ -45,6 +45,7 @@ macro_rules! contract_tests {
             b4_the_store_keeps_bookings_apart_by_their_buffers,
             b4_buffers_hold_under_200_concurrent_bookers,
             a8_unsent_messages_about_a_topic_are_withdrawn,
+            series_occurrences_come_back_with_their_series,
         );
     };
     (@each $fresh:expr; $($story:ident),* $(,)?) => {

@@ -8,6 +8,7 @@ mod concurrency;
 mod outbox;
 mod reports;
 mod scheduling;
+mod series;
 
 pub use accounts::*;
 pub use auth::*;
@@ -17,3 +18,4 @@ pub use concurrency::*;
 pub use outbox::*;
 pub use reports::*;
 pub use scheduling::*;
+pub use series::*;

@@ -261,6 +261,7 @@ impl BookingRepository for MemoryTx {
             .filter(|b| query.provider.is_none_or(|p| b.providers.contains(&p)))
             .filter(|b| query.customer.is_none_or(|c| b.customer_id == c))
             .filter(|b| query.status.is_none_or(|s| b.status == s))
+            .filter(|b| query.series.is_none_or(|s| b.series == Some(s)))
             .filter(|b| {
                 query
                     .after

@@ -53,7 +53,7 @@ fn push_booking_insert(
     q.push(
         "INSERT INTO bookings (business_id, id, customer_id, service_id, starts_at, ends_at, status, price_minor, \
          paid_minor, tips_minor, notes, created_at, updated_at, sequence, provider_ids, buffer_before_minutes, \
-         buffer_after_minutes) ",
+         buffer_after_minutes, series_id) ",
     );
     let status = name(&b.status)?;
     q.push(if after.is_some() {
@@ -83,7 +83,8 @@ fn push_booking_insert(
                 .collect::<Vec<_>>(),
         )
         .push_bind(i64::from(b.buffers.before_minutes()))
-        .push_bind(i64::from(b.buffers.after_minutes()));
+        .push_bind(i64::from(b.buffers.after_minutes()))
+        .push_bind(b.series.map(|s| s.as_uuid()));
     match after {
         Some(cte) => q.push(" FROM ").push(cte),
         None => q.push(")"),
@@ -288,6 +289,9 @@ impl PgTx {
         }
         if let Some(s) = query.status {
             q.push(" AND b.status = ").push_bind(name(&s)?);
+        }
+        if let Some(series) = query.series {
+            q.push(" AND b.series_id = ").push_bind(series.as_uuid());
         }
         if let Some((start, id)) = query.after {
             q.push(" AND (b.starts_at, b.id) > (")

@@ -24,7 +24,7 @@ macro_rules! booking_repository {
         mod shared_bookings {
             use ::rota_app::domain::account::Text;
             use ::rota_app::domain::booking::{Booking, Payment, PaymentRequest};
-            use ::rota_app::domain::id::{AccountId, BookingId, BusinessId, PaymentRequestId, ServiceId};
+            use ::rota_app::domain::id::{AccountId, BookingId, BusinessId, PaymentRequestId, SeriesId, ServiceId};
             use ::rota_app::domain::jiff::Timestamp;
             use ::rota_app::domain::money::Money;
             use ::rota_app::domain::service::Buffers;
@@ -71,6 +71,10 @@ macro_rules! booking_repository {
                     updated_at: instant(r.try_get("updated_at").map_err(db_error)?)?,
                     sequence: u32::try_from(sequence).map_err(corrupt)?,
                     buffers: buffers_from(r)?,
+                    series: r
+                        .try_get::<Option<Uuid>, _>("series_id")
+                        .map_err(db_error)?
+                        .map(SeriesId::from_uuid),
                 })
             }
 

@@ -60,7 +60,7 @@ pub const ACCOUNT_COLUMNS_OF_A: &str = "a.business_id, a.id, a.kind, a.email, a.
 /// A booking's columns, of the table aliased `b`.
 pub const BOOKING_COLUMNS: &str = "b.business_id, b.id, b.customer_id, b.service_id, b.starts_at, \
      b.ends_at, b.status, b.price_minor, b.paid_minor, b.tips_minor, b.notes, b.created_at, \
-     b.updated_at, b.sequence, b.provider_ids, b.buffer_before_minutes, b.buffer_after_minutes";
+     b.updated_at, b.sequence, b.provider_ids, b.buffer_before_minutes, b.buffer_after_minutes, b.series_id";
 
 /// ` LIMIT n`, written into the SQL rather than bound: SQLite's planner
 /// reads a bound LIMIT's value, and then every new binding of it expires

@@ -2,7 +2,7 @@
 
 use rota_app::domain::account::Text;
 use rota_app::domain::booking::{Booking, MAX_BOOKING};
-use rota_app::domain::id::{AccountId, BookingId, BusinessId, ServiceId};
+use rota_app::domain::id::{AccountId, BookingId, BusinessId, SeriesId, ServiceId};
 use rota_app::domain::jiff::Timestamp;
 use rota_app::domain::money::Money;
 use rota_app::domain::name::PersonName;
@@ -43,6 +43,7 @@ struct BookingRecord {
     provider_ids: String,
     buffer_before_minutes: u32,
     buffer_after_minutes: u32,
+    series_id: Option<Uuid>,
 }
 
 impl TryFrom<BookingRecord> for Booking {
@@ -70,6 +71,7 @@ impl TryFrom<BookingRecord> for Booking {
             sequence: u32::try_from(r.sequence).map_err(corrupt)?,
             buffers: Buffers::minutes(r.buffer_before_minutes, r.buffer_after_minutes)
                 .map_err(corrupt)?,
+            series: r.series_id.map(SeriesId::from_uuid),
         })
     }
 }
@@ -82,7 +84,7 @@ impl TryFrom<BookingRecord> for Booking {
 const LISTED_BOOKING: &str = "json_array(json_array(hex(b.business_id), hex(b.id), hex(b.customer_id), \
      nullif(hex(b.service_id), ''), b.starts_at, b.ends_at, b.status, b.price_minor, b.paid_minor, b.tips_minor, \
      b.notes, b.created_at, b.updated_at, b.sequence, b.provider_ids, b.buffer_before_minutes, \
-     b.buffer_after_minutes), c.first_name, c.last_name, \
+     b.buffer_after_minutes, nullif(hex(b.series_id), '')), c.first_name, c.last_name, \
      json((SELECT json_group_array(json_array(hex(p.id), p.name)) FROM booking_providers bp \
      JOIN accounts p ON p.business_id = bp.business_id AND p.id = bp.provider_id \
      WHERE bp.business_id = b.business_id AND bp.booking_id = b.id)))";
@@ -179,7 +181,7 @@ impl SqliteTx {
         let mut sql = String::from(
             "INSERT INTO bookings (business_id, id, customer_id, service_id, starts_at, ends_at, status, price_minor, \
              paid_minor, tips_minor, notes, created_at, updated_at, sequence, provider_ids, buffer_before_minutes, \
-             buffer_after_minutes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);",
+             buffer_after_minutes, series_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);",
         );
         for _ in &b.providers {
             sql.push_str(PROVIDER_ROW);
@@ -204,7 +206,8 @@ impl SqliteTx {
             .bind(i64::from(b.sequence))
             .bind(providers_column(&b.providers))
             .bind(i64::from(b.buffers.before_minutes()))
-            .bind(i64::from(b.buffers.after_minutes()));
+            .bind(i64::from(b.buffers.after_minutes()))
+            .bind(b.series.map(|s| s.as_uuid()));
         for (position, provider) in b.providers.iter().enumerate() {
             q = bind_provider_row(q, b, position, *provider);
         }
@@ -303,6 +306,9 @@ impl SqliteTx {
         }
         if let Some(s) = query.status {
             q.push(" AND b.status = ").push_bind(name(&s)?);
+        }
+        if let Some(series) = query.series {
+            q.push(" AND b.series_id = ").push_bind(series.as_uuid());
         }
         if let Some((start, id)) = query.after {
             q.push(" AND (b.starts_at, b.id) > (")

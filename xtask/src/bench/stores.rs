@@ -179,6 +179,7 @@ pub(crate) fn fresh_booking(w: &World, n: i64) -> Booking {
         created_at: t0(),
         updated_at: t0(),
         buffers: rota_app::domain::service::Buffers::NONE,
+        series: None,
         sequence: 0,
     }
 }

@@ -320,6 +320,7 @@ impl Rota {
             updated_at: now,
             sequence: 0,
             buffers: service.as_ref().map(|s| s.buffers).unwrap_or_default(),
+            series: None,
         };
         let service = service.map(|s| s.name.to_string());
         people.push(customer);

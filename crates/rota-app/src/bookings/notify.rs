@@ -200,6 +200,20 @@ impl Rota {
         booking: &Booking,
         before: (&[AccountId], TimeRange),
     ) -> Result<(), StoreError> {
+        self.renotify_telling(tx, business, booking, before, true)
+            .await
+    }
+
+    /// [`Self::renotify`], telling the providers only if `tell` (a series
+    /// changed together tells them of its first occurrence alone).
+    pub(crate) async fn renotify_telling(
+        &self,
+        tx: &mut dyn UnitOfWork,
+        business: &Business,
+        booking: &Booking,
+        before: (&[AccountId], TimeRange),
+        tell: bool,
+    ) -> Result<(), StoreError> {
         let settings = &business.settings.notifications;
         // What a reminder says (the time, who serves) or whether one is
         // due at all changed: the old ones go, new ones come.
@@ -215,7 +229,7 @@ impl Rota {
         let wants_reminders = outdated
             && !settings.reminder_hours.hours().is_empty()
             && booking.status == BookingStatus::Scheduled;
-        let wants_notices = settings.provider_emails && !changes.is_empty();
+        let wants_notices = tell && settings.provider_emails && !changes.is_empty();
         if !wants_reminders && !wants_notices {
             return Ok(());
         }
@@ -287,6 +301,7 @@ mod tests {
             updated_at: t,
             sequence: 0,
             buffers: rota_domain::service::Buffers::NONE,
+            series: None,
         }
     }
 

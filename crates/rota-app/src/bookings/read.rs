@@ -3,7 +3,7 @@
 use rota_domain::actor::Actor;
 use rota_domain::booking::BookingStatus;
 use rota_domain::business::Business;
-use rota_domain::id::{AccountId, BookingId};
+use rota_domain::id::{AccountId, BookingId, SeriesId};
 use rota_domain::jiff::Timestamp;
 use rota_domain::policy::{Action, BookingRef, BookingScope, Denied, authorize, booking_scope};
 use rota_domain::privacy::customer_name_as_seen_by;
@@ -27,6 +27,8 @@ pub struct BookingFilter {
     pub customer: Option<AccountId>,
     /// In this status.
     pub status: Option<BookingStatus>,
+    /// The occurrences of this recurring series.
+    pub series: Option<SeriesId>,
 }
 
 fn parse_cursor(cursor: &str) -> Option<(Timestamp, BookingId)> {
@@ -83,6 +85,7 @@ impl Rota {
             provider: filter.provider,
             customer: filter.customer,
             status: filter.status,
+            series: filter.series,
             after,
             limit: limit.get() + 1,
         };

@@ -6,8 +6,10 @@
 
 use rota_domain::actor::Actor;
 use rota_domain::booking::{Booking, ScheduleError};
+use rota_domain::id::SeriesId;
 use rota_domain::jiff::Timestamp;
 use rota_domain::jiff::civil::{Date, DateTime};
+use rota_domain::notice::BookingChange;
 use rota_domain::policy::Denied;
 use rota_domain::recurrence::{Recurrence, RecurrenceError};
 use rota_domain::service::Buffers;
@@ -18,6 +20,13 @@ use super::{BookingError, BookingView, NewBooking};
 use crate::Rota;
 use crate::error::{Classify, ErrorKind};
 use crate::ports::{StoreError, TxMode};
+
+mod change;
+
+pub use change::{SeriesChanges, SeriesScope};
+
+/// The kind of a customer's booking confirmation in the outbox.
+const CONFIRMATION: &str = "booking_confirmed";
 
 /// A series to book.
 #[derive(Clone, Debug)]
@@ -55,6 +64,14 @@ pub enum SeriesError {
     /// `series_conflicts`).
     #[error("{} of the series' dates cannot be booked; nothing was booked", .0.len())]
     Conflicts(Vec<SeriesConflict>),
+    /// The booking is not an occurrence of a series (422
+    /// `not_in_series`).
+    #[error("this booking is not part of a recurring series")]
+    NotInSeries,
+    /// No occurrence the change is for is still scheduled (409
+    /// `series_over`).
+    #[error("no booking of this series that the change is for is still scheduled")]
+    NothingLeft,
     /// Refused as a whole (not allowed, no such customer or service…).
     #[error(transparent)]
     Booking(#[from] BookingError),
@@ -69,8 +86,8 @@ impl From<StoreError> for SeriesError {
 impl Classify for SeriesError {
     fn kind(&self) -> ErrorKind {
         match self {
-            Self::Recurrence(_) | Self::Empty => ErrorKind::Invalid,
-            Self::Conflicts(_) => ErrorKind::Conflict,
+            Self::Recurrence(_) | Self::Empty | Self::NotInSeries => ErrorKind::Invalid,
+            Self::Conflicts(_) | Self::NothingLeft => ErrorKind::Conflict,
             Self::Booking(e) => e.kind(),
         }
     }
@@ -78,6 +95,8 @@ impl Classify for SeriesError {
         match self {
             Self::Recurrence(_) | Self::Empty => "validation",
             Self::Conflicts(_) => "series_conflicts",
+            Self::NotInSeries => "not_in_series",
+            Self::NothingLeft => "series_over",
             Self::Booking(e) => e.code(),
         }
     }
@@ -161,13 +180,16 @@ impl Rota {
             conflicts.sort_by_key(|c| c.starts_at);
             return Err(SeriesError::Conflicts(conflicts));
         }
+        let series = SeriesId::from_uuid(self.new_uuid());
+        let repeats = u32::try_from(prepared.len() - 1).unwrap_or(u32::MAX);
         let mut tx = self.begin(TxMode::Write).await?;
         let mut made = Vec::with_capacity(prepared.len());
         for (n, mut p) in prepared.into_iter().enumerate() {
-            if n > 0 {
-                // One confirmation for the series; each keeps its reminders.
-                p.messages.retain(|m| m.topic.is_some());
-            }
+            p.booking.series = Some(series);
+            // One confirmation for the series (below), providers told of
+            // its first date; each occurrence keeps its reminders.
+            p.messages
+                .retain(|m| m.kind != CONFIRMATION && (n == 0 || m.topic.is_some()));
             let start = p.booking.range.start();
             match self.place(tx.as_mut(), actor, p).await {
                 Ok(view) => made.push(view),
@@ -177,6 +199,16 @@ impl Rota {
                 }
                 Err(e) => return Err(e.into()),
             }
+        }
+        if let Some(first) = made.first() {
+            self.notify_customer_of_series(
+                tx.as_mut(),
+                &business,
+                &first.booking,
+                BookingChange::Confirmed,
+                repeats,
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(made)

@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use rota_domain::booking::{Booking, BookingStatus, Payment, PaymentRequest};
 use rota_domain::calendar::WorkCalendar;
-use rota_domain::id::{AccountId, BookingId, BusinessId, ServiceId, TimeOffId};
+use rota_domain::id::{AccountId, BookingId, BusinessId, SeriesId, ServiceId, TimeOffId};
 use rota_domain::idempotency::IdempotencyKey;
 use rota_domain::jiff::Timestamp;
 use rota_domain::name::PersonName;
@@ -99,6 +99,8 @@ pub struct BookingQuery {
     pub customer: Option<AccountId>,
     /// Only bookings in this status.
     pub status: Option<BookingStatus>,
+    /// Only the occurrences of this series.
+    pub series: Option<SeriesId>,
     /// Only bookings after this one in (start, id) order.
     pub after: Option<(Timestamp, BookingId)>,
     /// At most this many.

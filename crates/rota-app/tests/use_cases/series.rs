@@ -2,9 +2,14 @@
 //! every occurrence at the first one's wall-clock time across DST.
 
 use proptest::prelude::*;
-use rota_app::bookings::{BookingFilter, NewSeries, SeriesError};
-use rota_app::domain::jiff::civil::date;
+use rota_app::Classify;
+use rota_app::bookings::{
+    BookingChanges, BookingFilter, NewSeries, SeriesChanges, SeriesError, SeriesScope,
+};
+use rota_app::domain::booking::BookingStatus;
+use rota_app::domain::jiff::civil::{date, time};
 use rota_app::domain::jiff::tz::TimeZone;
+use rota_app::domain::notice::{BookingChange, Notice};
 use rota_app::domain::recurrence::{Ends, Frequency, Recurrence};
 use rota_app::page::Limit;
 
@@ -137,6 +142,302 @@ async fn every_date_outside_work_hours_is_named_too() {
         conflicts.iter().all(|c| c.code == "outside_work_hours"),
         "{conflicts:?}"
     );
+}
+
+/// Five Mondays at 10:00 London from 16 March (the clocks go forward on
+/// the 29th); the salon's customer has a profile, so emails are sent.
+async fn five_mondays(s: &Salon) -> Vec<rota_app::bookings::BookingView> {
+    s.w.rota
+        .create_series(
+            &s.owner,
+            NewSeries {
+                first: s.request("2026-03-16T10:00:00Z"),
+                recurrence: weekly(5),
+                skip: vec![],
+            },
+        )
+        .await
+        .unwrap()
+}
+
+/// The customer's booking emails so far: (change, first start, repeats).
+fn customer_emails(s: &Salon) -> Vec<(BookingChange, rota_app::domain::jiff::Timestamp, u32)> {
+    s.w.mailer
+        .delivered()
+        .into_iter()
+        .filter_map(|(_, n)| match n {
+            Notice::Booking {
+                change,
+                starts_at,
+                repeats,
+                ..
+            } => Some((change, starts_at, repeats)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn london(v: &rota_app::domain::booking::Booking) -> String {
+    v.range
+        .start()
+        .to_zoned(TimeZone::get("Europe/London").unwrap())
+        .strftime("%F %H:%M")
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_series_is_confirmed_in_one_email_and_its_bookings_share_a_series() {
+    let s = salon().await;
+    let made = five_mondays(&s).await;
+    let series = made[0].booking.series.expect("a series id");
+    assert!(made.iter().all(|v| v.booking.series == Some(series)));
+    s.w.rota.deliver_due_emails(100).await.unwrap();
+    assert_eq!(
+        customer_emails(&s),
+        [(BookingChange::Confirmed, at("2026-03-16T10:00:00Z"), 4)]
+    );
+    let listed =
+        s.w.rota
+            .list_bookings(
+                &s.owner,
+                BookingFilter {
+                    series: Some(series),
+                    ..BookingFilter::default()
+                },
+                None,
+                Limit::new(Some(50)).unwrap(),
+            )
+            .await
+            .unwrap();
+    assert_eq!(listed.items.len(), 5);
+    // A booking made alone is in no series.
+    let alone = s.book(&s.owner, "2026-03-17T10:00:00Z").await.unwrap();
+    assert_eq!(alone.booking.series, None);
+}
+
+#[tokio::test]
+async fn this_and_following_move_to_a_new_wall_clock_time_across_dst_and_the_earlier_stay() {
+    let s = salon().await;
+    let made = five_mondays(&s).await;
+    s.w.rota.deliver_due_emails(100).await.unwrap();
+    // From the third Monday (30 March, after the change) on: 14:00 London.
+    let moved =
+        s.w.rota
+            .change_series(
+                &s.owner,
+                made[2].booking.id,
+                SeriesScope::Following,
+                SeriesChanges {
+                    time: Some(time(14, 0, 0, 0)),
+                    ..SeriesChanges::default()
+                },
+            )
+            .await
+            .unwrap();
+    let shown: Vec<String> = moved.iter().map(|v| london(&v.booking)).collect();
+    assert_eq!(
+        shown,
+        ["2026-03-30 14:00", "2026-04-06 14:00", "2026-04-13 14:00"]
+    );
+    let all: Vec<String> = all_bookings(&s).await.iter().map(london).collect();
+    assert_eq!(
+        all,
+        [
+            "2026-03-16 10:00",
+            "2026-03-23 10:00",
+            "2026-03-30 14:00",
+            "2026-04-06 14:00",
+            "2026-04-13 14:00"
+        ]
+    );
+    s.w.rota.deliver_due_emails(100).await.unwrap();
+    assert_eq!(
+        customer_emails(&s).last(),
+        Some(&(BookingChange::Changed, at("2026-03-30T13:00:00Z"), 2)),
+        "one email for the three"
+    );
+}
+
+#[tokio::test]
+async fn a_series_change_that_meets_a_taken_time_moves_nothing_and_names_the_date() {
+    let s = salon().await;
+    let made = five_mondays(&s).await;
+    // Someone else has 6 April 13:30 London (12:30 UTC).
+    s.book(&s.owner, "2026-04-06T12:30:00Z").await.unwrap();
+    let refused =
+        s.w.rota
+            .change_series(
+                &s.owner,
+                made[0].booking.id,
+                SeriesScope::All,
+                SeriesChanges {
+                    time: Some(time(13, 0, 0, 0)),
+                    ..SeriesChanges::default()
+                },
+            )
+            .await
+            .unwrap_err();
+    let SeriesError::Conflicts(conflicts) = &refused else {
+        panic!("{refused:?}");
+    };
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    assert_eq!(conflicts[0].starts_at, at("2026-04-06T12:00:00Z"));
+    assert_eq!(conflicts[0].code, "double_booking");
+    let times: Vec<String> = all_bookings(&s)
+        .await
+        .iter()
+        .filter(|b| b.series.is_some())
+        .map(london)
+        .collect();
+    assert!(
+        times.iter().all(|t| t.ends_with("10:00")),
+        "nothing moved: {times:?}"
+    );
+}
+
+#[tokio::test]
+async fn one_occurrence_changes_alone_and_stays_in_its_series() {
+    let s = salon().await;
+    let made = five_mondays(&s).await;
+    let one =
+        s.w.rota
+            .update_booking(
+                &s.owner,
+                made[1].booking.id,
+                BookingChanges {
+                    starts_at: Some(at("2026-03-24T10:00:00Z")),
+                    ..BookingChanges::default()
+                },
+            )
+            .await
+            .unwrap();
+    assert_eq!(one.booking.series, made[1].booking.series);
+    s.w.rota
+        .cancel_booking(&s.owner, made[3].booking.id)
+        .await
+        .unwrap();
+    let all = all_bookings(&s).await;
+    assert_eq!(
+        all.iter()
+            .filter(|b| b.status == BookingStatus::Cancelled)
+            .count(),
+        1
+    );
+    // The whole series still to come, later: the cancelled one stays so.
+    let moved =
+        s.w.rota
+            .change_series(
+                &s.owner,
+                made[0].booking.id,
+                SeriesScope::All,
+                SeriesChanges {
+                    time: Some(time(11, 0, 0, 0)),
+                    ..SeriesChanges::default()
+                },
+            )
+            .await
+            .unwrap();
+    assert_eq!(moved.len(), 4);
+}
+
+#[tokio::test]
+async fn cancelling_this_and_following_or_all_cancels_those_still_to_come_in_one_email() {
+    let s = salon().await;
+    let made = five_mondays(&s).await;
+    s.w.rota.deliver_due_emails(100).await.unwrap();
+    let done =
+        s.w.rota
+            .cancel_series(&s.owner, made[3].booking.id, SeriesScope::Following)
+            .await
+            .unwrap();
+    assert_eq!(done.len(), 2);
+    let statuses: Vec<BookingStatus> = all_bookings(&s).await.iter().map(|b| b.status).collect();
+    assert_eq!(
+        statuses,
+        [
+            BookingStatus::Scheduled,
+            BookingStatus::Scheduled,
+            BookingStatus::Scheduled,
+            BookingStatus::Cancelled,
+            BookingStatus::Cancelled
+        ]
+    );
+    s.w.rota.deliver_due_emails(100).await.unwrap();
+    assert_eq!(
+        customer_emails(&s).last(),
+        Some(&(BookingChange::Cancelled, at("2026-04-06T09:00:00Z"), 1))
+    );
+    // Once the first Monday has passed, "all" is the two still to come.
+    s.w.clock.set(at("2026-03-17T09:00:00Z"));
+    let done =
+        s.w.rota
+            .cancel_series(&s.owner, made[0].booking.id, SeriesScope::All)
+            .await
+            .unwrap();
+    assert_eq!(done.len(), 2);
+    assert_eq!(
+        all_bookings(&s).await[0].status,
+        BookingStatus::Scheduled,
+        "the past one is left as it was"
+    );
+    let again =
+        s.w.rota
+            .cancel_series(&s.owner, made[0].booking.id, SeriesScope::All)
+            .await
+            .unwrap_err();
+    assert!(matches!(again, SeriesError::NothingLeft), "{again:?}");
+}
+
+#[tokio::test]
+async fn customers_cancel_their_series_within_the_notice_but_move_one_date_at_a_time() {
+    let s = salon().await;
+    let made = five_mondays(&s).await;
+    let customer = s.w.activate(&s.customer).await;
+    // Customers move their own bookings while online booking is on (R10).
+    s.w.rota
+        .update_business(
+            &s.owner,
+            rota_app::settings::BusinessChanges {
+                online_booking: Some(true),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let refused =
+        s.w.rota
+            .change_series(
+                &customer,
+                made[0].booking.id,
+                SeriesScope::All,
+                SeriesChanges {
+                    time: Some(time(11, 0, 0, 0)),
+                    ..SeriesChanges::default()
+                },
+            )
+            .await
+            .unwrap_err();
+    assert_eq!(refused.code(), "validation", "{refused:?}");
+    let done =
+        s.w.rota
+            .cancel_series(&customer, made[0].booking.id, SeriesScope::All)
+            .await
+            .unwrap();
+    assert_eq!(done.len(), 5);
+    // A provider cannot cancel (R10), and a booking alone is in no series.
+    let alone = s.book(&s.owner, "2026-03-17T10:00:00Z").await.unwrap();
+    let e =
+        s.w.rota
+            .cancel_series(&s.owner, alone.booking.id, SeriesScope::All)
+            .await
+            .unwrap_err();
+    assert!(matches!(e, SeriesError::NotInSeries), "{e:?}");
+    let e =
+        s.w.rota
+            .cancel_series(&s.provider, alone.booking.id, SeriesScope::All)
+            .await
+            .unwrap_err();
+    assert_eq!(e.code(), "forbidden", "{e:?}");
 }
 
 proptest! {

@@ -33,6 +33,7 @@ fn booking(price: i64) -> Booking {
         updated_at: ts("2026-04-01T00:00:00Z"),
         sequence: 0,
         buffers: crate::service::Buffers::NONE,
+        series: None,
     }
 }
 

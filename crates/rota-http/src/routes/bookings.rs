@@ -11,7 +11,7 @@ use rota_app::bookings::{
 };
 use rota_app::domain::account::Text;
 use rota_app::domain::booking::{BookingStatus, PaymentMethod};
-use rota_app::domain::id::{AccountId, BookingId, ServiceId};
+use rota_app::domain::id::{AccountId, BookingId, SeriesId, ServiceId};
 use rota_app::domain::idempotency::IdempotencyKey;
 use rota_app::domain::jiff::Timestamp;
 use rota_app::domain::money::Money;
@@ -82,6 +82,10 @@ pub struct BookingDto {
     pub buffer_before_minutes: u32,
     /// Minutes its providers are kept free after it.
     pub buffer_after_minutes: u32,
+    /// The recurring series it is an occurrence of (`GET
+    /// /v1/bookings?series_id=` lists them; `POST
+    /// /v1/bookings/{id}/series/…` changes several at once).
+    pub series_id: Option<String>,
 }
 
 impl From<&BookingView> for BookingDto {
@@ -111,6 +115,7 @@ impl From<&BookingView> for BookingDto {
             updated_at: b.updated_at,
             buffer_before_minutes: b.buffers.before_minutes(),
             buffer_after_minutes: b.buffers.after_minutes(),
+            series_id: b.series.map(|s| s.to_string()),
         }
     }
 }
@@ -155,6 +160,8 @@ pub struct BookingParams {
     pub customer_id: Option<String>,
     /// Only this status.
     pub status: Option<String>,
+    /// Only the occurrences of this recurring series.
+    pub series_id: Option<String>,
     /// From a previous page's `next_cursor`.
     pub cursor: Option<String>,
     /// 1–200 (default 50).
@@ -187,9 +194,17 @@ async fn list_bookings(
     let status = c.optional("status", q.status, |s| {
         serde_json::from_value::<BookingStatus>(serde_json::Value::String(s))
     });
+    let series = c.optional("series_id", q.series_id, |s| s.parse::<SeriesId>());
     let limit = c.field("limit", Limit::new(q.limit));
-    let (Some(from), Some(to), Some(provider), Some(customer), Some(status), Some(limit)) =
-        (from, to, provider, customer, status, limit)
+    let (
+        Some(from),
+        Some(to),
+        Some(provider),
+        Some(customer),
+        Some(status),
+        Some(series),
+        Some(limit),
+    ) = (from, to, provider, customer, status, series, limit)
     else {
         return Err(c.problem());
     };
@@ -203,6 +218,7 @@ async fn list_bookings(
                 provider,
                 customer,
                 status,
+                series,
             },
             q.cursor.as_deref(),
             limit,

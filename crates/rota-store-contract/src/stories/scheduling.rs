@@ -39,6 +39,7 @@ pub(crate) fn booking(f: &Fixture, n: u128, r: TimeRange, providers: Vec<Account
         updated_at: at("2026-03-01T08:00:00Z"),
         sequence: 0,
         buffers: Buffers::NONE,
+        series: None,
     }
 }
 
