@@ -202,6 +202,12 @@ impl Browser {
     /// `target/screenshots/<name>-<size>.png`, and checks it with axe-core:
     /// panics on any serious or critical violation.
     pub async fn look_at(&self, name: &str) {
+        self.look_at_part(name, None).await;
+    }
+
+    /// [`Self::look_at`], scrolled so that what `css` finds is in view (a
+    /// part of a long page).
+    pub async fn look_at_part(&self, name: &str, css: Option<&str>) {
         let dir = PathBuf::from(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../target/screenshots"
@@ -212,6 +218,15 @@ impl Browser {
                 .set_window_size(width, height)
                 .await
                 .expect("the window resizes");
+            if let Some(css) = css {
+                self.client
+                    .execute(
+                        "document.querySelector(arguments[0]).scrollIntoView();",
+                        vec![Value::String(css.to_owned())],
+                    )
+                    .await
+                    .expect("it scrolls");
+            }
             let png = self.client.screenshot().await.expect("a screenshot");
             std::fs::write(dir.join(format!("{name}-{size}.png")), png).unwrap();
             let violations = self.axe().await;

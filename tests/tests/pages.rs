@@ -23,6 +23,8 @@ mod portal;
 mod provider;
 #[path = "pages/public.rs"]
 mod public;
+#[path = "pages/series.rs"]
+mod series;
 
 const PW: &str = "owner's long passphrase";
 
@@ -347,6 +349,7 @@ rota_tests::on_every_store! {
             service,
         };
         console::walk(&b, &s, &mut seen, &made).await;
+        series::walk(&b, &s, &made).await;
         provider::walk(&b, &s, &mut seen, &provider::Made {
             owner_password: "another long passphrase",
             pat: &made.pat,

@@ -109,6 +109,14 @@ pub(crate) fn routes() -> Router<Web> {
             post(booking::change_status),
         )
         .route("/console/bookings/{id}/payment", post(booking::pay))
+        .route(
+            "/console/bookings/{id}/series",
+            post(booking::change_series),
+        )
+        .route(
+            "/console/bookings/{id}/series/cancel",
+            post(booking::cancel_series),
+        )
         .route("/console/bookings/{id}/payment-request", post(booking::ask))
 }
 

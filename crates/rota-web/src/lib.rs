@@ -110,6 +110,8 @@ pub const FORMS: &[&str] = &[
     "/console/bookings/{id}/status",
     "/console/bookings/{id}/payment",
     "/console/bookings/{id}/payment-request",
+    "/console/bookings/{id}/series",
+    "/console/bookings/{id}/series/cancel",
     "/portal/book",
     "/portal/bookings/{id}/reschedule",
     "/portal/bookings/{id}/cancel",

@@ -252,6 +252,90 @@ pub(crate) async fn walk(
         "R10: refused, nothing changed"
     );
 
+    // A repeating booking (issue 19), with reminders on: its page says how
+    // many dates are still to come and when reminders come; this one and
+    // the later ones are cancelled together.
+    s.expect(
+        200,
+        "PATCH",
+        "/v1/business",
+        Some(c.owner_api),
+        Some(json!({"reminder_hours": [24]})),
+    )
+    .await;
+    let series = s
+        .expect(
+            201,
+            "POST",
+            "/v1/bookings/series",
+            Some(c.owner_api),
+            Some(
+                json!({"booking": {"customer_id": c.id, "service_id": c.service,
+                "starts_at": "2030-04-01T07:00:00Z", "provider_ids": [c.pat],
+                "allow_outside_work_hours": true},
+                "recurrence": {"frequency": {"kind": "weekly", "every": 1},
+                    "ends": {"kind": "after", "count": 3}}}),
+            ),
+        )
+        .await;
+    let second = series["bookings"][1]["id"].as_str().unwrap().to_owned();
+    b.phone().await;
+    b.open(&open(&format!("/portal/bookings/{second}"))).await;
+    let text = b.text().await;
+    assert!(
+        text.contains("This booking repeats: 1 more date is still to come after it."),
+        "{text}"
+    );
+    assert!(
+        text.contains("We will email you a reminder 24 hours before."),
+        "{text}"
+    );
+    b.look_at_part("portal-booking-series", Some("form[action$='/cancel']"))
+        .await;
+    b.phone().await;
+    b.client
+        .find(Locator::Id("scope-following"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.client
+        .find(Locator::Id("confirm"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.click("form[action$='/cancel'] button").await;
+    assert_eq!(b.path().await, "/portal");
+    let statuses: Vec<String> = s
+        .expect(
+            200,
+            "GET",
+            &format!(
+                "/v1/bookings?series_id={}",
+                series["bookings"][0]["series_id"].as_str().unwrap()
+            ),
+            Some(c.owner_api),
+            None,
+        )
+        .await["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["status"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(statuses, ["scheduled", "cancelled", "cancelled"]);
+    s.expect(
+        200,
+        "PATCH",
+        "/v1/business",
+        Some(c.owner_api),
+        Some(json!({"reminder_hours": []})),
+    )
+    .await;
+
     // Another customer's booking: refused as the API refuses it.
     let mine = s
         .expect(

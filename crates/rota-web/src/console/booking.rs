@@ -3,20 +3,23 @@
 //! notes (B3), change its status (B6), record a payment or a tip (B8).
 //! Each form's refusal is a sentence on the page, with what was typed kept.
 
+mod payment;
 mod payment_request;
+mod series;
 
+pub(super) use payment::pay;
 pub(super) use payment_request::ask;
+pub(super) use series::{cancel_series, change_series};
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use rota_app::bookings::{BookingChanges, BookingView, NewPayment};
+use rota_app::bookings::{BookingChanges, BookingView};
 use rota_app::domain::account::{AccountStatus, Text};
 use rota_app::domain::booking::{BookingStatus, PaymentMethod};
 use rota_app::domain::id::{AccountId, BookingId};
 use rota_app::domain::jiff::civil::{Date, Time};
-use rota_app::domain::money::Money;
 use rota_app::{Classify, ErrorKind};
 use serde::Deserialize;
 
@@ -88,6 +91,8 @@ struct BookingPage {
     /// Whether the viewer may ask the customer to pay what is owed.
     may_ask: bool,
     requests: Vec<payment_request::Requested>,
+    /// The series it is an occurrence of, if any.
+    series: Option<series::SeriesPart>,
     /// Where "back" leads: all bookings, or one's own.
     back: (&'static str, &'static str),
     choices: Vec<Choice>,
@@ -258,6 +263,7 @@ async fn booking(
         time: typed
             .time
             .clone()
+            .filter(|_| typed.form != "series")
             .unwrap_or_else(|| start.time().strftime("%H:%M").to_string()),
         may_move: admin && may("edit_booking") && from == BookingStatus::Scheduled,
         may_override: viewer.may("override_work_hours"),
@@ -267,6 +273,7 @@ async fn booking(
         may_tip: may("record_tip"),
         may_ask: may("record_payment") && v.booking.balance_minor() > 0 && from.holds_time(),
         requests: payment_request::requests(web, viewer, &v.booking).await,
+        series: series::part(web, viewer, &v.booking, &typed).await,
         back: if admin {
             ("/console/bookings", "All bookings")
         } else {
@@ -307,6 +314,9 @@ pub(super) async fn page(
                 Some("status") => Some("The status is changed."),
                 Some("paid") => Some("The payment is recorded."),
                 Some("asked") => Some("The request for payment is on its way to the customer."),
+                Some("series") => Some("Booked: every date of the series."),
+                Some("series_moved") => Some("The dates are moved."),
+                Some("series_cancelled") => Some("The dates are cancelled."),
                 _ => None,
             };
             with_cookie(render(StatusCode::OK, &page), set)
@@ -498,92 +508,6 @@ pub(super) async fn change_status(
             Redirect::to("/console/mine?done=status").into_response()
         }
         Ok(_) => Redirect::to(&format!("/console/bookings/{id}?done=status")).into_response(),
-        Err(e) => {
-            let (problem, status) = sentence(&e);
-            typed.problem = Some(problem);
-            refused(&web, &viewer, &id, posted.csrf, typed, status).await
-        }
-    }
-}
-
-#[derive(Deserialize)]
-pub(super) struct PaymentForm {
-    #[serde(default)]
-    amount: String,
-    #[serde(default)]
-    tip: String,
-    #[serde(default)]
-    method: String,
-}
-
-/// A payment towards the price and/or a tip on top (B8), in money as typed.
-pub(super) async fn pay(
-    State(web): State<Web>,
-    Path(id): Path<String>,
-    viewer: Viewer,
-    posted: Posted<PaymentForm>,
-) -> Response {
-    let f = posted.form;
-    let currency = &viewer.business.currency;
-    let mut typed = Typed {
-        form: "pay",
-        amount: f.amount.clone(),
-        tip: f.tip.clone(),
-        method: f.method.clone(),
-        ..Typed::default()
-    };
-    let money = |typed: &str| {
-        if typed.trim().is_empty() {
-            Ok(Money::ZERO)
-        } else {
-            Money::parse_amount(typed, currency)
-        }
-    };
-    let method = [
-        PaymentMethod::Card,
-        PaymentMethod::Cash,
-        PaymentMethod::BankTransfer,
-        PaymentMethod::Other,
-    ]
-    .into_iter()
-    .find(|m| m.as_str() == f.method);
-    let parsed = match (money(&f.amount), money(&f.tip), method) {
-        (Ok(amount), Ok(tip), Some(method)) if amount != Money::ZERO || tip != Money::ZERO => {
-            Ok(NewPayment {
-                amount,
-                tip,
-                method,
-            })
-        }
-        (Err(e), _, _) => Err(format!("The amount: {e}.")),
-        (_, Err(e), _) => Err(format!("The tip: {e}.")),
-        (_, _, None) => Err("Choose how it was paid.".to_owned()),
-        _ => Err("Enter an amount paid, a tip, or both.".to_owned()),
-    };
-    let Ok(booking_id) = id.parse::<BookingId>() else {
-        return Redirect::to("/console/bookings").into_response();
-    };
-    let payment = match parsed {
-        Ok(payment) => payment,
-        Err(problem) => {
-            typed.problem = Some(problem);
-            return refused(
-                &web,
-                &viewer,
-                &id,
-                posted.csrf,
-                typed,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-    };
-    match web
-        .rota
-        .record_payment(&viewer.who.actor, booking_id, payment)
-        .await
-    {
-        Ok(_) => Redirect::to(&format!("/console/bookings/{id}?done=paid")).into_response(),
         Err(e) => {
             let (problem, status) = sentence(&e);
             typed.problem = Some(problem);

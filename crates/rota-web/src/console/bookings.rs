@@ -2,18 +2,22 @@
 //! service, who, day, then one of the free times — and a booking's page,
 //! where it is rescheduled. Refusals (`double_booking`,
 //! `outside_work_hours`…) are sentences on the form, with the choices kept.
+//! Either form may repeat the booking (issue 19): a series is booked whole,
+//! or each date that cannot be is named, to leave out or to pick another
+//! time for.
 
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use rota_app::availability::AvailabilityQuery;
-use rota_app::bookings::{BookingError, Created, NewBooking};
+use rota_app::bookings::{BookingError, Created, NewBooking, NewSeries, SeriesError};
 use rota_app::domain::account::AccountStatus;
 use rota_app::domain::business::Zone;
 use rota_app::domain::id::{AccountId, ServiceId};
 use rota_app::domain::jiff::Timestamp;
 use rota_app::domain::jiff::civil::{Date, Time};
+use rota_app::domain::recurrence::{Ends, Frequency, Recurrence};
 use rota_app::page::Limit;
 use rota_app::{Classify, ErrorKind};
 use serde::Deserialize;
@@ -33,6 +37,88 @@ pub(super) struct Chosen {
     provider: String,
     #[serde(default)]
     day: String,
+}
+
+/// How a new booking repeats, as typed (issue 19).
+#[derive(Deserialize, Default, Clone)]
+pub(super) struct Recurring {
+    /// `none`, `daily`, `weekly`, `fortnightly`, `monthly_date` or
+    /// `monthly_weekday`.
+    #[serde(default)]
+    repeat: String,
+    /// How many times in all.
+    #[serde(default)]
+    times: String,
+    /// Or the last date.
+    #[serde(default)]
+    until: String,
+    /// Dates to leave out (`YYYY-MM-DD`, comma-separated): those a
+    /// refused series named, when the box is left ticked.
+    #[serde(default)]
+    skip: String,
+}
+
+impl Recurring {
+    /// The rule asked for; `None` for a single booking.
+    fn recurrence(&self) -> Result<Option<Recurrence>, String> {
+        let frequency = match self.repeat.as_str() {
+            "" | "none" => return Ok(None),
+            "daily" => Frequency::Daily,
+            "weekly" => Frequency::Weekly { every: 1 },
+            "fortnightly" => Frequency::Weekly { every: 2 },
+            "monthly_date" => Frequency::MonthlyOnDate,
+            "monthly_weekday" => Frequency::MonthlyOnWeekday,
+            _ => return Err("Choose how often it repeats.".into()),
+        };
+        let ends = if self.until.trim().is_empty() {
+            let count = self
+                .times
+                .trim()
+                .parse()
+                .map_err(|_| "Enter how many times it happens, 2 to 366, or the last date.")?;
+            Ends::After { count }
+        } else {
+            let date = self
+                .until
+                .trim()
+                .parse()
+                .map_err(|_| "Enter the last date like 2026-06-30.")?;
+            Ends::On { date }
+        };
+        Recurrence::new(frequency, ends)
+            .map(Some)
+            .map_err(|e| format!("{}.", crate::form::sentence_of(&e)))
+    }
+
+    /// The form again after a refusal, leaving out `skip` (or what it left
+    /// out before), and those dates in words.
+    fn again(&self, skip: Vec<Date>) -> (Self, String) {
+        let mut kept = self.clone();
+        let skip = if skip.is_empty() {
+            self.skipped().unwrap_or_default()
+        } else {
+            skip
+        };
+        let join = |f: &dyn Fn(&Date) -> String, sep: &str| {
+            skip.iter().map(f).collect::<Vec<_>>().join(sep)
+        };
+        if !skip.is_empty() {
+            kept.skip = join(&ToString::to_string, ",");
+        }
+        (kept, join(&|d| d.strftime("%a %-d %b").to_string(), ", "))
+    }
+
+    fn skipped(&self) -> Result<Vec<Date>, String> {
+        self.skip
+            .split(',')
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .map(|d| {
+                d.parse()
+                    .map_err(|_| "Reload the page and try again.".to_owned())
+            })
+            .collect()
+    }
 }
 
 /// One free time offered.
@@ -56,6 +142,11 @@ struct NewBookingPage {
     /// B5: administrators may book a time that is not offered.
     may_override: bool,
     at: String,
+    /// The free time chosen before a refusal (the first one otherwise).
+    slot: String,
+    repeat: Recurring,
+    /// The dates a refused series named, for the box that leaves them out.
+    skip_label: String,
     problem: Option<String>,
     viewer: ViewerLine,
     csrf: String,
@@ -161,6 +252,9 @@ async fn picker(
         slots,
         may_override: viewer.may("override_work_hours"),
         at: String::new(),
+        slot: String::new(),
+        repeat: Recurring::default(),
+        skip_label: String::new(),
         problem,
         viewer: viewer.line(),
         csrf,
@@ -191,6 +285,77 @@ pub(super) struct BookForm {
     at: String,
     #[serde(default)]
     r#override: String,
+    #[serde(flatten)]
+    repeat: Recurring,
+}
+
+/// A refused series as a sentence, naming each date that cannot be booked
+/// or moved (in the business's zone), and the dates themselves.
+pub(super) fn series_sentence(e: &SeriesError, zone: &Zone, what: &str) -> (String, StatusCode) {
+    let SeriesError::Conflicts(each) = e else {
+        return match e {
+            SeriesError::Booking(e) => sentence(e),
+            SeriesError::NothingLeft => (
+                "No booking of this series is still to come.".to_owned(),
+                StatusCode::CONFLICT,
+            ),
+            _ => (
+                format!("{}.", crate::form::sentence_of(e)),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+        };
+    };
+    let dates: Vec<String> = each
+        .iter()
+        .map(|c| {
+            let why = match c.code {
+                "double_booking" => "already taken",
+                "outside_work_hours" => "outside work hours or in time off",
+                "not_available" => "not offered",
+                _ => "cannot be booked",
+            };
+            let when = c.starts_at.to_zoned(zone.tz().clone());
+            format!("{} ({why})", when.strftime("%a %-d %b %Y, %H:%M"))
+        })
+        .collect();
+    let n = dates.len();
+    (
+        format!(
+            "{n} {} cannot be {what}, so none was: {}.",
+            if n == 1 { "date" } else { "dates" },
+            dates.join("; ")
+        ),
+        StatusCode::CONFLICT,
+    )
+}
+
+/// Books a series from the picker: the first occurrence's page, or the
+/// refusal, its status and the dates to leave out next time (those asked
+/// to be left out, and those refused).
+async fn book_series(
+    web: &Web,
+    viewer: &Viewer,
+    series: NewSeries,
+) -> Result<Response, (String, StatusCode, Vec<Date>)> {
+    let mut skip = series.skip.clone();
+    match web.rota.create_series(&viewer.who.actor, series).await {
+        Ok(made) => Ok(Redirect::to(&format!(
+            "/console/bookings/{}?done=series",
+            made.first()
+                .map(|v| v.booking.id.to_string())
+                .unwrap_or_default()
+        ))
+        .into_response()),
+        Err(e) => {
+            let zone = &viewer.business.time_zone;
+            let (problem, status) = series_sentence(&e, zone, "booked");
+            if let SeriesError::Conflicts(each) = &e {
+                let tz = zone.tz().clone();
+                skip.extend(each.iter().map(|c| c.starts_at.to_zoned(tz.clone()).date()));
+            }
+            Err((problem, status, skip))
+        }
+    }
 }
 
 /// A refused booking change as a sentence a person can act on.
@@ -254,19 +419,24 @@ pub(super) async fn book(
         Some((customer, service, provider, starts_at))
     })();
     let at = f.at.clone();
-    let again = |problem: String, status: StatusCode| {
-        let (web, viewer, chosen, csrf, at) = (
+    let again = |problem: String, status: StatusCode, skip: Vec<Date>| {
+        let (web, viewer, chosen, csrf, at, slot) = (
             &web,
             &viewer,
             f.chosen.clone(),
             posted.csrf.clone(),
             at.clone(),
+            f.slot.clone(),
         );
+        let (repeat, skip_label) = f.repeat.again(skip);
         async move {
             let page = picker(web, viewer, chosen, csrf, Some(problem)).await;
             render_built(
                 page.map(|mut p| {
                     p.at = at;
+                    p.slot = slot;
+                    p.repeat = repeat;
+                    p.skip_label = skip_label;
                     p
                 }),
                 status,
@@ -279,7 +449,13 @@ pub(super) async fn book(
         } else {
             "Choose a customer, a service and one of the free times."
         };
-        return again(problem.to_owned(), StatusCode::UNPROCESSABLE_ENTITY).await;
+        return again(problem.to_owned(), StatusCode::UNPROCESSABLE_ENTITY, vec![]).await;
+    };
+    let (recurrence, skip) = match (f.repeat.recurrence(), f.repeat.skipped()) {
+        (Ok(r), Ok(skip)) => (r, skip),
+        (Err(problem), _) | (_, Err(problem)) => {
+            return again(problem, StatusCode::UNPROCESSABLE_ENTITY, vec![]).await;
+        }
     };
     let new = NewBooking {
         customer,
@@ -291,6 +467,17 @@ pub(super) async fn book(
         notes: None,
         allow_outside_work_hours: free_time && f.r#override == "yes",
     };
+    if let Some(recurrence) = recurrence {
+        let series = NewSeries {
+            first: new,
+            recurrence,
+            skip,
+        };
+        return match book_series(&web, &viewer, series).await {
+            Ok(r) => r,
+            Err((problem, status, refused)) => again(problem, status, refused).await,
+        };
+    }
     match web.rota.create_booking(&viewer.who.actor, new, None).await {
         Ok(Created::New(v)) => {
             Redirect::to(&format!("/console/bookings/{}?done=booked", v.booking.id)).into_response()
@@ -298,7 +485,7 @@ pub(super) async fn book(
         Ok(Created::Replayed(_)) => Redirect::to("/console").into_response(),
         Err(e) => {
             let (problem, status) = sentence(&e);
-            again(problem, status).await
+            again(problem, status, vec![]).await
         }
     }
 }

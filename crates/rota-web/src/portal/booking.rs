@@ -2,12 +2,14 @@
 //! it can be changed online (R10) — shown before they try. Within the
 //! notice they move it to another free time of its service or cancel it
 //! (after saying yes); past it, the page says why not and offers neither.
+//! An occurrence of a repeating booking (issue 19) says how many dates are
+//! still to come, and may be cancelled with the later ones or all of them.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use rota_app::bookings::{BookingChanges, BookingView};
+use rota_app::bookings::{BookingChanges, BookingFilter, BookingView, SeriesError, SeriesScope};
 use rota_app::domain::booking::BookingStatus;
 use rota_app::domain::id::{AccountId, BookingId};
 use rota_app::domain::jiff::Timestamp;
@@ -41,6 +43,8 @@ struct BookingPage {
     may_cancel: bool,
     /// …and moving, when online booking is on and it is of a service.
     may_move: bool,
+    /// How many later dates of its series are still to come, if it repeats.
+    repeats: Option<usize>,
     day: String,
     day_label: String,
     slots: Vec<Slot>,
@@ -150,6 +154,7 @@ async fn build(
         reminders: reminders_line(viewer, b),
         may_cancel: may_change,
         may_move,
+        repeats: later_dates(web, viewer, b).await,
         day: day.to_string(),
         day_label: day.strftime("%A %-d %B %Y").to_string(),
         slots,
@@ -255,6 +260,35 @@ pub(super) async fn reschedule(
 pub(super) struct CancelForm {
     #[serde(default)]
     confirm: String,
+    /// `one` (or none), `following` or `all`, for a repeating booking.
+    #[serde(default)]
+    scope: String,
+}
+
+/// The later dates of `b`'s series still scheduled, if it repeats.
+async fn later_dates(
+    web: &Web,
+    viewer: &Viewer,
+    b: &rota_app::domain::booking::Booking,
+) -> Option<usize> {
+    let filter = BookingFilter {
+        series: Some(b.series?),
+        status: Some(BookingStatus::Scheduled),
+        from: Some(b.range.end()),
+        ..BookingFilter::default()
+    };
+    let limit = rota_app::page::Limit::new(Some(rota_app::page::Limit::MAX)).ok()?;
+    let page = web
+        .rota
+        .list_bookings(&viewer.who.actor, filter, None, limit)
+        .await
+        .ok()?;
+    Some(
+        page.items
+            .iter()
+            .filter(|v| v.booking.range.start() > b.range.start())
+            .count(),
+    )
 }
 
 pub(super) async fn cancel(
@@ -267,11 +301,33 @@ pub(super) async fn cancel(
     let Ok(id) = raw.parse::<BookingId>() else {
         return refused(&web, &headers, &viewer, ErrorKind::NotFound);
     };
+    let notice = viewer.business.settings.cancellation_notice_minutes;
+    let scope = match posted.form.scope.as_str() {
+        "following" => Some(SeriesScope::Following),
+        "all" => Some(SeriesScope::All),
+        _ => None,
+    };
     let result = if posted.form.confirm == "yes" {
-        web.rota
-            .cancel_booking(&viewer.who.actor, id)
-            .await
-            .map_err(|e| sentence(&e, viewer.business.settings.cancellation_notice_minutes))
+        match scope {
+            None => web
+                .rota
+                .cancel_booking(&viewer.who.actor, id)
+                .await
+                .map(|_| ())
+                .map_err(|e| sentence(&e, notice)),
+            Some(scope) => web
+                .rota
+                .cancel_series(&viewer.who.actor, id, scope)
+                .await
+                .map(|_| ())
+                .map_err(|e| match e {
+                    SeriesError::Booking(e) => sentence(&e, notice),
+                    e => (
+                        format!("{}.", crate::form::sentence_of(&e)),
+                        StatusCode::CONFLICT,
+                    ),
+                }),
+        }
     } else {
         Err((
             "Tick \u{201c}Yes, cancel this booking\u{201d} to cancel it.".to_owned(),
@@ -279,7 +335,7 @@ pub(super) async fn cancel(
         ))
     };
     match result {
-        Ok(_) => Redirect::to("/portal?done=cancelled").into_response(),
+        Ok(()) => Redirect::to("/portal?done=cancelled").into_response(),
         Err((problem, status)) => {
             match build(
                 &web,
