@@ -170,6 +170,7 @@ fn architecture_crates_depend_only_inwards() {
         ("rota-store-contract", &["rota-app"]),
         ("rota-auth", &["rota-app"]),
         ("rota-email", &["rota-app"]),
+        ("rota-caldav", &["rota-app"]),
         ("rota-http", &["rota-app"]),
         ("rota-web", &["rota-app"]),
     ];

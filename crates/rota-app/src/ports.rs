@@ -4,6 +4,7 @@
 //! message) appears here; adapters implement these traits and translate.
 
 mod auth;
+mod calendar_sync;
 mod erasure;
 mod error;
 mod payments;
@@ -14,6 +15,7 @@ mod services;
 mod store;
 
 pub use auth::{AccountTokenRepository, SessionRepository, ThrottleRepository};
+pub use calendar_sync::{CalendarLink, CalendarSync, SyncError, SyncedEvent};
 pub use erasure::{ERASED, ErasureRepository};
 pub use error::{Conflict, StoreError};
 pub use payments::{PaymentProcessor, ProcessorError, RecordedByTheTeam};
@@ -32,6 +34,8 @@ pub use store::{Store, TxMode, UnitOfWork, place_booking_in_a_transaction};
 
 #[cfg(feature = "mocks")]
 pub use auth::{MockAccountTokenRepository, MockSessionRepository, MockThrottleRepository};
+#[cfg(feature = "mocks")]
+pub use calendar_sync::MockCalendarSync;
 #[cfg(feature = "mocks")]
 pub use erasure::MockErasureRepository;
 #[cfg(feature = "mocks")]

@@ -1,0 +1,82 @@
+//! Two-way calendar sync (issue 19): a provider's bookings written into a
+//! calendar of their own (CalDAV: Google, iCloud, Fastmail, Nextcloud,
+//! Radicale), and that calendar's other events read back as busy times.
+
+use async_trait::async_trait;
+use rota_domain::jiff::Timestamp;
+use rota_domain::jiff::tz::TimeZone;
+use rota_domain::time::TimeRange;
+use secrecy::SecretString;
+
+/// A calendar a provider linked: the collection's URL and the credentials
+/// for it (an app password or token; never logged).
+#[derive(Clone)]
+pub struct CalendarLink {
+    /// The calendar collection, e.g.
+    /// `https://caldav.fastmail.com/dav/calendars/user/pat@example.com/Default/`.
+    pub url: String,
+    /// The account's user name.
+    pub username: String,
+    /// Its app password or token.
+    pub password: SecretString,
+}
+
+impl std::fmt::Debug for CalendarLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CalendarLink")
+            .field("url", &self.url)
+            .field("username", &self.username)
+            .field("password", &"[hidden]")
+            .finish()
+    }
+}
+
+/// One booking as an event in the provider's calendar.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyncedEvent {
+    /// Its iCalendar UID, the booking's own (`booking-{id}@rota`): writing
+    /// it again replaces it, so a retry never makes a second event.
+    pub uid: String,
+    /// What the provider sees (service and customer).
+    pub summary: String,
+    /// When.
+    pub range: TimeRange,
+    /// Its revision (RFC 5545 `SEQUENCE`).
+    pub sequence: u32,
+    /// When it was last changed (`DTSTAMP`).
+    pub stamp: Timestamp,
+}
+
+/// The calendar could not be reached or refused; the outbox retries.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    /// Not reachable, timed out, or a server error: worth retrying.
+    #[error("the calendar could not be reached: {0}")]
+    Unreachable(String),
+    /// The credentials or the URL were refused (401, 403, 404): retrying
+    /// will not help until the provider links it again.
+    #[error("the calendar refused: {0}")]
+    Refused(String),
+    /// It answered something that is not CalDAV.
+    #[error("the calendar's answer could not be read: {0}")]
+    Garbled(String),
+}
+
+/// Writes bookings into, and reads busy times from, a linked calendar.
+#[cfg_attr(feature = "mocks", mockall::automock)]
+#[async_trait]
+pub trait CalendarSync: Send + Sync {
+    /// Creates or replaces the event with `event.uid`.
+    async fn put(&self, link: &CalendarLink, event: &SyncedEvent) -> Result<(), SyncError>;
+    /// Removes the event with `uid`; one already gone is fine.
+    async fn remove(&self, link: &CalendarLink, uid: &str) -> Result<(), SyncError>;
+    /// The times the calendar's own events (not Rota's: UIDs ending
+    /// `@rota`) take within `range`. An all-day event takes its days in
+    /// `zone` (the provider's).
+    async fn busy(
+        &self,
+        link: &CalendarLink,
+        range: TimeRange,
+        zone: &TimeZone,
+    ) -> Result<Vec<TimeRange>, SyncError>;
+}
