@@ -15,7 +15,9 @@ mod services;
 mod store;
 
 pub use auth::{AccountTokenRepository, SessionRepository, ThrottleRepository};
-pub use calendar_sync::{CalendarLink, CalendarSync, SyncError, SyncedEvent};
+pub use calendar_sync::{
+    CalendarLink, CalendarLinkRepository, CalendarSync, StoredCalendarLink, SyncError, SyncedEvent,
+};
 pub use erasure::{ERASED, ErasureRepository};
 pub use error::{Conflict, StoreError};
 pub use payments::{PaymentProcessor, ProcessorError, RecordedByTheTeam};
@@ -35,7 +37,7 @@ pub use store::{Store, TxMode, UnitOfWork, place_booking_in_a_transaction};
 #[cfg(feature = "mocks")]
 pub use auth::{MockAccountTokenRepository, MockSessionRepository, MockThrottleRepository};
 #[cfg(feature = "mocks")]
-pub use calendar_sync::MockCalendarSync;
+pub use calendar_sync::{MockCalendarLinkRepository, MockCalendarSync};
 #[cfg(feature = "mocks")]
 pub use erasure::MockErasureRepository;
 #[cfg(feature = "mocks")]

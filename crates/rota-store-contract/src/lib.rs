@@ -46,6 +46,7 @@ macro_rules! contract_tests {
             b4_buffers_hold_under_200_concurrent_bookers,
             a8_unsent_messages_about_a_topic_are_withdrawn,
             series_occurrences_come_back_with_their_series,
+            calendar_links_and_their_busy_times_round_trip,
         );
     };
     (@each $fresh:expr; $($story:ident),* $(,)?) => {

@@ -35,6 +35,7 @@ use rota_app::ports::{
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 mod auth;
+mod calendar_links;
 mod erasure;
 mod reports;
 mod scheduling;
@@ -57,6 +58,8 @@ pub(crate) struct State {
     sessions: HashMap<String, Session>,
     account_tokens: HashMap<String, AccountToken>,
     throttles: HashMap<String, Attempts>,
+    calendar_links: BTreeMap<(BusinessId, AccountId), rota_app::ports::StoredCalendarLink>,
+    calendar_busy: Vec<(BusinessId, AccountId, rota_app::domain::time::TimeRange)>,
 }
 
 /// A second row with an id that is already taken (a primary-key violation).

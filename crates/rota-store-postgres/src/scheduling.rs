@@ -328,3 +328,4 @@ rota_store_sql::erasure_repository!(crate::PgTx, ::sqlx::Postgres);
 rota_store_sql::reports_repository!(crate::PgTx, ::sqlx::postgres::PgRow);
 
 use shared_bookings::booking_from;
+rota_store_sql::calendar_link_repository!(crate::PgTx, ::sqlx::postgres::PgRow, ::sqlx::Postgres);

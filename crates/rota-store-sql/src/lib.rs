@@ -43,6 +43,7 @@ use uuid::Uuid;
 mod accounts;
 mod auth;
 mod bookings;
+mod calendar_links;
 mod calendars;
 mod erasure;
 mod reports;

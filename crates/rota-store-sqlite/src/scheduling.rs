@@ -345,3 +345,8 @@ rota_store_sql::erasure_repository!(crate::SqliteTx, ::sqlx::Sqlite);
 rota_store_sql::reports_repository!(crate::SqliteTx, ::sqlx::sqlite::SqliteRow);
 
 use shared_bookings::booking_from;
+rota_store_sql::calendar_link_repository!(
+    crate::SqliteTx,
+    ::sqlx::sqlite::SqliteRow,
+    ::sqlx::Sqlite
+);

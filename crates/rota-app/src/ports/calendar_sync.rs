@@ -3,10 +3,13 @@
 //! Radicale), and that calendar's other events read back as busy times.
 
 use async_trait::async_trait;
+use rota_domain::id::{AccountId, BusinessId};
 use rota_domain::jiff::Timestamp;
 use rota_domain::jiff::tz::TimeZone;
 use rota_domain::time::TimeRange;
 use secrecy::SecretString;
+
+use super::error::StoreError;
 
 /// A calendar a provider linked: the collection's URL and the credentials
 /// for it (an app password or token; never logged).
@@ -79,4 +82,62 @@ pub trait CalendarSync: Send + Sync {
         range: TimeRange,
         zone: &TimeZone,
     ) -> Result<Vec<TimeRange>, SyncError>;
+}
+
+/// A provider's linked calendar as stored: the password sealed (only the
+/// server's key opens it), and what the last sync found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredCalendarLink {
+    /// The business.
+    pub business: BusinessId,
+    /// The provider whose calendar it is.
+    pub provider: AccountId,
+    /// The calendar collection's URL.
+    pub url: String,
+    /// The account's user name.
+    pub username: String,
+    /// The app password or token, sealed.
+    pub sealed_password: String,
+    /// When it was linked (or linked again).
+    pub linked_at: Timestamp,
+    /// When its busy times were last read.
+    pub busy_read_at: Option<Timestamp>,
+    /// Why the last write or read failed, until one succeeds.
+    pub last_error: Option<String>,
+}
+
+/// Linked calendars and the busy times read from them.
+#[cfg_attr(feature = "mocks", mockall::automock)]
+#[async_trait]
+pub trait CalendarLinkRepository: Send {
+    /// The provider's link, if any.
+    async fn link(
+        &mut self,
+        business: BusinessId,
+        provider: AccountId,
+    ) -> Result<Option<StoredCalendarLink>, StoreError>;
+    /// Stores or replaces the provider's link.
+    async fn save_link(&mut self, link: &StoredCalendarLink) -> Result<(), StoreError>;
+    /// Removes the provider's link and its busy times; whether there was one.
+    async fn remove_link(
+        &mut self,
+        business: BusinessId,
+        provider: AccountId,
+    ) -> Result<bool, StoreError>;
+    /// Replaces the provider's busy times within `within` by `busy`.
+    async fn replace_busy(
+        &mut self,
+        business: BusinessId,
+        provider: AccountId,
+        within: TimeRange,
+        busy: &[TimeRange],
+    ) -> Result<(), StoreError>;
+    /// The busy times of these providers' calendars that overlap `range`,
+    /// as `(provider, time)`, in no particular order.
+    async fn calendar_busy(
+        &mut self,
+        business: BusinessId,
+        providers: &[AccountId],
+        range: TimeRange,
+    ) -> Result<Vec<(AccountId, TimeRange)>, StoreError>;
 }

@@ -7,6 +7,7 @@ use rota_domain::booking::Booking;
 use rota_domain::outbox::OutboxMessage;
 
 use super::auth::{AccountTokenRepository, SessionRepository, ThrottleRepository};
+use super::calendar_sync::CalendarLinkRepository;
 use super::erasure::ErasureRepository;
 use super::error::StoreError;
 use super::reports::ReportRepository;
@@ -67,7 +68,7 @@ pub async fn place_booking_in_a_transaction<S: Store + ?Sized>(
     tx.commit().await
 }
 
-/// The fourteen accessors of [`UnitOfWork`] for a transaction type that is
+/// The fifteen accessors of [`UnitOfWork`] for a transaction type that is
 /// every repository itself (as each of Rota's stores is), written inside
 /// its `impl UnitOfWork` block beside its own `commit`.
 #[macro_export]
@@ -115,6 +116,9 @@ macro_rules! repositories_are_self {
         fn erasure(&mut self) -> &mut dyn $crate::ports::ErasureRepository {
             self
         }
+        fn calendar_links(&mut self) -> &mut dyn $crate::ports::CalendarLinkRepository {
+            self
+        }
     };
 }
 
@@ -150,6 +154,8 @@ pub trait UnitOfWork: Send {
     fn reports(&mut self) -> &mut dyn ReportRepository;
     /// Erasing a customer's traces.
     fn erasure(&mut self) -> &mut dyn ErasureRepository;
+    /// Providers' linked calendars and their busy times (issue 19).
+    fn calendar_links(&mut self) -> &mut dyn CalendarLinkRepository;
     /// Makes every write of the transaction durable, at once.
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
 }
