@@ -18,6 +18,16 @@ use serde_json::{Value, json};
 use sqlx::Connection;
 use tokio::sync::oneshot;
 
+/// A builder for the tests' own HTTP clients. The workspace's reqwest
+/// carries rustls without a chosen crypto provider (rota-caldav hands its
+/// client a configuration of its own), so a plain `reqwest::Client::new()`
+/// would panic; this installs ring, the provider the rest of the workspace
+/// already builds, as the process default first.
+pub fn client() -> reqwest::ClientBuilder {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+}
+
 /// The database a server under test runs on: every end-to-end test runs
 /// on both (SPEC §1, §8).
 #[derive(Clone, Debug)]
@@ -183,7 +193,7 @@ impl Server {
         Self {
             base,
             data_dir,
-            http: reqwest::Client::new(),
+            http: client().build().expect("an HTTP client"),
             stop: Some(stop),
             task: Some(task),
             child: None,
@@ -239,7 +249,7 @@ impl Server {
         Self {
             base,
             data_dir: data_dir.to_owned(),
-            http: reqwest::Client::new(),
+            http: client().build().expect("an HTTP client"),
             stop: None,
             task: None,
             child: Some(child),

@@ -174,7 +174,7 @@ rota_tests::on_every_store! {
             .expect(201, "POST", "/v1/invitations/accept", None,
                 Some(json!({"token": invite, "password": "ada's long passphrase"})))
             .await["token"].as_str().unwrap().to_owned();
-        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let http = rota_tests::client().redirect(reqwest::redirect::Policy::none()).build().unwrap();
         let page = http.get(format!("{}/console/subscription", s.base))
             .header("cookie", format!("rota_session={ada}; rota_csrf=k-ada"))
             .send().await.unwrap().text().await.unwrap();
@@ -367,7 +367,7 @@ rota_tests::on_every_store! {
 rota_tests::on_every_store! {
     async fn u7_every_form_refuses_a_post_without_its_token_or_from_another_site(db: Db) {
         let s = Server::start_on("csrf", &db).await;
-        let http = reqwest::Client::builder()
+        let http = rota_tests::client()
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();

@@ -335,7 +335,7 @@ async fn two_processes_on_one_database_behave_as_one() {
     for client in 0..100_usize {
         let url = if client % 2 == 0 { &a.base } else { &b.base };
         let url = format!("{url}/v1/bookings");
-        let http = reqwest::Client::new();
+        let http = rota_tests::client().build().unwrap();
         let (owner, other, service, providers) = (
             owner.to_owned(),
             other.clone(),

@@ -109,6 +109,9 @@ async fn drive_with<F>(connections: usize, what: &str, seconds: u64, make_reques
 where
     F: Fn(&reqwest::Client, u64) -> reqwest::RequestBuilder + Send + Sync + 'static,
 {
+    // The workspace's reqwest carries rustls without a chosen provider
+    // (rota-caldav configures its own); plain HTTP still wants one set.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(connections)
         // A redirect (say, to the sign-in page) is a failure, not a read.

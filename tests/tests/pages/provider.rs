@@ -77,7 +77,7 @@ async fn html(p: &Browser, s: &Server, path: &str) -> String {
 
 /// The status a page answers the provider's session with.
 async fn status(s: &Server, session: &str, path: &str) -> u16 {
-    reqwest::Client::builder()
+    rota_tests::client()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap()
@@ -558,7 +558,7 @@ pub(crate) async fn walk(
     let ada_session = s
         .session("sparkle", "ada@sparkle.example", "ada's long passphrase")
         .await;
-    let console = reqwest::Client::new()
+    let console = rota_tests::client().build().unwrap()
         .get(open("/console"))
         .header("cookie", format!("rota_session={ada_session}"))
         .send()
