@@ -17,6 +17,7 @@ mod store;
 pub use auth::{AccountTokenRepository, SessionRepository, ThrottleRepository};
 pub use calendar_sync::{
     CalendarLink, CalendarLinkRepository, CalendarSync, StoredCalendarLink, SyncError, SyncedEvent,
+    Vault, VaultError,
 };
 pub use erasure::{ERASED, ErasureRepository};
 pub use error::{Conflict, StoreError};
@@ -37,7 +38,7 @@ pub use store::{Store, TxMode, UnitOfWork, place_booking_in_a_transaction};
 #[cfg(feature = "mocks")]
 pub use auth::{MockAccountTokenRepository, MockSessionRepository, MockThrottleRepository};
 #[cfg(feature = "mocks")]
-pub use calendar_sync::{MockCalendarLinkRepository, MockCalendarSync};
+pub use calendar_sync::{MockCalendarLinkRepository, MockCalendarSync, MockVault};
 #[cfg(feature = "mocks")]
 pub use erasure::MockErasureRepository;
 #[cfg(feature = "mocks")]

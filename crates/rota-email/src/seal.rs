@@ -8,6 +8,8 @@ use base64::engine::general_purpose::STANDARD_NO_PAD;
 use chacha20poly1305::aead::{Aead, KeyInit};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use rota_app::domain::notice::Notice;
+use rota_app::ports::{Vault, VaultError};
+use rota_app::secrecy::{ExposeSecret, SecretString};
 
 /// Bytes of a key.
 pub const KEY_BYTES: usize = 32;
@@ -81,19 +83,28 @@ impl SealKey {
     /// Seals a notice.
     pub fn seal(&self, notice: &Notice) -> Result<String, SealError> {
         let json = serde_json::to_vec(notice).map_err(|e| SealError::Malformed(e.to_string()))?;
+        self.seal_bytes(&json)
+    }
+
+    /// Opens a sealed notice.
+    pub fn open(&self, sealed: &str) -> Result<Notice, SealError> {
+        let json = self.open_bytes(sealed)?;
+        serde_json::from_slice(&json).map_err(|e| SealError::Malformed(e.to_string()))
+    }
+
+    fn seal_bytes(&self, plain: &[u8]) -> Result<String, SealError> {
         let mut nonce = [0u8; NONCE_BYTES];
         getrandom::fill(&mut nonce).map_err(|_| SealError::NoRandomness)?;
         let sealed = self
             .cipher()
-            .encrypt(&XNonce::from(nonce), json.as_slice())
+            .encrypt(&XNonce::from(nonce), plain)
             .map_err(|_| SealError::CannotOpen)?;
         let mut bytes = nonce.to_vec();
         bytes.extend_from_slice(&sealed);
         Ok(format!("{PREFIX}{}", STANDARD_NO_PAD.encode(bytes)))
     }
 
-    /// Opens a sealed notice.
-    pub fn open(&self, sealed: &str) -> Result<Notice, SealError> {
+    fn open_bytes(&self, sealed: &str) -> Result<Vec<u8>, SealError> {
         let body = sealed.strip_prefix(PREFIX).ok_or(SealError::CannotOpen)?;
         let bytes = STANDARD_NO_PAD
             .decode(body)
@@ -103,11 +114,27 @@ impl SealKey {
         }
         let (nonce, ciphertext) = bytes.split_at(NONCE_BYTES);
         let nonce: [u8; NONCE_BYTES] = nonce.try_into().map_err(|_| SealError::CannotOpen)?;
-        let json = self
-            .cipher()
+        self.cipher()
             .decrypt(&XNonce::from(nonce), ciphertext)
-            .map_err(|_| SealError::CannotOpen)?;
-        serde_json::from_slice(&json).map_err(|e| SealError::Malformed(e.to_string()))
+            .map_err(|_| SealError::CannotOpen)
+    }
+}
+
+/// The server's key seals the secrets the store keeps besides notices (a
+/// linked calendar's password, issue 19) the same way.
+impl Vault for SealKey {
+    fn seal_secret(&self, secret: &SecretString) -> Result<String, VaultError> {
+        self.seal_bytes(secret.expose_secret().as_bytes())
+            .map_err(|e| VaultError(e.to_string()))
+    }
+
+    fn open_secret(&self, sealed: &str) -> Result<SecretString, VaultError> {
+        let bytes = self
+            .open_bytes(sealed)
+            .map_err(|e| VaultError(e.to_string()))?;
+        String::from_utf8(bytes)
+            .map(SecretString::from)
+            .map_err(|_| VaultError(SealError::CannotOpen.to_string()))
     }
 }
 
@@ -127,6 +154,20 @@ mod tests {
             expires_at: Timestamp::UNIX_EPOCH,
             zone: Zone::utc(),
         }
+    }
+
+    #[test]
+    fn a_sealed_secret_hides_itself_and_opens_only_with_its_key() {
+        let key = SealKey::generate().unwrap();
+        let secret = SecretString::from("app-password-123".to_owned());
+        let sealed = key.seal_secret(&secret).unwrap();
+        assert!(!sealed.contains("app-password"));
+        assert_eq!(
+            key.open_secret(&sealed).unwrap().expose_secret(),
+            "app-password-123"
+        );
+        let other = SealKey::generate().unwrap();
+        assert!(other.open_secret(&sealed).is_err());
     }
 
     #[test]

@@ -84,6 +84,27 @@ pub trait CalendarSync: Send + Sync {
     ) -> Result<Vec<TimeRange>, SyncError>;
 }
 
+/// Sealing failed, or a sealed value does not open with this key.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct VaultError(pub String);
+
+/// Seals the secrets the store keeps (a linked calendar's password) with
+/// the server's key, so the database never holds them in plain text.
+#[cfg_attr(feature = "mocks", mockall::automock)]
+pub trait Vault: Send + Sync {
+    /// The secret, sealed.
+    ///
+    /// # Errors
+    /// If no randomness is available.
+    fn seal_secret(&self, secret: &SecretString) -> Result<String, VaultError>;
+    /// A sealed secret, opened.
+    ///
+    /// # Errors
+    /// If it was not sealed with this key, or was altered.
+    fn open_secret(&self, sealed: &str) -> Result<SecretString, VaultError>;
+}
+
 /// A provider's linked calendar as stored: the password sealed (only the
 /// server's key opens it), and what the last sync found.
 #[derive(Clone, Debug, PartialEq, Eq)]
