@@ -3,6 +3,7 @@
 
 use async_trait::async_trait;
 use rota_app::domain::id::{AccountId, BusinessId};
+use rota_app::domain::jiff::Timestamp;
 use rota_app::domain::time::TimeRange;
 use rota_app::ports::{CalendarLinkRepository, StoreError, StoredCalendarLink};
 
@@ -16,6 +17,37 @@ impl CalendarLinkRepository for MemoryTx {
         provider: AccountId,
     ) -> Result<Option<StoredCalendarLink>, StoreError> {
         Ok(self.work.calendar_links.get(&(business, provider)).cloned())
+    }
+
+    async fn linked(
+        &mut self,
+        business: BusinessId,
+        providers: &[AccountId],
+    ) -> Result<Vec<AccountId>, StoreError> {
+        Ok(providers
+            .iter()
+            .copied()
+            .filter(|p| self.work.calendar_links.contains_key(&(business, *p)))
+            .collect())
+    }
+
+    async fn claim_stale(
+        &mut self,
+        before: Timestamp,
+        now: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<StoredCalendarLink>, StoreError> {
+        let mut taken = Vec::new();
+        for link in self.work.calendar_links.values_mut() {
+            if taken.len() >= usize::try_from(limit).unwrap_or(usize::MAX) {
+                break;
+            }
+            if link.busy_read_at.is_none_or(|t| t < before) {
+                link.busy_read_at = Some(now);
+                taken.push(link.clone());
+            }
+        }
+        Ok(taken)
     }
 
     async fn save_link(&mut self, link: &StoredCalendarLink) -> Result<(), StoreError> {

@@ -52,6 +52,51 @@ macro_rules! calendar_link_repository {
                     row.as_ref().map(link_from).transpose()
                 }
 
+                async fn linked(
+                    &mut self,
+                    business: BusinessId,
+                    providers: &[AccountId],
+                ) -> Result<Vec<AccountId>, StoreError> {
+                    if providers.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new(
+                        "SELECT provider_id FROM calendar_links WHERE business_id = ",
+                    );
+                    q.push_bind(business.as_uuid()).push(" AND provider_id IN ");
+                    $crate::push_ids(&mut q, providers.iter().map(AccountId::as_uuid));
+                    let rows = q.build().fetch_all(self.conn()).await.map_err(db_error)?;
+                    rows.iter()
+                        .map(|r| Ok(AccountId::from_uuid(r.try_get("provider_id").map_err(db_error)?)))
+                        .collect()
+                }
+
+                async fn claim_stale(
+                    &mut self,
+                    before: ::rota_app::domain::jiff::Timestamp,
+                    now: ::rota_app::domain::jiff::Timestamp,
+                    limit: u32,
+                ) -> Result<Vec<StoredCalendarLink>, StoreError> {
+                    // The outer condition is checked again against a row
+                    // another process just took, so it is taken once.
+                    let rows = ::sqlx::query(
+                        "UPDATE calendar_links SET busy_read_at = $1 \
+                         WHERE (busy_read_at IS NULL OR busy_read_at < $2) \
+                         AND (business_id, provider_id) IN (SELECT business_id, provider_id \
+                         FROM calendar_links WHERE busy_read_at IS NULL OR busy_read_at < $2 \
+                         ORDER BY busy_read_at LIMIT $3) \
+                         RETURNING business_id, provider_id, url, username, sealed_password, \
+                         linked_at, busy_read_at, last_error",
+                    )
+                    .bind(stamp(now))
+                    .bind(stamp(before))
+                    .bind(i64::from(limit))
+                    .fetch_all(self.conn())
+                    .await
+                    .map_err(db_error)?;
+                    rows.iter().map(link_from).collect()
+                }
+
                 async fn save_link(&mut self, l: &StoredCalendarLink) -> Result<(), StoreError> {
                     ::sqlx::query(
                         "INSERT INTO calendar_links (business_id, provider_id, url, username, \

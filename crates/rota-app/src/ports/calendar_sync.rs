@@ -121,7 +121,7 @@ pub struct StoredCalendarLink {
     pub sealed_password: String,
     /// When it was linked (or linked again).
     pub linked_at: Timestamp,
-    /// When its busy times were last read.
+    /// When its busy times were last read, or taken to be read.
     pub busy_read_at: Option<Timestamp>,
     /// Why the last write or read failed, until one succeeds.
     pub last_error: Option<String>,
@@ -137,6 +137,21 @@ pub trait CalendarLinkRepository: Send {
         business: BusinessId,
         provider: AccountId,
     ) -> Result<Option<StoredCalendarLink>, StoreError>;
+    /// Which of these providers have linked a calendar.
+    async fn linked(
+        &mut self,
+        business: BusinessId,
+        providers: &[AccountId],
+    ) -> Result<Vec<AccountId>, StoreError>;
+    /// Takes up to `limit` links, of any business, whose busy times were
+    /// last read (or taken to be read) before `before`, and marks them
+    /// taken `now`: two processes never take the same link at once.
+    async fn claim_stale(
+        &mut self,
+        before: Timestamp,
+        now: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<StoredCalendarLink>, StoreError>;
     /// Stores or replaces the provider's link.
     async fn save_link(&mut self, link: &StoredCalendarLink) -> Result<(), StoreError>;
     /// Removes the provider's link and its busy times; whether there was one.

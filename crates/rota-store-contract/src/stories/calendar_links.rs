@@ -1,6 +1,7 @@
 //! Linked calendars (issue 19): a provider's link round-trips and is
 //! replaced, the busy times read from it are replaced within the window
-//! read and answered by provider and range, and unlinking removes both.
+//! read and answered by provider and range, a stale link is taken for
+//! reading once, and unlinking removes both.
 
 use rota_app::ports::{StoredCalendarLink, TxMode};
 
@@ -85,7 +86,40 @@ pub async fn calendar_links_and_their_busy_times_round_trip(fresh: Fresh) {
     tx.calendar_links().save_link(&again).await.unwrap();
     assert_eq!(
         tx.calendar_links().link(business, pat).await.unwrap(),
-        Some(again)
+        Some(again.clone())
+    );
+    assert_eq!(
+        tx.calendar_links()
+            .linked(business, &[f.customer.id, pat])
+            .await
+            .unwrap(),
+        vec![pat],
+        "only the provider with a link"
+    );
+    tx.commit().await.unwrap();
+
+    // A stale link is taken once: marked taken, a second claim finds none.
+    let mut tx = store.begin(TxMode::Write).await.unwrap();
+    let before = at("2026-03-02T09:00:00Z");
+    let now = at("2026-03-02T09:05:00Z");
+    let taken = tx
+        .calendar_links()
+        .claim_stale(before, now, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        taken,
+        vec![StoredCalendarLink {
+            busy_read_at: Some(now),
+            ..again.clone()
+        }]
+    );
+    assert_eq!(
+        tx.calendar_links()
+            .claim_stale(before, now, 10)
+            .await
+            .unwrap(),
+        vec![]
     );
     tx.commit().await.unwrap();
 
