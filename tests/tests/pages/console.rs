@@ -241,7 +241,9 @@ pub(crate) async fn walk(b: &Browser, s: &Server, seen: &mut BTreeSet<&'static s
         .unwrap()
         .value()
         .to_owned();
-    let csv = rota_tests::client().build().unwrap()
+    let csv = rota_tests::client()
+        .build()
+        .unwrap()
         .get(open("/console/customers.csv"))
         .header("cookie", format!("rota_session={session}"))
         .send()

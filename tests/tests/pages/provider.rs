@@ -558,7 +558,9 @@ pub(crate) async fn walk(
     let ada_session = s
         .session("sparkle", "ada@sparkle.example", "ada's long passphrase")
         .await;
-    let console = rota_tests::client().build().unwrap()
+    let console = rota_tests::client()
+        .build()
+        .unwrap()
         .get(open("/console"))
         .header("cookie", format!("rota_session={ada_session}"))
         .send()
