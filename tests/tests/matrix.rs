@@ -46,7 +46,8 @@ use rota_app::secrecy::{ExposeSecret, SecretString};
 use rota_app::services::NewService;
 use rota_app::signup::SignUp;
 use rota_app::testing::{
-    CountingTokens, InsecureHasher, ManualClock, RecordingMailer, SequentialIds,
+    CountingTokens, FakeCalendar, InsecureHasher, ManualClock, RecordingMailer, ReversingVault,
+    SequentialIds,
 };
 use rota_app::{Ports, Rota};
 use rota_http::HttpConfig;
@@ -153,6 +154,14 @@ fn table() -> Vec<(&'static str, Option<Value>, [u16; 16])> {
             t("401 204 204 204 403 403 403 403 204 403 403 403 403 403 401 404")),
         ("POST /v1/employees/{employee}/calendar-feed", None,
             t("401 200 200 200 200 200 200 200 200 200 200 200 200 403 401 404")),
+        ("PUT /v1/employees/{employee}/calendar-link", Some(json!({"url": "https://dav.example/pat/", "username": "pat", "password": "app-password"})),
+            t("401 200 200 200 200 200 200 200 200 200 200 200 200 403 401 404")),
+        ("GET /v1/employees/{employee}/calendar-link", None,
+            t("401 200 200 200 200 200 200 200 200 200 200 200 200 403 401 404")),
+        ("POST /v1/employees/{employee}/calendar-link/refresh", None,
+            t("401 200 200 200 200 200 200 200 200 200 200 200 200 403 401 404")),
+        ("DELETE /v1/employees/{employee}/calendar-link", None,
+            t("401 204 204 204 204 204 204 204 204 204 204 204 204 403 401 404")),
         ("GET /v1/calendar-feeds/not-a-feed-token.ics", None,
             t("404 404 404 404 404 404 404 404 404 404 404 404 404 404 404 404")),
         ("POST /v1/customers/import?mode=dry_run", Some(Value::String("email,first_name,last_name\ncy@x.example,Cy,New\n".into())),
@@ -249,7 +258,8 @@ async fn world(column: usize, store: Arc<dyn Store>) -> World {
         hasher: Arc::new(InsecureHasher),
         tokens: Arc::new(CountingTokens::default()),
         mailer: mailer.clone(),
-    });
+    })
+    .with_calendar_sync(Arc::new(FakeCalendar::default()), Arc::new(ReversingVault));
     let sign_up = |slug: &str| SignUp {
         business_name: BusinessName::parse("Acme").unwrap(),
         slug: Slug::parse(slug).unwrap(),
@@ -430,6 +440,18 @@ async fn world(column: usize, store: Arc<dyn Store>) -> World {
     rota.set_access_rights(&owner, AccessRights::new(rights).unwrap())
         .await
         .unwrap();
+    // The provider has linked a calendar (the fake one's).
+    rota.link_calendar(
+        &owner,
+        provider.id,
+        rota_app::calendar_sync::NewCalendarLink {
+            url: "https://dav.example/pat/".into(),
+            username: "pat".into(),
+            password: SecretString::from("app-password"),
+        },
+    )
+    .await
+    .unwrap();
 
     let token = |s: &SecretString| Some(s.expose_secret().to_owned());
     let prv = Some(prv);

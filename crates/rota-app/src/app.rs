@@ -42,6 +42,7 @@ pub struct Ports {
 pub struct Rota {
     ports: Arc<Ports>,
     payments: Arc<dyn PaymentProcessor>,
+    pub(crate) calendar_sync: Option<crate::calendar_sync::SyncPorts>,
 }
 
 impl Rota {
@@ -51,6 +52,7 @@ impl Rota {
         Self {
             ports: Arc::new(ports),
             payments: Arc::new(RecordedByTheTeam),
+            calendar_sync: None,
         }
     }
 

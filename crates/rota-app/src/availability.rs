@@ -107,7 +107,8 @@ impl Classify for AvailabilityError {
 
 impl Rota {
     /// The slots at which `query.service` can be booked: operating hours ∩
-    /// work hours − non-working hours − active bookings, no earlier than
+    /// work hours − non-working hours − busy times of linked calendars −
+    /// active bookings, no earlier than
     /// now + the business's minimum notice. Administrators see every
     /// provider, a provider only themselves, a customer any provider when
     /// online booking is on.
@@ -172,7 +173,10 @@ impl Rota {
             return Ok(Vec::new());
         }
         let ids: Vec<AccountId> = providers.iter().map(|a| a.id).collect();
-        let schedules = Schedules::load(tx.as_mut(), &business, &ids, query.range).await?;
+        let schedules = Schedules::load(tx.as_mut(), &business, &ids, query.range)
+            .await?
+            .with_calendar_busy(tx.as_mut(), &business, &ids, query.range)
+            .await?;
         // B4 with buffers: a slot is free when it, with the service's
         // buffers around it, overlaps nothing another booking blocks (that
         // booking's buffers included). So each blocked time is widened by

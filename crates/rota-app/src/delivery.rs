@@ -1,5 +1,6 @@
 //! The outbox's delivery worker (A8): takes due messages, hands them to the
-//! mailer outside any transaction, and records the outcome. A failed
+//! mailer (or, for a booking's write to a linked calendar, to the calendar
+//! sync) outside any transaction, and records the outcome. A failed
 //! delivery is retried with backoff (`rota_domain::outbox`), never dropped.
 //!
 //! Delivery is at-least-once: a message is leased (its next attempt pushed
@@ -51,10 +52,14 @@ impl Rota {
         let mut outcomes = Vec::with_capacity(due.len());
         let mut recorded = now;
         for mut message in due {
-            let outcome = self
-                .mailer()
-                .deliver(&message.recipient, &message.payload)
-                .await;
+            let outcome = if message.kind == crate::calendar_sync::CALENDAR_WRITE {
+                self.write_to_calendar(&message).await
+            } else {
+                self.mailer()
+                    .deliver(&message.recipient, &message.payload)
+                    .await
+                    .map_err(|e| e.0)
+            };
             let at = self.now();
             match outcome {
                 Ok(()) => {
@@ -62,7 +67,7 @@ impl Rota {
                     report.sent += 1;
                 }
                 Err(e) => {
-                    message.failed(at, &e.0);
+                    message.failed(at, &e);
                     report.failed += 1;
                 }
             }

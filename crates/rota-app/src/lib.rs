@@ -13,6 +13,7 @@ pub mod availability;
 pub mod bookings;
 pub mod browser;
 pub mod bulk;
+pub mod calendar_sync;
 pub mod calendars;
 pub mod customers;
 pub mod delivery;

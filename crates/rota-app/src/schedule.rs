@@ -20,6 +20,8 @@ pub(crate) struct Schedules {
     calendars: HashMap<AccountId, WorkCalendar>,
     closures: Vec<TimeOff>,
     time_off: HashMap<AccountId, Vec<TimeOff>>,
+    /// What the providers' linked calendars hold (issue 19), when read.
+    calendar_busy: HashMap<AccountId, Vec<TimeRange>>,
 }
 
 impl Schedules {
@@ -48,7 +50,32 @@ impl Schedules {
             calendars,
             closures,
             time_off,
+            calendar_busy: HashMap::new(),
         })
+    }
+
+    /// These schedules with the busy times of the providers' linked
+    /// calendars taken out of their working time, as time off is: a slot
+    /// is not offered over them, and a booking over them needs the same
+    /// override as one outside work hours (B5).
+    pub(crate) async fn with_calendar_busy(
+        mut self,
+        tx: &mut dyn UnitOfWork,
+        business: &Business,
+        providers: &[AccountId],
+        range: TimeRange,
+    ) -> Result<Self, StoreError> {
+        for (p, t) in tx
+            .calendar_links()
+            .calendar_busy(business.id, providers, range)
+            .await?
+        {
+            self.calendar_busy.entry(p).or_default().push(t);
+        }
+        for busy in self.calendar_busy.values_mut() {
+            *busy = rota_domain::time::normalize(std::mem::take(busy));
+        }
+        Ok(self)
     }
 
     /// The zone the provider's work calendar names, if it names one.
@@ -79,7 +106,11 @@ impl Schedules {
             work_hours: hours,
             time_off: own,
         };
-        working_time(&business, &provider_hours, range)
+        let free = working_time(&business, &provider_hours, range);
+        match self.calendar_busy.get(&provider) {
+            Some(busy) => rota_domain::time::subtract(&free, busy),
+            None => free,
+        }
     }
 
     /// B5: whether `range` lies within the provider's working time.

@@ -1,6 +1,7 @@
 //! Test doubles for the ports (feature `mocks`): a clock you move by hand,
-//! predictable ids, and a fast, insecure password hasher. Never use these in
-//! a real server.
+//! predictable ids, a fast, insecure password hasher, a mailer and a
+//! calendar server that keep what they get. Never use these in a real
+//! server.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -16,6 +17,9 @@ use rota_domain::notice::Notice;
 use crate::ports::{
     Clock, HashError, IdSource, MailError, Mailer, PasswordHash, PasswordHasher, TokenHash, Tokens,
 };
+
+mod calendar;
+pub use calendar::{FakeCalendar, ReversingVault};
 
 /// A clock that says what it is told.
 #[derive(Debug)]

@@ -4,6 +4,7 @@ mod account;
 mod bookings;
 mod bulk;
 mod business;
+mod calendar_link;
 mod customers;
 mod employees;
 mod feeds;
@@ -62,6 +63,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .merge(series::routes())
         .merge(time_tracking::routes())
         .merge(feeds::routes())
+        .merge(calendar_link::routes())
         .merge(reports::routes())
         .merge(payment_requests::routes())
 }

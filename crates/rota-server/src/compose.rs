@@ -9,6 +9,7 @@ use rota_app::domain::jiff::Timestamp;
 use rota_app::ports::{Clock, Store};
 use rota_app::{Ports, Rota};
 use rota_auth::{Argon2Hasher, RandomTokens, TimeOrderedIds};
+use rota_caldav::CalDav;
 use rota_email::{Postman, SealKey, Transport};
 use rota_http::HttpConfig;
 use rota_store_postgres::PostgresStore as PgStore;
@@ -178,8 +179,9 @@ impl Runtime {
             Some(url) => Transport::smtp(url)?,
             None => Transport::files(&config.data_dir.join("outbox"))?,
         };
+        let key = seal_key(config)?;
         let postman = Arc::new(Postman::new(
-            seal_key(config)?,
+            key.clone(),
             &base_url,
             &config.mail_from,
             transport,
@@ -193,7 +195,11 @@ impl Runtime {
             hasher: Arc::new(hasher.clone()),
             tokens: Arc::new(RandomTokens),
             mailer: postman.clone(),
-        });
+        })
+        .with_calendar_sync(
+            Arc::new(CalDav::new().context("setting up CalDAV's TLS")?),
+            Arc::new(key),
+        );
         Ok(Self {
             rota,
             postman,
@@ -234,6 +240,15 @@ async fn outbox_worker(rota: Rota, mut stop: watch::Receiver<bool>) {
             }
         }
         rounds += 1;
+        if rounds.is_multiple_of(5) {
+            // Busy times of linked calendars, read every few minutes each
+            // (a handful per round, so one slow calendar delays no email
+            // for long).
+            match rota.refresh_stale_calendars(10).await {
+                Ok(n) => tracing::debug!(read = n, "linked calendars read"),
+                Err(e) => tracing::warn!(error = ?e, "linked calendars could not be read"),
+            }
+        }
         if rounds.is_multiple_of(1800) {
             match rota.purge_expired_sessions().await {
                 Ok(n) => tracing::debug!(purged = n, "expired sessions removed"),

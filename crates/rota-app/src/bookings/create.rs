@@ -296,7 +296,10 @@ impl Rota {
                 return Err(BookingError::TooSoon);
             }
         }
-        let schedules = Schedules::load(tx, &business, &new.providers, range).await?;
+        let schedules = Schedules::load(tx, &business, &new.providers, range)
+            .await?
+            .with_calendar_busy(tx, &business, &new.providers, range)
+            .await?;
         // B3 and B5 (B4 is the store's, at insert).
         let facts = provider_facts(&new.providers, &people, &schedules, range);
         check_providers(&facts, new.allow_outside_work_hours)?;
@@ -324,8 +327,9 @@ impl Rota {
         };
         let service = service.map(|s| s.name.to_string());
         people.push(customer);
-        let messages =
+        let mut messages =
             self.new_booking_emails(&business, &booking, &people, &schedules, service.as_deref())?;
+        messages.extend(self.calendar_writes(tx, &booking).await?);
         Ok(Prepared {
             business,
             booking,
@@ -374,7 +378,10 @@ impl Rota {
         }
         tx.bookings().lock_providers(business.id, providers).await?;
         let accounts = tx.accounts().get_many(business.id, providers).await?;
-        let schedules = Schedules::load(tx, business, providers, range).await?;
+        let schedules = Schedules::load(tx, business, providers, range)
+            .await?
+            .with_calendar_busy(tx, business, providers, range)
+            .await?;
         // Every booking whose own buffers could reach `blocked`.
         let reach = Buffers::MAX_ALL.around(blocked);
         let others: Vec<_> = tx

@@ -214,6 +214,9 @@ impl Rota {
         before: (&[AccountId], TimeRange),
         tell: bool,
     ) -> Result<(), StoreError> {
+        // The providers' linked calendars, before and after, whatever
+        // changed: the write reads the booking as it is when it goes out.
+        self.queue_calendar_writes(tx, booking, before.0).await?;
         let settings = &business.settings.notifications;
         // What a reminder says (the time, who serves) or whether one is
         // due at all changed: the old ones go, new ones come.

@@ -5,6 +5,7 @@
 mod auth;
 mod bookings;
 mod bulk;
+mod calendar_sync;
 mod customers;
 mod erasure;
 mod feeds;
