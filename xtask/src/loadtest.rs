@@ -109,8 +109,7 @@ async fn drive_with<F>(connections: usize, what: &str, seconds: u64, make_reques
 where
     F: Fn(&reqwest::Client, u64) -> reqwest::RequestBuilder + Send + Sync + 'static,
 {
-    // The workspace's reqwest carries rustls without a chosen provider
-    // (rota-caldav configures its own); plain HTTP still wants one set.
+    // reqwest's rustls has no provider of its own here; plain HTTP wants one.
     let _ = rustls::crypto::ring::default_provider().install_default();
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(connections)
