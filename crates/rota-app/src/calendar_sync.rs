@@ -39,8 +39,9 @@ pub const CALENDAR_WRITE: &str = "calendar_write";
 pub const BUSY_AHEAD: SignedDuration = SignedDuration::from_hours(62 * 24);
 /// How old busy times may grow before the next scheduled read.
 pub const REFRESH_EVERY: SignedDuration = SignedDuration::from_mins(5);
-/// How far ahead a newly linked calendar is given the provider's bookings.
-pub const WRITE_AHEAD: SignedDuration = SignedDuration::from_hours(366 * 24);
+/// A newly linked calendar is given the provider's bookings still to come
+/// (this far ahead: all of them, in practice).
+pub const WRITE_AHEAD: SignedDuration = SignedDuration::from_hours(20 * 366 * 24);
 /// At most this many bookings are written to a newly linked calendar.
 pub const WRITE_AT_MOST: u32 = 2000;
 
@@ -205,7 +206,7 @@ impl Rota {
     /// Links a calendar to the employee, replacing one linked before: the
     /// calendar is read first (so wrong credentials or a wrong URL are
     /// refused here, not found out later), its busy times kept, and the
-    /// employee's bookings of the coming year queued to be written there.
+    /// employee's bookings still to come queued to be written there.
     pub async fn link_calendar(
         &self,
         actor: &Actor,

@@ -130,7 +130,10 @@ async fn a_calendar_is_read_before_it_is_linked_and_its_password_kept_sealed() {
 }
 
 #[tokio::test]
-#[allow(clippy::too_many_lines, reason = "one story: written, moved, down, back")]
+#[allow(
+    clippy::too_many_lines,
+    reason = "one story: written, moved, down, back"
+)]
 async fn a_booking_is_written_once_moves_and_leaves_with_its_booking_even_after_an_outage() {
     let s = salon().await;
     let calendar = Arc::new(FakeCalendar::taking("app-password"));
