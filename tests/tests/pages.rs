@@ -23,6 +23,8 @@ mod portal;
 mod provider;
 #[path = "pages/public.rs"]
 mod public;
+#[path = "../../crates/rota-caldav/tests/common/radicale.rs"]
+mod radicale_server;
 #[path = "pages/series.rs"]
 mod series;
 

@@ -186,6 +186,13 @@ impl Rota {
         self
     }
 
+    /// Whether this server has calendar sync (see
+    /// [`Rota::with_calendar_sync`]).
+    #[must_use]
+    pub fn calendar_sync_on(&self) -> bool {
+        self.calendar_sync.is_some()
+    }
+
     fn sync_ports(&self) -> Result<&SyncPorts, CalendarSyncError> {
         self.calendar_sync.as_ref().ok_or(CalendarSyncError::Off)
     }

@@ -545,6 +545,8 @@ pub(crate) async fn walk(
         .await;
     assert_eq!(fetch(first).await.0, 404, "the old address stops working");
 
+    calendar_sync(&p, s).await;
+
     // An administrator who also serves has the full console and their own.
     let ada = s.employee_id(owner_api, "ada@sparkle.example").await;
     s.expect(
@@ -575,4 +577,58 @@ pub(crate) async fn walk(
     );
 
     p.stop().await;
+}
+
+/// Two-way sync from the profile page, against a real Radicale (skipped
+/// without `ROTA_PYTHON`): a wrong password is said beside the field;
+/// linked, Pat's bookings reach the calendar; read again; unlinked.
+async fn calendar_sync(p: &Browser, s: &Server) {
+    use crate::radicale_server::{Radicale, USER, resources};
+    let Ok(python) = std::env::var("ROTA_PYTHON") else {
+        eprintln!("calendar sync's pages skipped: ROTA_PYTHON is not set");
+        return;
+    };
+    let (mut radicale, calendar) = Radicale::with_calendar(&python, USER.0, USER.1, "work").await;
+    p.open(&format!("{}/profile", s.base)).await;
+    let link = "form[action='/profile/calendar-link#calendar-sync'] button";
+    p.fill("calendar_url", &calendar).await;
+    p.fill("calendar_username", USER.0).await;
+    p.fill("calendar_password", "not the password").await;
+    p.click(link).await;
+    let text = p.text().await;
+    assert!(
+        text.contains("refused this user name and password"),
+        "{text}"
+    );
+    p.look_at_part("profile-calendar-refused", Some("#calendar-sync"))
+        .await;
+    p.fill("calendar_password", USER.1).await;
+    p.click(link).await;
+    let text = p.text().await;
+    assert!(
+        text.contains("Your calendar is linked") && text.contains(&calendar),
+        "{text}"
+    );
+    assert!(!text.contains(USER.1), "the password is never shown");
+    p.look_at_part("profile-calendar-linked", Some("#calendar-sync"))
+        .await;
+    // Pat's bookings still to come go into it.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while resources(&calendar).await.is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "Pat's bookings reach the calendar"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    p.click("form[action='/profile/calendar-link/refresh'] button")
+        .await;
+    assert!(p.text().await.contains("read again just now"));
+    p.click("form[action='/profile/calendar-link/remove'] button")
+        .await;
+    let text = p.text().await;
+    assert!(text.contains("Your calendar is unlinked"), "{text}");
+    p.look_at_part("profile-calendar-unlinked", Some("#calendar-sync"))
+        .await;
+    radicale.remove();
 }

@@ -2,7 +2,8 @@
 //! U4 for customers): their name (and phone, for the team), a password
 //! change that needs the current one (A10 counts the guesses), and for the
 //! team their calendar-feed address (W4): a new one made on request, shown
-//! once, the old one void at once.
+//! once, the old one void at once; and two-way sync with their own
+//! calendar (`calendar_link.rs`).
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -16,6 +17,7 @@ use rota_app::passwords::ChangePasswordError;
 use rota_app::secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
+use super::calendar_link::{CalendarSection, section};
 use crate::Web;
 use crate::form::{
     Field, FormView, Posted, form_token, refusal, render, render_built, sentence_of, with_cookie,
@@ -24,7 +26,7 @@ use crate::viewer::{Viewer, ViewerLine};
 
 #[derive(Template)]
 #[template(path = "profile.html")]
-struct ProfilePage {
+pub(super) struct ProfilePage {
     email: String,
     details: FormView,
     password: FormView,
@@ -34,6 +36,9 @@ struct ProfilePage {
     /// address to paste, and the webcal one that opens a calendar app.
     feed: Option<(String, String)>,
     notice: Option<&'static str>,
+    /// Two-way sync with their own calendar (the team, when the server
+    /// has it).
+    pub(super) calendar: Option<CalendarSection>,
     viewer: ViewerLine,
     csrf: String,
 }
@@ -85,9 +90,17 @@ fn profile(viewer: &Viewer, details: FormView, password: FormView, csrf: String)
         may_feed: viewer.may_own("rotate_own_calendar_feed"),
         feed: None,
         notice: None,
+        calendar: None,
         viewer: viewer.line(),
         csrf,
     }
+}
+
+/// The page as first shown, with the calendar-sync section.
+pub(super) async fn profile_page(web: &Web, viewer: &Viewer, csrf: String) -> ProfilePage {
+    let mut page = profile(viewer, details(viewer), password(), csrf);
+    page.calendar = section(web, viewer, None).await;
+    page
 }
 
 #[derive(Deserialize, Default)]
@@ -102,12 +115,26 @@ pub(super) async fn page(
     viewer: Viewer,
 ) -> Response {
     let (csrf, set) = form_token(&web, &headers);
-    let mut page = profile(&viewer, details(&viewer), password(), csrf);
+    let mut page = profile_page(&web, &viewer, csrf).await;
     page.notice = match q.done.as_deref() {
         Some("saved") => Some("Your details are saved."),
         Some("password") => Some("Your password is changed. Other sessions are signed out."),
         _ => None,
     };
+    if let Some(sync) = &mut page.calendar {
+        sync.notice = match q.done.as_deref() {
+            Some("calendar") => Some(
+                "Your calendar is linked: your bookings go into it within seconds, and its own \
+                 events keep customers from booking you at those times.",
+            ),
+            Some("calendar_read") => Some("Your calendar was read again just now."),
+            Some("calendar_unlinked") => Some(
+                "Your calendar is unlinked. The bookings already in it stay there until you \
+                 delete them.",
+            ),
+            _ => None,
+        };
+    }
     with_cookie(render(StatusCode::OK, &page), set)
 }
 
@@ -186,7 +213,9 @@ pub(super) async fn save(
         }
         None => StatusCode::UNPROCESSABLE_ENTITY,
     };
-    render(status, &profile(&viewer, form, password(), posted.csrf))
+    let mut page = profile(&viewer, form, password(), posted.csrf);
+    page.calendar = section(&web, &viewer, None).await;
+    render(status, &page)
 }
 
 #[derive(Deserialize)]
@@ -237,10 +266,9 @@ pub(super) async fn change_password(
             status
         }
     };
-    render_built(
-        Ok::<_, Response>(profile(&viewer, details(&viewer), form, posted.csrf)),
-        status,
-    )
+    let mut page = profile(&viewer, details(&viewer), form, posted.csrf);
+    page.calendar = section(&web, &viewer, None).await;
+    render_built(Ok::<_, Response>(page), status)
 }
 
 /// Makes a new calendar-feed address for oneself (W4) and shows it once;
@@ -251,7 +279,7 @@ pub(super) async fn rotate_feed(
     posted: Posted<Vec<(String, String)>>,
 ) -> Response {
     let actor = &viewer.who.actor;
-    let mut page = profile(&viewer, details(&viewer), password(), posted.csrf);
+    let mut page = profile_page(&web, &viewer, posted.csrf).await;
     match web.rota.rotate_calendar_feed(actor, actor.id).await {
         Ok(token) => {
             let https = format!(
