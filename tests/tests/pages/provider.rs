@@ -545,7 +545,7 @@ pub(crate) async fn walk(
         .await;
     assert_eq!(fetch(first).await.0, 404, "the old address stops working");
 
-    calendar_sync(&p, s).await;
+    calendar_sync(&p, owner, s, pat).await;
 
     // An administrator who also serves has the full console and their own.
     let ada = s.employee_id(owner_api, "ada@sparkle.example").await;
@@ -581,8 +581,9 @@ pub(crate) async fn walk(
 
 /// Two-way sync from the profile page, against a real Radicale (skipped
 /// without `ROTA_PYTHON`): a wrong password is said beside the field;
-/// linked, Pat's bookings reach the calendar; read again; unlinked.
-async fn calendar_sync(p: &Browser, s: &Server) {
+/// linked, Pat's bookings reach the calendar and the owner sees it on
+/// Pat's page; read again; unlinked by Pat, then by the owner.
+async fn calendar_sync(p: &Browser, owner: &Browser, s: &Server, pat: &str) {
     use crate::radicale_server::{Radicale, USER, resources};
     let Ok(python) = std::env::var("ROTA_PYTHON") else {
         eprintln!("calendar sync's pages skipped: ROTA_PYTHON is not set");
@@ -621,6 +622,15 @@ async fn calendar_sync(p: &Browser, s: &Server) {
         );
         tokio::time::sleep(std::time::Duration::from_millis(250)).await;
     }
+    owner.open(&format!("{}/console/team/{pat}", s.base)).await;
+    let text = owner.text().await;
+    assert!(
+        text.contains("Their own calendar") && text.contains(&calendar),
+        "{text}"
+    );
+    owner
+        .look_at_part("member-calendar-linked", Some("#sync-heading"))
+        .await;
     p.click("form[action='/profile/calendar-link/refresh'] button")
         .await;
     assert!(p.text().await.contains("read again just now"));
@@ -630,5 +640,17 @@ async fn calendar_sync(p: &Browser, s: &Server) {
     assert!(text.contains("Your calendar is unlinked"), "{text}");
     p.look_at_part("profile-calendar-unlinked", Some("#calendar-sync"))
         .await;
+    // Linked again, and unlinked by the owner from Pat's page.
+    p.fill("calendar_url", &calendar).await;
+    p.fill("calendar_username", USER.0).await;
+    p.fill("calendar_password", USER.1).await;
+    p.click(link).await;
+    owner.open(&format!("{}/console/team/{pat}", s.base)).await;
+    owner.click("form[action$='/calendar-unlink'] button").await;
+    let text = owner.text().await;
+    assert!(
+        text.contains("Their calendar is unlinked") && text.contains("Not linked."),
+        "{text}"
+    );
     radicale.remove();
 }

@@ -41,6 +41,19 @@ pub(super) struct OffForm {
     note: String,
 }
 
+/// The part about a provider's own calendar.
+struct TheirCalendar {
+    /// `None` when none is linked.
+    linked: Option<LinkedLine>,
+}
+
+/// A provider's linked calendar, as their administrator sees it.
+struct LinkedLine {
+    url: String,
+    read_at: String,
+    error: Option<String>,
+}
+
 #[derive(Template)]
 #[template(path = "member.html")]
 #[allow(
@@ -68,6 +81,9 @@ struct MemberPage {
     other: bool,
     deactivated: bool,
     time_off: Vec<Off>,
+    /// Their linked calendar, for an administrator looking at a provider
+    /// (`None` when it is not shown); the inner `None` when none is linked.
+    calendar: Option<TheirCalendar>,
     typed: OffForm,
     notice: Option<&'static str>,
     problem: Option<String>,
@@ -114,6 +130,25 @@ async fn member(
         Vec::new()
     };
     let may_edit = viewer.may("add_employee");
+    let calendar = if provider && may_edit && actor.id != a.id && web.rota.calendar_sync_on() {
+        let linked = web.rota.linked_calendar(actor, id).await.ok().flatten();
+        Some(TheirCalendar {
+            linked: linked.map(|l| LinkedLine {
+                url: l.url,
+                read_at: l.busy_read_at.map_or_else(
+                    || "not yet".to_owned(),
+                    |t| {
+                        t.to_zoned(zone.tz().clone())
+                            .strftime("%A %-d %B, %H:%M")
+                            .to_string()
+                    },
+                ),
+                error: l.last_error,
+            }),
+        })
+    } else {
+        None
+    };
     let may_edit_calendar = if actor.id == a.id {
         viewer.may_own("edit_own_work_hours")
     } else {
@@ -142,6 +177,7 @@ async fn member(
         other: actor.id != a.id,
         deactivated: a.status == AccountStatus::Deactivated,
         time_off,
+        calendar,
         typed: OffForm::default(),
         notice: None,
         problem: None,
@@ -169,6 +205,9 @@ pub(super) async fn page(
                 Some("reset") => Some("A password reset link is on its way to them."),
                 Some("time-off") => Some("Time off saved."),
                 Some("time-off-removed") => Some("Time off removed."),
+                Some("calendar-unlink") => {
+                    Some("Their calendar is unlinked: Rota no longer writes to it or reads it.")
+                }
                 _ => None,
             };
             with_cookie(render(StatusCode::OK, &page), set)
@@ -307,6 +346,12 @@ pub(super) async fn act(
             .send_password_reset(actor, account)
             .await
             .map_err(|e| refusal(&e, "send them a password reset")),
+        "calendar-unlink" => web
+            .rota
+            .unlink_calendar(actor, account)
+            .await
+            .map(drop)
+            .map_err(|e| refusal(&e, "unlink their calendar")),
         _ => return done(&id, ""),
     };
     match said {

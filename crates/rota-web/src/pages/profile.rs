@@ -123,10 +123,7 @@ pub(super) async fn page(
     };
     if let Some(sync) = &mut page.calendar {
         sync.notice = match q.done.as_deref() {
-            Some("calendar") => Some(
-                "Your calendar is linked: your bookings go into it within seconds, and its own \
-                 events keep customers from booking you at those times.",
-            ),
+            Some("calendar") => Some("Your calendar is linked."),
             Some("calendar_read") => Some("Your calendar was read again just now."),
             Some("calendar_unlinked") => Some(
                 "Your calendar is unlinked. The bookings already in it stay there until you \
