@@ -2,7 +2,6 @@
 //! team's day) and of the portal (a customer's bookings).
 
 mod account;
-mod calendar_link;
 mod day;
 mod passwords;
 mod profile;
@@ -49,12 +48,15 @@ pub(crate) fn routes() -> Router<Web> {
         .route("/profile", get(profile::page).post(profile::save))
         .route("/profile/password", post(profile::change_password))
         .route("/profile/calendar-feed", post(profile::rotate_feed))
-        .route("/profile/calendar-link", post(calendar_link::link))
+        .route("/profile/calendar-link", post(profile::calendar_link::link))
         .route(
             "/profile/calendar-link/refresh",
-            post(calendar_link::refresh),
+            post(profile::calendar_link::refresh),
         )
-        .route("/profile/calendar-link/remove", post(calendar_link::remove))
+        .route(
+            "/profile/calendar-link/remove",
+            post(profile::calendar_link::remove),
+        )
         .route("/console", get(day::console))
 }
 

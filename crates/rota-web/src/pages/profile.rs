@@ -17,12 +17,15 @@ use rota_app::passwords::ChangePasswordError;
 use rota_app::secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
-use super::calendar_link::{CalendarSection, section};
 use crate::Web;
 use crate::form::{
     Field, FormView, Posted, form_token, refusal, render, render_built, sentence_of, with_cookie,
 };
 use crate::viewer::{Viewer, ViewerLine};
+
+pub(super) mod calendar_link;
+
+use calendar_link::{CalendarSection, section};
 
 #[derive(Template)]
 #[template(path = "profile.html")]

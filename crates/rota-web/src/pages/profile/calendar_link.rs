@@ -10,7 +10,7 @@ use rota_app::calendar_sync::{CalendarSyncError, LinkedCalendar, NewCalendarLink
 use rota_app::secrecy::SecretString;
 use serde::Deserialize;
 
-use super::profile::{ProfilePage, profile_page};
+use super::{ProfilePage, profile_page};
 use crate::Web;
 use crate::form::{Field, FormView, Posted, refusal, render};
 use crate::viewer::Viewer;
