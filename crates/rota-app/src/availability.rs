@@ -175,8 +175,7 @@ impl Rota {
         let ids: Vec<AccountId> = providers.iter().map(|a| a.id).collect();
         let schedules = Schedules::load(tx.as_mut(), &business, &ids, query.range)
             .await?
-            .with_calendar_busy(tx.as_mut(), &business, &ids, query.range)
-            .await?;
+            .with_calendar_busy();
         // B4 with buffers: a slot is free when it, with the service's
         // buffers around it, overlaps nothing another booking blocks (that
         // booking's buffers included). So each blocked time is widened by

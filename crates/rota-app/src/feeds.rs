@@ -167,6 +167,7 @@ impl Rota {
         let WorkingTime {
             calendars,
             time_off,
+            ..
         } = tx
             .calendars()
             .working_time(business.id, &[employee.id], window)

@@ -20,8 +20,10 @@ pub(crate) struct Schedules {
     calendars: HashMap<AccountId, WorkCalendar>,
     closures: Vec<TimeOff>,
     time_off: HashMap<AccountId, Vec<TimeOff>>,
-    /// What the providers' linked calendars hold (issue 19), when read.
+    /// What the providers' linked calendars hold (issue 19), merged.
     calendar_busy: HashMap<AccountId, Vec<TimeRange>>,
+    /// Whether working time leaves out `calendar_busy`.
+    subtract_calendars: bool,
 }
 
 impl Schedules {
@@ -36,6 +38,13 @@ impl Schedules {
             .working_time(business.id, providers, range)
             .await?;
         let calendars = working.calendars.into_iter().collect();
+        let mut calendar_busy: HashMap<AccountId, Vec<TimeRange>> = HashMap::new();
+        for (p, t) in working.calendar_busy {
+            calendar_busy.entry(p).or_default().push(t);
+        }
+        for busy in calendar_busy.values_mut() {
+            *busy = rota_domain::time::normalize(std::mem::take(busy));
+        }
         let mut closures = Vec::new();
         let mut time_off: HashMap<AccountId, Vec<TimeOff>> = HashMap::new();
         for entry in working.time_off {
@@ -50,32 +59,18 @@ impl Schedules {
             calendars,
             closures,
             time_off,
-            calendar_busy: HashMap::new(),
+            calendar_busy,
+            subtract_calendars: false,
         })
     }
 
     /// These schedules with the busy times of the providers' linked
-    /// calendars taken out of their working time, as time off is: a slot
-    /// is not offered over them, and a booking over them needs the same
-    /// override as one outside work hours (B5).
-    pub(crate) async fn with_calendar_busy(
-        mut self,
-        tx: &mut dyn UnitOfWork,
-        business: &Business,
-        providers: &[AccountId],
-        range: TimeRange,
-    ) -> Result<Self, StoreError> {
-        for (p, t) in tx
-            .calendar_links()
-            .calendar_busy(business.id, providers, range)
-            .await?
-        {
-            self.calendar_busy.entry(p).or_default().push(t);
-        }
-        for busy in self.calendar_busy.values_mut() {
-            *busy = rota_domain::time::normalize(std::mem::take(busy));
-        }
-        Ok(self)
+    /// calendars (read with their hours) taken out of their working time,
+    /// as time off is: a slot is not offered over them, and a booking over
+    /// them needs the same override as one outside work hours (B5).
+    pub(crate) fn with_calendar_busy(mut self) -> Self {
+        self.subtract_calendars = true;
+        self
     }
 
     /// The zone the provider's work calendar names, if it names one.
@@ -108,8 +103,8 @@ impl Schedules {
         };
         let free = working_time(&business, &provider_hours, range);
         match self.calendar_busy.get(&provider) {
-            Some(busy) => rota_domain::time::subtract(&free, busy),
-            None => free,
+            Some(busy) if self.subtract_calendars => rota_domain::time::subtract(&free, busy),
+            _ => free,
         }
     }
 

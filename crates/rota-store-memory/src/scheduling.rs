@@ -101,9 +101,17 @@ impl CalendarRepository for MemoryTx {
             })
             .cloned()
             .collect();
+        let calendar_busy = self
+            .work
+            .calendar_busy
+            .iter()
+            .filter(|(b, p, t)| *b == business && providers.contains(p) && t.overlaps(&range))
+            .map(|(_, p, t)| (*p, *t))
+            .collect();
         Ok(WorkingTime {
             calendars: self.work_calendars(business, providers).await?,
             time_off,
+            calendar_busy,
         })
     }
 

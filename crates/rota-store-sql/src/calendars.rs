@@ -123,11 +123,14 @@ macro_rules! calendar_repositories {
                     providers: &[AccountId],
                     range: TimeRange,
                 ) -> Result<WorkingTime, StoreError> {
-                    // Both in one statement: the calendars' rows carry `hours` and no
-                    // `id`, the time off's rows the columns `time_off_from` reads.
+                    // All in one statement: the calendars' rows carry `hours`
+                    // and no `id`, the time off's rows the columns
+                    // `time_off_from` reads, the linked calendars' busy times
+                    // (neither `hours` nor `id`) `busy_from` and `busy_to`.
                     let mut q = ::sqlx::QueryBuilder::<$db>::new(
                         "SELECT business_id, provider_id, time_zone, hours, CAST(NULL AS uuid) AS id, \
-                         CAST(NULL AS jsonb) AS absence, CAST(NULL AS text) AS note, CAST(NULL AS timestamptz) AS created_at \
+                         CAST(NULL AS jsonb) AS absence, CAST(NULL AS text) AS note, CAST(NULL AS timestamptz) AS created_at, \
+                         CAST(NULL AS timestamptz) AS busy_from, CAST(NULL AS timestamptz) AS busy_to \
                          FROM work_calendars WHERE business_id = ",
                     );
                     q.push_bind(business.as_uuid());
@@ -138,16 +141,36 @@ macro_rules! calendar_repositories {
                         $crate::push_ids(&mut q, providers.iter().map(AccountId::as_uuid));
                     }
                     q.push(
-                        " UNION ALL SELECT business_id, provider_id, NULL, NULL, id, absence, note, created_at \
-                         FROM time_off WHERE ",
+                        " UNION ALL SELECT business_id, provider_id, NULL, NULL, id, absence, note, created_at, \
+                         NULL, NULL FROM time_off WHERE ",
                     );
                     push_time_off_within(&mut q, business, providers, range);
+                    if !providers.is_empty() {
+                        q.push(
+                            " UNION ALL SELECT business_id, provider_id, NULL, NULL, NULL, NULL, NULL, NULL, \
+                             starts_at, ends_at FROM calendar_busy WHERE business_id = ",
+                        );
+                        q.push_bind(business.as_uuid())
+                            .push(" AND starts_at < ")
+                            .push_bind(stamp(range.end()))
+                            .push(" AND ends_at > ")
+                            .push_bind(stamp(range.start()))
+                            .push(" AND provider_id IN ");
+                        $crate::push_ids(&mut q, providers.iter().map(AccountId::as_uuid));
+                    }
                     let rows = q.build().fetch_all(self.conn()).await.map_err(db_error)?;
                     let mut working = WorkingTime::default();
                     for r in &rows {
-                        match r.try_get::<Option<Uuid>, _>("id").map_err(db_error)? {
-                            None => working.calendars.push(calendar_from(r)?),
-                            Some(_) => working.time_off.push(time_off_from(r)?),
+                        let id: Option<Uuid> = r.try_get("id").map_err(db_error)?;
+                        if id.is_some() {
+                            working.time_off.push(time_off_from(r)?);
+                        } else if let Some(from) = r.try_get("busy_from").map_err(db_error)? {
+                            let provider = AccountId::from_uuid(r.try_get("provider_id").map_err(db_error)?);
+                            let to = r.try_get("busy_to").map_err(db_error)?;
+                            let t = TimeRange::new(instant(from)?, instant(to)?).map_err(corrupt)?;
+                            working.calendar_busy.push((provider, t));
+                        } else {
+                            working.calendars.push(calendar_from(r)?);
                         }
                     }
                     Ok(working)

@@ -298,8 +298,7 @@ impl Rota {
         }
         let schedules = Schedules::load(tx, &business, &new.providers, range)
             .await?
-            .with_calendar_busy(tx, &business, &new.providers, range)
-            .await?;
+            .with_calendar_busy();
         // B3 and B5 (B4 is the store's, at insert).
         let facts = provider_facts(&new.providers, &people, &schedules, range);
         check_providers(&facts, new.allow_outside_work_hours)?;
@@ -380,8 +379,7 @@ impl Rota {
         let accounts = tx.accounts().get_many(business.id, providers).await?;
         let schedules = Schedules::load(tx, business, providers, range)
             .await?
-            .with_calendar_busy(tx, business, providers, range)
-            .await?;
+            .with_calendar_busy();
         // Every booking whose own buffers could reach `blocked`.
         let reach = Buffers::MAX_ALL.around(blocked);
         let others: Vec<_> = tx

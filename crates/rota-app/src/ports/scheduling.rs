@@ -86,6 +86,9 @@ pub struct WorkingTime {
     pub calendars: Vec<(AccountId, WorkCalendar)>,
     /// Their time off and the business-wide closures that can apply.
     pub time_off: Vec<TimeOff>,
+    /// The busy times of their linked calendars that overlap the range
+    /// (issue 19), read in the same round trip.
+    pub calendar_busy: Vec<(AccountId, TimeRange)>,
 }
 
 /// Which bookings to list.

@@ -1,6 +1,7 @@
 //! Linked calendars (issue 19): a provider's link round-trips and is
 //! replaced, the busy times read from it are replaced within the window
-//! read and answered by provider and range, a stale link is taken for
+//! read and answered by provider and range (alone, and with the
+//! providers' working time), a stale link is taken for
 //! reading once, and unlinking removes both.
 
 use rota_app::ports::{StoredCalendarLink, TxMode};
@@ -54,6 +55,23 @@ pub async fn calendar_links_and_their_busy_times_round_trip(fresh: Fresh) {
         .unwrap();
     found.sort_by_key(|(_, t)| t.start());
     assert_eq!(found, vec![(pat, morning), (pat, evening)]);
+    // Read with the providers' hours too, in the same round trip.
+    let mut with_hours = tx
+        .calendars()
+        .working_time(business, &[pat], day)
+        .await
+        .unwrap()
+        .calendar_busy;
+    with_hours.sort_by_key(|(_, t)| t.start());
+    assert_eq!(with_hours, vec![(pat, morning), (pat, evening)]);
+    assert_eq!(
+        tx.calendars()
+            .working_time(business, &[f.customer.id], day)
+            .await
+            .unwrap()
+            .calendar_busy,
+        vec![]
+    );
     assert_eq!(
         tx.calendar_links()
             .calendar_busy(business, &[f.customer.id], day)
