@@ -51,9 +51,25 @@ impl Rota {
         let mut report = DeliveryReport::default();
         let mut outcomes = Vec::with_capacity(due.len());
         let mut recorded = now;
+        // Calendars that failed this round: their other writes wait for
+        // the next try rather than each waiting out the same timeout, so a
+        // calendar that hangs delays the emails behind it once per round.
+        let mut failing: Vec<(rota_domain::id::BusinessId, String)> = Vec::new();
         for mut message in due {
             let outcome = if message.kind == crate::calendar_sync::CALENDAR_WRITE {
-                self.write_to_calendar(&message).await
+                let whose = (
+                    message.business_id,
+                    message.payload.rsplit(' ').next().unwrap_or_default().to_owned(),
+                );
+                if failing.contains(&whose) {
+                    Err("not tried: the calendar failed a moment ago".to_owned())
+                } else {
+                    let outcome = self.write_to_calendar(&message).await;
+                    if outcome.is_err() {
+                        failing.push(whose);
+                    }
+                    outcome
+                }
             } else {
                 self.mailer()
                     .deliver(&message.recipient, &message.payload)

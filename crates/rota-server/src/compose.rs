@@ -240,15 +240,6 @@ async fn outbox_worker(rota: Rota, mut stop: watch::Receiver<bool>) {
             }
         }
         rounds += 1;
-        if rounds.is_multiple_of(5) {
-            // Busy times of linked calendars, read every few minutes each
-            // (a handful per round, so one slow calendar delays no email
-            // for long).
-            match rota.refresh_stale_calendars(10).await {
-                Ok(n) => tracing::debug!(read = n, "linked calendars read"),
-                Err(e) => tracing::warn!(error = ?e, "linked calendars could not be read"),
-            }
-        }
         if rounds.is_multiple_of(1800) {
             match rota.purge_expired_sessions().await {
                 Ok(n) => tracing::debug!(purged = n, "expired sessions removed"),
@@ -257,6 +248,22 @@ async fn outbox_worker(rota: Rota, mut stop: watch::Receiver<bool>) {
         }
     }
     tracing::info!("outbox worker stopped");
+}
+
+/// Reads linked calendars' busy times as they grow stale, apart from the
+/// outbox worker so that a slow calendar delays no email.
+async fn calendar_worker(rota: Rota, mut stop: watch::Receiver<bool>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(10));
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = stop.changed() => break,
+        }
+        match rota.refresh_stale_calendars(20).await {
+            Ok(n) => tracing::debug!(read = n, "linked calendars read"),
+            Err(e) => tracing::warn!(error = ?e, "linked calendars could not be read"),
+        }
+    }
 }
 
 async fn shutdown_signal() {
@@ -304,7 +311,7 @@ pub(crate) async fn serve(config: &Config) -> anyhow::Result<()> {
 }
 
 /// Serves the API on `listener` until `shutdown` completes; then requests
-/// in flight finish and the outbox worker stops.
+/// in flight finish and the outbox and calendar workers stop.
 pub async fn serve_on(
     runtime: Runtime,
     listener: tokio::net::TcpListener,
@@ -318,7 +325,8 @@ pub async fn serve_on(
     // The pages at `/`, the JSON API for every other path (SPEC §10).
     let router = rota_web::router(runtime.rota.clone(), web).fallback_service(api);
     let (stop_tx, stop_rx) = watch::channel(false);
-    let worker = tokio::spawn(outbox_worker(runtime.rota.clone(), stop_rx));
+    let worker = tokio::spawn(outbox_worker(runtime.rota.clone(), stop_rx.clone()));
+    let calendars = tokio::spawn(calendar_worker(runtime.rota.clone(), stop_rx));
     axum::serve(
         listener,
         router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
@@ -328,6 +336,7 @@ pub async fn serve_on(
     .context("serving")?;
     let _ = stop_tx.send(true);
     let _ = worker.await;
+    let _ = calendars.await;
     Ok(())
 }
 
