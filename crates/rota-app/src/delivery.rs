@@ -59,7 +59,12 @@ impl Rota {
             let outcome = if message.kind == crate::calendar_sync::CALENDAR_WRITE {
                 let whose = (
                     message.business_id,
-                    message.payload.rsplit(' ').next().unwrap_or_default().to_owned(),
+                    message
+                        .payload
+                        .rsplit(' ')
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned(),
                 );
                 if failing.contains(&whose) {
                     Err("not tried: the calendar failed a moment ago".to_owned())

@@ -20,6 +20,7 @@ pub struct FakeCalendar {
     password: Mutex<Option<String>>,
     down: AtomicBool,
     writes: AtomicU64,
+    tries: AtomicU64,
 }
 
 impl FakeCalendar {
@@ -49,6 +50,12 @@ impl FakeCalendar {
             .collect()
     }
 
+    /// Requests made, answered or not.
+    #[must_use]
+    pub fn tries(&self) -> u64 {
+        self.tries.load(Ordering::Relaxed)
+    }
+
     /// Puts and removes that succeeded.
     #[must_use]
     pub fn writes(&self) -> u64 {
@@ -69,6 +76,7 @@ impl FakeCalendar {
     }
 
     fn check(&self, link: &CalendarLink) -> Result<(), SyncError> {
+        self.tries.fetch_add(1, Ordering::Relaxed);
         if self.down.load(Ordering::Relaxed) {
             return Err(SyncError::Unreachable("connection refused".into()));
         }

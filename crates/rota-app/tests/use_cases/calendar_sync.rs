@@ -226,7 +226,24 @@ async fn a_booking_is_written_once_moves_and_leaves_with_its_booking_even_after_
         "{shown:?}"
     );
     rota.cancel_booking(&s.owner, later.id).await.unwrap();
-    deliver(&rota).await;
+    rota.update_booking(
+        &s.owner,
+        early.id,
+        BookingChanges {
+            starts_at: Some(at("2026-03-03T11:00:00Z")),
+            ..BookingChanges::default()
+        },
+    )
+    .await
+    .unwrap();
+    let tries = calendar.tries();
+    s.w.clock.advance(SignedDuration::from_hours(2));
+    rota.deliver_due_emails(100).await.unwrap();
+    assert_eq!(
+        calendar.tries(),
+        tries + 1,
+        "two writes due, one try: the second is not sent to a calendar that just failed"
+    );
     assert_eq!(calendar.events(URL).len(), 2, "still as it was");
     calendar.set_down(false);
     s.w.clock.advance(SignedDuration::from_mins(2));
@@ -234,6 +251,10 @@ async fn a_booking_is_written_once_moves_and_leaves_with_its_booking_even_after_
     let left = calendar.events(URL);
     assert_eq!(left.len(), 1, "{left:?}");
     assert_eq!(left[0].uid, format!("booking-{}@rota", early.id));
+    assert_eq!(
+        left[0].range,
+        range("2026-03-03T11:00:00Z", "2026-03-03T12:00:00Z")
+    );
     let writes = calendar.writes();
     s.w.clock.advance(SignedDuration::from_hours(2));
     deliver(&rota).await;
