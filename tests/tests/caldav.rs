@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 #[path = "../../crates/rota-caldav/tests/common/radicale.rs"]
 mod radicale_server;
-use radicale_server::{Radicale, USER, raw, resources};
+use radicale_server::{Radicale, USER, raw, resources, text};
 
 const OWNER_PW: &str = "owner's long passphrase";
 const KEY: &str = "5a6c2a9e8d7b1c0a5e4f3d2c1b0a99887766554433221100ffeeddccbbaa9988";
@@ -39,20 +39,6 @@ async fn until(
         );
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
-}
-
-async fn text(url: &str) -> String {
-    rota_tests::client()
-        .build()
-        .unwrap()
-        .get(url)
-        .basic_auth(USER.0, Some(USER.1))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
 }
 
 async fn booked(s: &Server, owner: &str, body: Value) -> String {

@@ -19,7 +19,7 @@ use rota_caldav::CalDav;
 
 #[path = "common/radicale.rs"]
 mod radicale_server;
-use radicale_server::{Radicale, raw, resources};
+use radicale_server::{Radicale, raw, resources, text};
 
 fn at(s: &str) -> Timestamp {
     s.parse().unwrap()
@@ -65,15 +65,7 @@ async fn bookings_are_written_once_moved_and_removed_and_the_calendars_own_event
     sync.put(&link, &moved).await.unwrap();
     let listed = resources(&link.url).await;
     assert_eq!(listed.len(), 1, "{listed:?}");
-    let text = reqwest::Client::new()
-        .get(format!("{}{}", server.base(), listed[0]))
-        .basic_auth("pat", Some("app-password"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = text(&format!("{}{}", server.base(), listed[0])).await;
     assert!(
         text.contains("DTSTART:20300404T120000Z") && text.contains("SEQUENCE:1"),
         "{text}"

@@ -116,6 +116,19 @@ pub(crate) fn free_port() -> u16 {
         .port()
 }
 
+/// What `url` holds, fetched as the calendar's user.
+pub(crate) async fn text(url: &str) -> String {
+    reqwest::Client::new()
+        .get(url)
+        .basic_auth(USER.0, Some(USER.1))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 /// The calendar's resources, as a plain HTTP client sees them.
 pub(crate) async fn resources(url: &str) -> Vec<String> {
     let body = reqwest::Client::new()

@@ -189,15 +189,16 @@ pub(crate) async fn refresh(
     posted: Posted<Vec<(String, String)>>,
 ) -> Response {
     let actor = &viewer.who.actor;
-    match web.rota.refresh_calendar(actor, actor.id).await {
-        Ok(_) => Redirect::to("/profile?done=calendar_read#calendar-sync").into_response(),
-        Err(e) => {
-            let mut form = link_form();
-            let (problem, status) = refusal(&e, "read your calendar");
-            form.problem = Some(problem);
-            again(&web, &viewer, posted.csrf, form, status).await
-        }
-    }
+    let outcome = web.rota.refresh_calendar(actor, actor.id).await.map(drop);
+    answered(
+        &web,
+        &viewer,
+        posted.csrf,
+        outcome,
+        "calendar_read",
+        "read your calendar",
+    )
+    .await
 }
 
 /// Unlinks one's calendar.
@@ -207,13 +208,34 @@ pub(crate) async fn remove(
     posted: Posted<Vec<(String, String)>>,
 ) -> Response {
     let actor = &viewer.who.actor;
-    match web.rota.unlink_calendar(actor, actor.id).await {
-        Ok(_) => Redirect::to("/profile?done=calendar_unlinked#calendar-sync").into_response(),
+    let outcome = web.rota.unlink_calendar(actor, actor.id).await.map(drop);
+    answered(
+        &web,
+        &viewer,
+        posted.csrf,
+        outcome,
+        "calendar_unlinked",
+        "unlink your calendar",
+    )
+    .await
+}
+
+/// Back to the section saying `done`, or the page again with the refusal.
+async fn answered(
+    web: &Web,
+    viewer: &Viewer,
+    csrf: String,
+    outcome: Result<(), CalendarSyncError>,
+    done: &str,
+    what: &str,
+) -> Response {
+    match outcome {
+        Ok(()) => Redirect::to(&format!("/profile?done={done}#calendar-sync")).into_response(),
         Err(e) => {
             let mut form = link_form();
-            let (problem, status) = refusal(&e, "unlink your calendar");
+            let (problem, status) = refusal(&e, what);
             form.problem = Some(problem);
-            again(&web, &viewer, posted.csrf, form, status).await
+            again(web, viewer, csrf, form, status).await
         }
     }
 }
