@@ -134,49 +134,31 @@ pub(crate) async fn link(
     };
     match web.rota.link_calendar(actor, actor.id, new).await {
         Ok(_) => Redirect::to("/profile?done=calendar#calendar-sync").into_response(),
-        Err(CalendarSyncError::Invalid { field, message }) => {
-            form.refuse(&format!("calendar_{field}"), message);
-            again(
-                &web,
-                &viewer,
-                posted.csrf,
-                form,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(CalendarSyncError::Refused(_)) => {
-            form.refuse(
-                "calendar_password",
-                "The calendar refused this user name and password (or this URL). Check them, \
-                 and use an app password made for Rota.",
-            );
-            again(
-                &web,
-                &viewer,
-                posted.csrf,
-                form,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(CalendarSyncError::Unreachable(why)) => {
-            form.refuse(
-                "calendar_url",
-                format!("No calendar answered at this URL ({why}). Check the address."),
-            );
-            again(
-                &web,
-                &viewer,
-                posted.csrf,
-                form,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
         Err(e) => {
-            let (problem, status) = refusal(&e, "link a calendar");
-            form.problem = Some(problem);
+            let beside = match &e {
+                CalendarSyncError::Invalid { field, message } => {
+                    Some((format!("calendar_{field}"), message.clone()))
+                }
+                CalendarSyncError::Refused(_) => Some((
+                    "calendar_password".to_owned(),
+                    "The calendar refused this user name and password (or this URL). Check \
+                     them, and use an app password made for Rota."
+                        .to_owned(),
+                )),
+                CalendarSyncError::Unreachable(why) => Some((
+                    "calendar_url".to_owned(),
+                    format!("No calendar answered at this URL ({why}). Check the address."),
+                )),
+                _ => None,
+            };
+            let status = if let Some((field, message)) = beside {
+                form.refuse(&field, message);
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                let (problem, status) = refusal(&e, "link a calendar");
+                form.problem = Some(problem);
+                status
+            };
             again(&web, &viewer, posted.csrf, form, status).await
         }
     }
