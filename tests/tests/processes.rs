@@ -159,6 +159,40 @@ async fn two_processes_on_one_database_behave_as_one() {
         assert!(after.contains(&made["id"].as_str().unwrap().to_owned()));
     }
 
+    // Read-your-writes: a setting that the listing applies (R8, names
+    // abbreviated for providers). B keeps a copy of the business by the
+    // revision each request's sign-in check reads: a change on A raises it,
+    // so B's very next listing follows the change, each way, five times.
+    for round in 0..5 {
+        let abbreviate = round % 2 == 0;
+        let names = |page: &Value| -> Vec<String> {
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|b| b["customer_name"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        let before = names(&b.expect(200, "GET", &week, Some(&pat_token), None).await);
+        assert!(!before.is_empty());
+        a.expect(
+            200,
+            "PUT",
+            "/v1/settings/access-rights",
+            Some(owner),
+            Some(json!({"customers": "list", "edit_customers": false,
+                "privacy": {"abbreviate_names": abbreviate, "hide_addresses_after_hours": null},
+                "work_hours": "view", "time_tracking": "off", "tips": false, "payments": false})),
+        )
+        .await;
+        let after = names(&b.expect(200, "GET", &week, Some(&pat_token), None).await);
+        let expected = if abbreviate { "Ana S." } else { "Ana Smith" };
+        assert!(
+            after.iter().all(|n| n == expected),
+            "round {round}: a provider's listing on B after A set abbreviate_names = {abbreviate}: {after:?}"
+        );
+    }
+
     // Sign-out on A: B refuses the very next request.
     let spare = a
         .expect(

@@ -43,6 +43,7 @@ pub struct Rota {
     ports: Arc<Ports>,
     payments: Arc<dyn PaymentProcessor>,
     pub(crate) calendar_sync: Option<crate::calendar_sync::SyncPorts>,
+    known_businesses: Arc<crate::known_businesses::KnownBusinesses>,
 }
 
 impl Rota {
@@ -53,6 +54,7 @@ impl Rota {
             ports: Arc::new(ports),
             payments: Arc::new(RecordedByTheTeam),
             calendar_sync: None,
+            known_businesses: Arc::default(),
         }
     }
 
@@ -74,12 +76,18 @@ impl Rota {
         Ok(())
     }
 
-    /// Starts a unit of work. Nothing read is remembered past it: every
-    /// request reads the store, so what any process committed is seen by
-    /// the next request on every process (SPEC §8; docs/DECISIONS.md,
-    /// "Consistency across processes").
+    /// Starts a unit of work. Nothing read is remembered past it but a
+    /// business's own row, and that only by the revision the request's
+    /// sign-in check read (`known_businesses`): every request reads the
+    /// store, so what any process committed is seen by the next request on
+    /// every process (SPEC §8; docs/DECISIONS.md, "Consistency across
+    /// processes").
     pub(crate) async fn begin(&self, mode: TxMode) -> Result<Box<dyn UnitOfWork>, StoreError> {
         self.ports.store.begin(mode).await
+    }
+
+    pub(crate) fn known_businesses(&self) -> &crate::known_businesses::KnownBusinesses {
+        &self.known_businesses
     }
 
     pub(crate) fn store(&self) -> &dyn Store {

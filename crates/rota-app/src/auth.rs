@@ -325,11 +325,11 @@ impl Rota {
         // One statement on a connection without a transaction: the session
         // and its account as of one instant.
         let mut tx = self.begin(TxMode::ReadOnce).await?;
-        let (session, account) = tx
+        let (session, account, revision) = tx
             .sessions()
             .by_token(&hash)
             .await?
-            .filter(|(s, a)| s.is_live(now) && a.may_sign_in())
+            .filter(|(s, a, _)| s.is_live(now) && a.may_sign_in())
             .ok_or(AuthenticateError::Unauthenticated)?;
         drop(tx);
         let mut session = session;
@@ -340,7 +340,10 @@ impl Rota {
             session.last_seen_at = now;
         }
         Ok(Authenticated {
-            actor: Actor::of(&account),
+            actor: Actor {
+                business_revision: Some(revision),
+                ..Actor::of(&account)
+            },
             session,
         })
     }

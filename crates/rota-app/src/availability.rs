@@ -123,9 +123,8 @@ impl Rota {
         // Parts read as of their own moments (no snapshot, two round trips
         // fewer): a slot is an offer, and booking it checks again.
         let mut tx = self.begin(TxMode::ReadOnce).await?;
-        let business = tx
-            .businesses()
-            .get(actor.business)
+        let business = self
+            .business_of(tx.as_mut(), actor)
             .await?
             .ok_or(Denied::NotFound)?;
         let service = tx

@@ -22,6 +22,7 @@ pub mod employees;
 pub mod erasure;
 pub mod error;
 pub mod feeds;
+mod known_businesses;
 pub mod page;
 pub mod passwords;
 pub mod permissions;

@@ -168,6 +168,7 @@ mod tests {
             business: BIZ,
             status: AccountStatus::Active,
             kind: ActorKind::Employee(EmployeeRoles::new(RoleSet::ServiceProvider, false).unwrap()),
+            business_revision: None,
         }
     }
 

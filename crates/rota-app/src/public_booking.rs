@@ -117,6 +117,7 @@ fn visitor(business: &Business) -> Actor {
         business: business.id,
         status: AccountStatus::Active,
         kind: ActorKind::Customer,
+        business_revision: None,
     }
 }
 

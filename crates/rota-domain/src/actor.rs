@@ -24,6 +24,12 @@ pub struct Actor {
     pub status: AccountStatus,
     /// Employee (with roles) or customer.
     pub kind: ActorKind,
+    /// The revision of their business's own row (name, zone, settings) as
+    /// read with their session, when it was: the request may then reuse a
+    /// copy of the business of that same revision instead of reading it
+    /// again (every change to the row raises the revision, so the copy is
+    /// never older than the request's own read). `None` reads it.
+    pub business_revision: Option<u64>,
 }
 
 impl Actor {
@@ -38,6 +44,7 @@ impl Actor {
                 Profile::Employee(e) => ActorKind::Employee(e.roles),
                 Profile::Customer(_) => ActorKind::Customer,
             },
+            business_revision: None,
         }
     }
 

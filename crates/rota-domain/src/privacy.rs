@@ -108,6 +108,7 @@ mod tests {
             business: BusinessId::from_uuid(Uuid::from_u128(2)),
             status: AccountStatus::Active,
             kind: ActorKind::Employee(EmployeeRoles::staff(roles)),
+            business_revision: None,
         }
     }
 

@@ -29,7 +29,7 @@ impl SessionRepository for MemoryTx {
     async fn by_token(
         &mut self,
         token: &TokenHash,
-    ) -> Result<Option<(Session, Account)>, StoreError> {
+    ) -> Result<Option<(Session, Account, u64)>, StoreError> {
         let Some(session) = self.work.sessions.get(token.as_str()) else {
             return Ok(None);
         };
@@ -38,7 +38,13 @@ impl SessionRepository for MemoryTx {
             .accounts
             .get(&(session.business_id, session.account_id))
             .cloned();
-        Ok(account.map(|a| (session.clone(), a)))
+        let revision = self
+            .work
+            .business_revisions
+            .get(&session.business_id)
+            .copied()
+            .unwrap_or(0);
+        Ok(account.map(|a| (session.clone(), a, revision)))
     }
 
     async fn touch(&mut self, id: SessionId, at: Timestamp) -> Result<(), StoreError> {

@@ -43,6 +43,8 @@ mod scheduling;
 #[derive(Clone, Debug, Default)]
 pub(crate) struct State {
     businesses: BTreeMap<BusinessId, Business>,
+    /// Each business's revision: how many times its row was updated.
+    pub(crate) business_revisions: BTreeMap<BusinessId, u64>,
     accounts: BTreeMap<(BusinessId, AccountId), Account>,
     passwords: HashMap<(BusinessId, AccountId), PasswordHash>,
     audit: BTreeMap<(BusinessId, AuditEventId), AuditEvent>,
@@ -140,6 +142,11 @@ impl BusinessRepository for MemoryTx {
         Ok(self.work.businesses.get(&id).cloned())
     }
 
+    async fn revised(&mut self, id: BusinessId) -> Result<Option<(Business, u64)>, StoreError> {
+        let revision = self.work.business_revisions.get(&id).copied().unwrap_or(0);
+        Ok(self.work.businesses.get(&id).map(|b| (b.clone(), revision)))
+    }
+
     async fn by_slug(&mut self, slug: &Slug) -> Result<Option<Business>, StoreError> {
         Ok(self
             .work
@@ -164,6 +171,7 @@ impl BusinessRepository for MemoryTx {
             return Err(Conflict::SlugTaken.into());
         }
         self.work.businesses.insert(business.id, business.clone());
+        *self.work.business_revisions.entry(business.id).or_default() += 1;
         Ok(())
     }
 }

@@ -226,6 +226,18 @@ macro_rules! accounts_repositories {
                     row.as_ref().map(business_from).transpose()
                 }
 
+                async fn revised(&mut self, id: BusinessId) -> Result<Option<(Business, u64)>, StoreError> {
+                    let sql = format!("SELECT {BUSINESS_COLUMNS}, revision FROM businesses WHERE id = $1");
+                    let row = ::sqlx::query(::sqlx::AssertSqlSafe(sql))
+                        .bind(id.as_uuid())
+                        .fetch_optional(self.conn())
+                        .await
+                        .map_err(db_error)?;
+                    row.as_ref()
+                        .map(|r| Ok((business_from(r)?, u64::try_from(r.try_get::<i64, _>("revision").map_err(db_error)?).map_err(corrupt)?)))
+                        .transpose()
+                }
+
                 async fn by_slug(&mut self, slug: &Slug) -> Result<Option<Business>, StoreError> {
                     let sql = format!("SELECT {BUSINESS_COLUMNS} FROM businesses WHERE slug = $1");
                     let row = ::sqlx::query(::sqlx::AssertSqlSafe(sql))
@@ -250,7 +262,7 @@ macro_rules! accounts_repositories {
                 async fn update(&mut self, b: &Business) -> Result<(), StoreError> {
                     ::sqlx::query(
                         "UPDATE businesses SET name = $1, slug = $2, time_zone = $3, currency = $4, plan = $5, subscription = $6, \
-                         settings = $7 WHERE id = $8",
+                         settings = $7, revision = revision + 1 WHERE id = $8",
                     )
                     .bind(b.name.as_str())
                     .bind(b.slug.as_str())

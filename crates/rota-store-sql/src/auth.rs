@@ -81,11 +81,12 @@ macro_rules! auth_repositories {
                 async fn by_token(
                     &mut self,
                     token: &TokenHash,
-                ) -> Result<Option<(Session, Account)>, StoreError> {
+                ) -> Result<Option<(Session, Account, u64)>, StoreError> {
                     let sql = format!(
                         "SELECT s.id AS session_id, s.created_at AS session_created_at, \
-                         s.last_seen_at AS session_last_seen_at, {} FROM sessions s JOIN accounts a \
-                         ON a.business_id = s.business_id AND a.id = s.account_id WHERE s.token_hash = $1",
+                         s.last_seen_at AS session_last_seen_at, bz.revision AS business_revision, {} \
+                         FROM sessions s JOIN accounts a ON a.business_id = s.business_id AND a.id = s.account_id \
+                         JOIN businesses bz ON bz.id = s.business_id WHERE s.token_hash = $1",
                         $crate::ACCOUNT_COLUMNS_OF_A
                     );
                     let row = ::sqlx::query(::sqlx::AssertSqlSafe(sql))
@@ -104,7 +105,9 @@ macro_rules! auth_repositories {
                         created_at: instant(r.try_get("session_created_at").map_err(db_error)?)?,
                         last_seen_at: instant(r.try_get("session_last_seen_at").map_err(db_error)?)?,
                     };
-                    Ok(Some((session, account)))
+                    let revision = u64::try_from(r.try_get::<i64, _>("business_revision").map_err(db_error)?)
+                        .map_err(corrupt)?;
+                    Ok(Some((session, account, revision)))
                 }
 
                 async fn touch(&mut self, id: SessionId, at: Timestamp) -> Result<(), StoreError> {

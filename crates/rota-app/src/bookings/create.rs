@@ -237,11 +237,7 @@ impl Rota {
     ) -> Result<Prepared, BookingError> {
         let mut tx = self.begin(TxMode::ReadOnce).await?;
         let tx = tx.as_mut();
-        let business = tx
-            .businesses()
-            .get(actor.business)
-            .await?
-            .ok_or(Denied::NotFound)?;
+        let business = self.business_of(tx, actor).await?.ok_or(Denied::NotFound)?;
         // Authorized before anything else is read (the invariant of lib.rs).
         let target = CustomerRef {
             business: business.id,

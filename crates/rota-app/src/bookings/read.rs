@@ -41,9 +41,8 @@ impl Rota {
     /// One booking.
     pub async fn booking(&self, actor: &Actor, id: BookingId) -> Result<BookingView, BookingError> {
         let mut tx = self.begin(TxMode::Read).await?;
-        let business = tx
-            .businesses()
-            .get(actor.business)
+        let business = self
+            .business_of(tx.as_mut(), actor)
             .await?
             .ok_or(Denied::NotFound)?;
         let booking = tx
@@ -107,9 +106,8 @@ impl Rota {
         // The business and its bookings need not agree to the instant: a
         // page is as of the moment each part is read.
         let mut tx = self.begin(TxMode::ReadOnce).await?;
-        let business = tx
-            .businesses()
-            .get(actor.business)
+        let business = self
+            .business_of(tx.as_mut(), actor)
             .await?
             .ok_or(Denied::NotFound)?;
         let found = tx.bookings().list(business.id, &query).await?;

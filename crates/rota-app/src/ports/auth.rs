@@ -18,13 +18,15 @@ pub trait SessionRepository: Send {
     /// Stores a new session under its token's hash.
     async fn insert(&mut self, session: &Session, token: &TokenHash) -> Result<(), StoreError>;
 
-    /// The session with this token hash, whichever business it is of, and
-    /// its account, read together (one statement on the SQL stores: a
-    /// request's sign-in check is one round trip).
+    /// The session with this token hash, whichever business it is of, its
+    /// account, and the revision of its business's row (see
+    /// [`BusinessRepository::revised`](super::BusinessRepository::revised)),
+    /// read together (one statement on the SQL stores: a request's sign-in
+    /// check is one round trip).
     async fn by_token(
         &mut self,
         token: &TokenHash,
-    ) -> Result<Option<(Session, Account)>, StoreError>;
+    ) -> Result<Option<(Session, Account, u64)>, StoreError>;
 
     /// Records a request at `at`.
     async fn touch(&mut self, id: SessionId, at: Timestamp) -> Result<(), StoreError>;

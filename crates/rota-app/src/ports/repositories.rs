@@ -27,6 +27,10 @@ pub trait BusinessRepository: Send {
     /// One business.
     async fn get(&mut self, id: BusinessId) -> Result<Option<Business>, StoreError>;
 
+    /// One business with the revision of its row: a number that every
+    /// change to the row (`update`) raises, in the same write.
+    async fn revised(&mut self, id: BusinessId) -> Result<Option<(Business, u64)>, StoreError>;
+
     /// The business with this slug.
     async fn by_slug(&mut self, slug: &Slug) -> Result<Option<Business>, StoreError>;
 

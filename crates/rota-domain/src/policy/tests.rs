@@ -41,6 +41,7 @@ fn employee(business: BusinessId, roles: RoleSet, owner: bool, status: AccountSt
         business,
         status,
         kind: ActorKind::Employee(EmployeeRoles::new(roles, owner).unwrap()),
+        business_revision: None,
     }
 }
 
@@ -62,6 +63,7 @@ fn columns() -> Vec<(Actor, BusinessSettings)> {
         business: BIZ,
         status: Active,
         kind: ActorKind::Customer,
+        business_revision: None,
     };
     vec![
         (
@@ -360,6 +362,7 @@ fn r6_r8_r10_booking_lists_are_scoped() {
         business: BIZ,
         status: Active,
         kind: ActorKind::Customer,
+        business_revision: None,
     };
     assert_eq!(booking_scope(&admin), Ok(BookingScope::All));
     assert_eq!(
@@ -424,6 +427,7 @@ fn r10_a_customer_sees_only_their_own_bookings_and_books_only_themselves() {
         business: BIZ,
         status: AccountStatus::Active,
         kind: ActorKind::Customer,
+        business_revision: None,
     };
     let open = BusinessSettings {
         online_booking: true,

@@ -44,6 +44,7 @@ fn actor(team: &Team, id: AccountId) -> Actor {
         business: BIZ,
         status: m.status,
         kind: ActorKind::Employee(m.roles),
+        business_revision: None,
     }
 }
 
@@ -348,12 +349,14 @@ fn acting(team: &Team, who: &Who) -> Actor {
             business: BusinessId::from_uuid(Uuid::from_u128(2)),
             status: AccountStatus::Active,
             kind: ActorKind::Employee(EmployeeRoles::owner_with(RoleSet::Both)),
+            business_revision: None,
         },
         Who::Customer => Actor {
             id: id(6000),
             business: BIZ,
             status: AccountStatus::Active,
             kind: ActorKind::Customer,
+            business_revision: None,
         },
     }
 }

@@ -45,15 +45,38 @@ pub async fn a3_sessions_round_trip_touch_and_end(fresh: Fresh) {
     tx.commit().await.unwrap();
 
     let mut tx = store.begin(TxMode::Write).await.unwrap();
+    let (business, revision) = tx
+        .businesses()
+        .revised(f.business.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(business, f.business);
     assert_eq!(
         tx.sessions().by_token(&hash("p1")).await.unwrap(),
-        Some((p1.clone(), f.provider.clone()))
+        Some((p1.clone(), f.provider.clone(), revision)),
+        "the session, its account and its business's revision, read together"
     );
     assert_eq!(tx.sessions().by_token(&hash("nope")).await.unwrap(), None);
     let later = at("2026-03-02T09:10:00Z");
     tx.sessions().touch(p1.id, later).await.unwrap();
-    let (touched, _) = tx.sessions().by_token(&hash("p1")).await.unwrap().unwrap();
+    let (touched, _, _) = tx.sessions().by_token(&hash("p1")).await.unwrap().unwrap();
     assert_eq!(touched.last_seen_at, later);
+    // Every change to the business's row raises its revision, in the same
+    // write: a copy of the row is then known to be stale.
+    let mut changed = business.clone();
+    changed.settings.min_notice_minutes += 30;
+    tx.businesses().update(&changed).await.unwrap();
+    let (read, raised) = tx
+        .businesses()
+        .revised(f.business.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(read, changed);
+    assert!(raised > revision, "an update raises the revision");
+    let (_, _, seen) = tx.sessions().by_token(&hash("p1")).await.unwrap().unwrap();
+    assert_eq!(seen, raised, "the session reads the raised revision");
     assert_eq!(
         tx.sessions()
             .delete_for_account(f.business.id, f.provider.id, Some(p1.id))
