@@ -172,16 +172,17 @@ impl Rota {
             return Ok(Vec::new());
         }
         let ids: Vec<AccountId> = providers.iter().map(|a| a.id).collect();
-        let schedules = Schedules::load(tx.as_mut(), &business, &ids, query.range)
-            .await?
-            .with_calendar_busy();
         // B4 with buffers: a slot is free when it, with the service's
         // buffers around it, overlaps nothing another booking blocks (that
         // booking's buffers included). So each blocked time is widened by
-        // the service's buffers, and read as far out as they reach.
-        let mut busy: HashMap<AccountId, Vec<TimeRange>> = HashMap::new();
+        // the service's buffers, and read as far out as they reach — in the
+        // same read as the providers' working time.
         let reach = service.buffers.around(query.range);
-        for (p, blocked) in tx.bookings().busy(business.id, &ids, reach).await? {
+        let (schedules, booked) =
+            Schedules::load_with_booked(tx.as_mut(), &business, &ids, query.range, reach).await?;
+        let schedules = schedules.with_calendar_busy();
+        let mut busy: HashMap<AccountId, Vec<TimeRange>> = HashMap::new();
+        for (p, blocked) in booked {
             busy.entry(p)
                 .or_default()
                 .push(service.buffers.keep_clear_of(blocked));

@@ -115,6 +115,18 @@ impl CalendarRepository for MemoryTx {
         })
     }
 
+    async fn working_time_and_booked(
+        &mut self,
+        business: BusinessId,
+        providers: &[AccountId],
+        range: TimeRange,
+        booked_within: TimeRange,
+    ) -> Result<(WorkingTime, Vec<(AccountId, TimeRange)>), StoreError> {
+        let working = self.working_time(business, providers, range).await?;
+        let booked = BookingRepository::busy(self, business, providers, booked_within).await?;
+        Ok((working, booked))
+    }
+
     async fn time_off_of(
         &mut self,
         business: BusinessId,

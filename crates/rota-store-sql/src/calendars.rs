@@ -76,6 +76,77 @@ macro_rules! calendar_repositories {
                     .push("))");
             }
 
+            /// The working-time statement's three parts: the calendars'
+            /// rows carry `hours` and no `id`, the time off's rows the
+            /// columns `time_off_from` reads, the linked calendars' busy
+            /// times (neither `hours` nor `id`) `busy_from` and `busy_to`;
+            /// `booked` is 0 on all of them (1 on a fourth part, if added).
+            fn push_working_time(
+                q: &mut ::sqlx::QueryBuilder<$db>,
+                business: BusinessId,
+                providers: &[AccountId],
+                range: TimeRange,
+            ) {
+                q.push(
+                    "SELECT business_id, provider_id, time_zone, hours, CAST(NULL AS uuid) AS id, \
+                     CAST(NULL AS jsonb) AS absence, CAST(NULL AS text) AS note, CAST(NULL AS timestamptz) AS created_at, \
+                     CAST(NULL AS timestamptz) AS busy_from, CAST(NULL AS timestamptz) AS busy_to, 0 AS booked \
+                     FROM work_calendars WHERE business_id = ",
+                );
+                q.push_bind(business.as_uuid());
+                if providers.is_empty() {
+                    q.push(" AND FALSE");
+                } else {
+                    q.push(" AND provider_id IN ");
+                    $crate::push_ids(q, providers.iter().map(AccountId::as_uuid));
+                }
+                q.push(
+                    " UNION ALL SELECT business_id, provider_id, NULL, NULL, id, absence, note, created_at, \
+                     NULL, NULL, 0 FROM time_off WHERE ",
+                );
+                push_time_off_within(q, business, providers, range);
+                if !providers.is_empty() {
+                    q.push(
+                        " UNION ALL SELECT business_id, provider_id, NULL, NULL, NULL, NULL, NULL, NULL, \
+                         starts_at, ends_at, 0 FROM calendar_busy WHERE business_id = ",
+                    );
+                    q.push_bind(business.as_uuid())
+                        .push(" AND starts_at < ")
+                        .push_bind(stamp(range.end()))
+                        .push(" AND ends_at > ")
+                        .push_bind(stamp(range.start()))
+                        .push(" AND provider_id IN ");
+                    $crate::push_ids(q, providers.iter().map(AccountId::as_uuid));
+                }
+            }
+
+            /// Working time, and the booked times of a fourth part, from
+            /// the rows of `push_working_time`.
+            fn working_from(
+                rows: &[$row],
+            ) -> Result<(WorkingTime, Vec<(AccountId, TimeRange)>), StoreError> {
+                let mut working = WorkingTime::default();
+                let mut booked = Vec::new();
+                for r in rows {
+                    let id: Option<Uuid> = r.try_get("id").map_err(db_error)?;
+                    if id.is_some() {
+                        working.time_off.push(time_off_from(r)?);
+                    } else if let Some(from) = r.try_get("busy_from").map_err(db_error)? {
+                        let provider = AccountId::from_uuid(r.try_get("provider_id").map_err(db_error)?);
+                        let to = r.try_get("busy_to").map_err(db_error)?;
+                        let t = TimeRange::new(instant(from)?, instant(to)?).map_err(corrupt)?;
+                        if r.try_get::<i32, _>("booked").map_err(db_error)? == 1 {
+                            booked.push((provider, t));
+                        } else {
+                            working.calendar_busy.push((provider, t));
+                        }
+                    } else {
+                        working.calendars.push(calendar_from(r)?);
+                    }
+                }
+                Ok((working, booked))
+            }
+
             #[::async_trait::async_trait]
             impl CalendarRepository for $tx {
                 async fn work_calendars(
@@ -123,57 +194,51 @@ macro_rules! calendar_repositories {
                     providers: &[AccountId],
                     range: TimeRange,
                 ) -> Result<WorkingTime, StoreError> {
-                    // All in one statement: the calendars' rows carry `hours`
-                    // and no `id`, the time off's rows the columns
-                    // `time_off_from` reads, the linked calendars' busy times
-                    // (neither `hours` nor `id`) `busy_from` and `busy_to`.
-                    let mut q = ::sqlx::QueryBuilder::<$db>::new(
-                        "SELECT business_id, provider_id, time_zone, hours, CAST(NULL AS uuid) AS id, \
-                         CAST(NULL AS jsonb) AS absence, CAST(NULL AS text) AS note, CAST(NULL AS timestamptz) AS created_at, \
-                         CAST(NULL AS timestamptz) AS busy_from, CAST(NULL AS timestamptz) AS busy_to \
-                         FROM work_calendars WHERE business_id = ",
-                    );
-                    q.push_bind(business.as_uuid());
-                    if providers.is_empty() {
-                        q.push(" AND FALSE");
-                    } else {
-                        q.push(" AND provider_id IN ");
-                        $crate::push_ids(&mut q, providers.iter().map(AccountId::as_uuid));
-                    }
-                    q.push(
-                        " UNION ALL SELECT business_id, provider_id, NULL, NULL, id, absence, note, created_at, \
-                         NULL, NULL FROM time_off WHERE ",
-                    );
-                    push_time_off_within(&mut q, business, providers, range);
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new("");
+                    push_working_time(&mut q, business, providers, range);
+                    let rows = q.build().fetch_all(self.conn()).await.map_err(db_error)?;
+                    let (working, _) = working_from(&rows)?;
+                    Ok(working)
+                }
+
+                async fn working_time_and_booked(
+                    &mut self,
+                    business: BusinessId,
+                    providers: &[AccountId],
+                    range: TimeRange,
+                    booked_within: TimeRange,
+                ) -> Result<(WorkingTime, Vec<(AccountId, TimeRange)>), StoreError> {
+                    let mut q = ::sqlx::QueryBuilder::<$db>::new("");
+                    push_working_time(&mut q, business, providers, range);
                     if !providers.is_empty() {
+                        // A fourth part: what the providers' bookings block
+                        // (`BookingRepository::busy`), from the provider
+                        // rows alone, bounded by how far a booking's blocked
+                        // time reaches from its start.
+                        let reach = ::rota_app::domain::booking::MAX_REACH;
+                        let lower = booked_within.start().checked_sub(reach).unwrap_or(::rota_app::domain::jiff::Timestamp::MIN);
+                        let upper = booked_within
+                            .end()
+                            .checked_add(::rota_app::domain::service::Buffers::MAX)
+                            .unwrap_or(::rota_app::domain::jiff::Timestamp::MAX);
                         q.push(
                             " UNION ALL SELECT business_id, provider_id, NULL, NULL, NULL, NULL, NULL, NULL, \
-                             starts_at, ends_at FROM calendar_busy WHERE business_id = ",
+                             blocked_from, blocked_until, 1 FROM booking_providers WHERE business_id = ",
                         );
                         q.push_bind(business.as_uuid())
-                            .push(" AND starts_at < ")
-                            .push_bind(stamp(range.end()))
-                            .push(" AND ends_at > ")
-                            .push_bind(stamp(range.start()))
-                            .push(" AND provider_id IN ");
+                            .push(" AND active AND provider_id IN ");
                         $crate::push_ids(&mut q, providers.iter().map(AccountId::as_uuid));
+                        q.push(" AND blocked_from < ")
+                            .push_bind(stamp(booked_within.end()))
+                            .push(" AND blocked_until > ")
+                            .push_bind(stamp(booked_within.start()))
+                            .push(" AND starts_at > ")
+                            .push_bind(stamp(lower))
+                            .push(" AND starts_at < ")
+                            .push_bind(stamp(upper));
                     }
                     let rows = q.build().fetch_all(self.conn()).await.map_err(db_error)?;
-                    let mut working = WorkingTime::default();
-                    for r in &rows {
-                        let id: Option<Uuid> = r.try_get("id").map_err(db_error)?;
-                        if id.is_some() {
-                            working.time_off.push(time_off_from(r)?);
-                        } else if let Some(from) = r.try_get("busy_from").map_err(db_error)? {
-                            let provider = AccountId::from_uuid(r.try_get("provider_id").map_err(db_error)?);
-                            let to = r.try_get("busy_to").map_err(db_error)?;
-                            let t = TimeRange::new(instant(from)?, instant(to)?).map_err(corrupt)?;
-                            working.calendar_busy.push((provider, t));
-                        } else {
-                            working.calendars.push(calendar_from(r)?);
-                        }
-                    }
-                    Ok(working)
+                    working_from(&rows)
                 }
 
                 async fn time_off_of(

@@ -61,6 +61,18 @@ pub trait CalendarRepository: Send {
         providers: &[AccountId],
         range: TimeRange,
     ) -> Result<WorkingTime, StoreError>;
+
+    /// [`CalendarRepository::working_time`] and, in the same read, what
+    /// the providers' active bookings block within `booked_within`, as
+    /// [`BookingRepository::busy`] (availability's inputs in one round
+    /// trip on the SQL stores).
+    async fn working_time_and_booked(
+        &mut self,
+        business: BusinessId,
+        providers: &[AccountId],
+        range: TimeRange,
+        booked_within: TimeRange,
+    ) -> Result<(WorkingTime, Vec<(AccountId, TimeRange)>), StoreError>;
     /// The entries of one provider (`Some`) or the business-wide ones (`None`).
     async fn time_off_of(
         &mut self,

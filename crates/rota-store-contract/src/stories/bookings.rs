@@ -461,4 +461,38 @@ pub async fn w3_busy_times_are_the_active_bookings_of_the_providers_asked(fresh:
             .unwrap()
             .is_empty()
     );
+    // The same booked times, read with the providers' working time in one
+    // statement: each as `busy` reads it, the working time as read alone.
+    let ids = [f.provider.id, quinn.id];
+    let (working, mut booked) = tx
+        .calendars()
+        .working_time_and_booked(f.business.id, &ids, monday, monday)
+        .await
+        .unwrap();
+    booked.sort();
+    assert_eq!(booked, expected, "booked times, read with the working time");
+    assert_eq!(
+        working,
+        tx.calendars()
+            .working_time(f.business.id, &ids, monday)
+            .await
+            .unwrap()
+    );
+    let tuesday = range("2026-03-10T00:00:00Z", "2026-03-11T00:00:00Z");
+    let (_, booked) = tx
+        .calendars()
+        .working_time_and_booked(f.business.id, &ids, monday, tuesday)
+        .await
+        .unwrap();
+    assert_eq!(
+        booked,
+        vec![(f.provider.id, later.range)],
+        "booked within their own window"
+    );
+    let (_, none) = tx
+        .calendars()
+        .working_time_and_booked(f.business.id, &[], monday, monday)
+        .await
+        .unwrap();
+    assert!(none.is_empty());
 }
