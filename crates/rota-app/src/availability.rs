@@ -127,17 +127,14 @@ impl Rota {
             .business_of(tx.as_mut(), actor)
             .await?
             .ok_or(Denied::NotFound)?;
-        let service = tx
+        // The service and its possible providers in one read: one named
+        // provider's account alone, or the whole team.
+        let (service, team) = tx
             .services()
-            .get(business.id, query.service)
+            .with_people(business.id, query.service, query.provider.map(|p| vec![p]))
             .await?
-            .filter(|s| s.active)
+            .filter(|(s, _)| s.active)
             .ok_or(Denied::NotFound)?;
-        let team = match query.provider {
-            // One named provider: read that account alone.
-            Some(p) => tx.accounts().get_many(business.id, &[p]).await?,
-            None => tx.accounts().employees(business.id).await?,
-        };
         let mut providers: Vec<_> = team
             .into_iter()
             .filter(|a| a.status == AccountStatus::Active)

@@ -1,6 +1,7 @@
 //! The scheduling ports in memory.
 
 use async_trait::async_trait;
+use rota_app::domain::account::Account;
 use rota_app::domain::booking::{Booking, Payment, PaymentRequest};
 use rota_app::domain::calendar::WorkCalendar;
 use rota_app::domain::id::{AccountId, BookingId, BusinessId, ServiceId, TimeOffId};
@@ -33,6 +34,22 @@ impl ServiceRepository for MemoryTx {
         id: ServiceId,
     ) -> Result<Option<Service>, StoreError> {
         Ok(self.work.services.get(&(business, id)).cloned())
+    }
+
+    async fn with_people(
+        &mut self,
+        business: BusinessId,
+        id: ServiceId,
+        people: Option<Vec<AccountId>>,
+    ) -> Result<Option<(Service, Vec<Account>)>, StoreError> {
+        let Some(service) = self.work.services.get(&(business, id)).cloned() else {
+            return Ok(None);
+        };
+        let accounts = match people {
+            Some(ids) => rota_app::ports::AccountRepository::get_many(self, business, &ids).await?,
+            None => rota_app::ports::AccountRepository::employees(self, business).await?,
+        };
+        Ok(Some((service, accounts)))
     }
 
     async fn update(&mut self, service: &Service) -> Result<(), StoreError> {

@@ -33,11 +33,18 @@ macro_rules! scheduling_repositories {
             };
 
             fn service_from(r: &$row) -> Result<Service, StoreError> {
+                service_named(r, ["id", "business_id", "name"])
+            }
+
+            /// A service from a row whose id, business and name columns are
+            /// named `names` (the others are the table's own).
+            fn service_named(r: &$row, names: [&str; 3]) -> Result<Service, StoreError> {
+                let [id, business_id, name] = names;
                 let minutes: i64 = r.try_get("duration_minutes").map_err(db_error)?;
                 Ok(Service {
-                    id: ServiceId::from_uuid(r.try_get("id").map_err(db_error)?),
-                    business_id: BusinessId::from_uuid(r.try_get("business_id").map_err(db_error)?),
-                    name: BusinessName::parse(&r.try_get::<String, _>("name").map_err(db_error)?)
+                    id: ServiceId::from_uuid(r.try_get(id).map_err(db_error)?),
+                    business_id: BusinessId::from_uuid(r.try_get(business_id).map_err(db_error)?),
+                    name: BusinessName::parse(&r.try_get::<String, _>(name).map_err(db_error)?)
                         .map_err(corrupt)?,
                     duration: ServiceDuration::minutes(u32::try_from(minutes).map_err(corrupt)?)
                         .map_err(corrupt)?,
@@ -83,6 +90,52 @@ macro_rules! scheduling_repositories {
                         .await
                         .map_err(db_error)?;
                     row.as_ref().map(service_from).transpose()
+                }
+
+                async fn with_people(
+                    &mut self,
+                    business: BusinessId,
+                    id: ServiceId,
+                    people: Option<Vec<AccountId>>,
+                ) -> Result<Option<(Service, Vec<::rota_app::domain::account::Account>)>, StoreError> {
+                    // The service's row joined to each account wanted (one
+                    // row with NULL account columns when none is).
+                    let mut q = ::sqlx::QueryBuilder::new(format!(
+                        "SELECT s.id AS service_id, s.business_id AS service_business_id, s.name AS service_name, \
+                         s.duration_minutes, s.price_minor, s.providers, s.active, s.buffer_before_minutes, \
+                         s.buffer_after_minutes, {} FROM services s LEFT JOIN accounts a \
+                         ON a.business_id = s.business_id AND ",
+                        $crate::ACCOUNT_COLUMNS_OF_A
+                    ));
+                    match people {
+                        None => {
+                            q.push("a.kind = 'employee'");
+                        }
+                        Some(ids) if ids.is_empty() => {
+                            q.push("FALSE");
+                        }
+                        Some(ids) => {
+                            q.push("a.id IN ");
+                            $crate::push_ids(&mut q, ids.iter().map(AccountId::as_uuid));
+                        }
+                    }
+                    q.push(" WHERE s.business_id = ")
+                        .push_bind(business.as_uuid())
+                        .push(" AND s.id = ")
+                        .push_bind(id.as_uuid())
+                        .push(" ORDER BY a.id");
+                    let rows: Vec<$row> = q.build().fetch_all(self.conn()).await.map_err(db_error)?;
+                    let Some(first) = rows.first() else {
+                        return Ok(None);
+                    };
+                    let service = service_named(first, ["service_id", "service_business_id", "service_name"])?;
+                    let mut accounts = Vec::with_capacity(rows.len());
+                    for r in &rows {
+                        if r.try_get::<Option<::rota_app::domain::uuid::Uuid>, _>("id").map_err(db_error)?.is_some() {
+                            accounts.push(crate::accounts::shared_accounts::account_from(r)?);
+                        }
+                    }
+                    Ok(Some((service, accounts)))
                 }
 
                 async fn update(&mut self, s: &Service) -> Result<(), StoreError> {

@@ -2,6 +2,7 @@
 //! idempotency records, time entries. All keyed by business (R12).
 
 use async_trait::async_trait;
+use rota_domain::account::Account;
 use rota_domain::booking::{Booking, BookingStatus, Payment, PaymentRequest};
 use rota_domain::calendar::WorkCalendar;
 use rota_domain::id::{AccountId, BookingId, BusinessId, SeriesId, ServiceId, TimeOffId};
@@ -27,6 +28,17 @@ pub trait ServiceRepository: Send {
         business: BusinessId,
         id: ServiceId,
     ) -> Result<Option<Service>, StoreError>;
+    /// One service and, in the same read, the accounts of the business
+    /// with these ids (every employee, in id order, when `None`), as
+    /// [`AccountRepository::get_many`](super::AccountRepository::get_many)
+    /// and [`AccountRepository::employees`](super::AccountRepository::employees)
+    /// read them; `None` when there is no such service.
+    async fn with_people(
+        &mut self,
+        business: BusinessId,
+        id: ServiceId,
+        people: Option<Vec<AccountId>>,
+    ) -> Result<Option<(Service, Vec<Account>)>, StoreError>;
     /// Saves a changed service.
     async fn update(&mut self, service: &Service) -> Result<(), StoreError>;
     /// Every service of the business, in id order.

@@ -67,6 +67,56 @@ pub async fn services_round_trip(fresh: Fresh) {
             .as_ref(),
         Some(&s)
     );
+    // With people, in one read: the named accounts, or every employee.
+    let employees = tx.accounts().employees(f.business.id).await.unwrap();
+    assert!(employees.len() >= 2);
+    assert_eq!(
+        tx.services()
+            .with_people(f.business.id, s.id, None)
+            .await
+            .unwrap(),
+        Some((s.clone(), employees.clone())),
+        "the whole team, in id order"
+    );
+    assert_eq!(
+        tx.services()
+            .with_people(
+                f.business.id,
+                s.id,
+                Some(vec![f.provider.id, f.customer.id])
+            )
+            .await
+            .unwrap()
+            .map(|(service, mut people)| {
+                people.sort_by_key(|a| a.id);
+                (service, people)
+            }),
+        Some((s.clone(), {
+            let mut both = vec![f.provider.clone(), f.customer.clone()];
+            both.sort_by_key(|a| a.id);
+            both
+        })),
+        "the named accounts, whatever their kind"
+    );
+    let nobody = AccountId::from_uuid(uuid(999_999));
+    for people in [Some(vec![nobody]), Some(vec![])] {
+        assert_eq!(
+            tx.services()
+                .with_people(f.business.id, s.id, people.clone())
+                .await
+                .unwrap(),
+            Some((s.clone(), vec![])),
+            "the service alone: {people:?}"
+        );
+    }
+    assert_eq!(
+        tx.services()
+            .with_people(f.business.id, ServiceId::from_uuid(uuid(501)), None)
+            .await
+            .unwrap(),
+        None,
+        "no such service"
+    );
     s.active = false;
     s.providers = vec![];
     s.buffers = Buffers::minutes(0, 30).unwrap();
