@@ -252,22 +252,23 @@ impl Rota {
         if new.allow_outside_work_hours {
             authorize(actor, &Action::OverrideWorkHours, &business.settings)?;
         }
-        // The customer and the providers, in one read.
+        // The customer, the providers and the service, in one read.
         let mut wanted = new.providers.clone();
         wanted.push(new.customer);
-        let mut people = tx.accounts().get_many(business.id, &wanted).await?;
+        let (service, mut people) = match new.service {
+            Some(id) => {
+                let (service, people) = tx
+                    .services()
+                    .with_people(business.id, id, Some(wanted))
+                    .await?
+                    .filter(|(s, _)| s.active)
+                    .ok_or(BookingError::ServiceNotFound)?;
+                (Some(service), people)
+            }
+            None => (None, tx.accounts().get_many(business.id, &wanted).await?),
+        };
         let customer = people.iter().find(|a| a.id == new.customer).cloned();
         people.retain(|a| new.providers.contains(&a.id));
-        let service = match new.service {
-            Some(id) => Some(
-                tx.services()
-                    .get(business.id, id)
-                    .await?
-                    .filter(|s| s.active)
-                    .ok_or(BookingError::ServiceNotFound)?,
-            ),
-            None => None,
-        };
         let ends_at = match (new.ends_at, &service) {
             (Some(end), _) => end,
             (None, Some(s)) => new
