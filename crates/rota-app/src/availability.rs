@@ -172,8 +172,7 @@ impl Rota {
         // B4 with buffers: a slot is free when it, with the service's
         // buffers around it, overlaps nothing another booking blocks (that
         // booking's buffers included). So each blocked time is widened by
-        // the service's buffers, and read as far out as they reach — in the
-        // same read as the providers' working time.
+        // the service's buffers, and read as far out as they reach.
         let reach = service.buffers.around(query.range);
         let (schedules, booked) = if let [one] = ids[..] {
             // One provider: a round trip costs more than the rows.
