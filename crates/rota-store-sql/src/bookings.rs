@@ -247,29 +247,11 @@ macro_rules! booking_repository {
                         return Ok(Vec::new());
                     }
                     // The provider rows alone (their index: business,
-                    // provider, start), bounded by how far a booking's
-                    // blocked time reaches from its start.
-                    let reach = ::rota_app::domain::booking::MAX_REACH;
-                    let lower = range.start().checked_sub(reach).unwrap_or(Timestamp::MIN);
-                    let upper = range
-                        .end()
-                        .checked_add(Buffers::MAX)
-                        .unwrap_or(Timestamp::MAX);
+                    // provider, start).
                     let mut q = ::sqlx::QueryBuilder::new(
-                        "SELECT provider_id, blocked_from, blocked_until FROM booking_providers \
-                         WHERE business_id = ",
+                        "SELECT provider_id, blocked_from, blocked_until FROM booking_providers WHERE ",
                     );
-                    q.push_bind(business.as_uuid())
-                        .push(" AND active AND provider_id IN ");
-                    ::rota_store_sql::push_ids(&mut q, providers.iter().map(AccountId::as_uuid));
-                    q.push(" AND blocked_from < ")
-                        .push_bind(stamp(range.end()))
-                        .push(" AND blocked_until > ")
-                        .push_bind(stamp(range.start()))
-                        .push(" AND starts_at > ")
-                        .push_bind(stamp(lower))
-                        .push(" AND starts_at < ")
-                        .push_bind(stamp(upper));
+                    super::shared_calendars::push_booked_within(&mut q, business, providers, range);
                     let rows: Vec<$row> = q.build().fetch_all(self.conn()).await.map_err(db_error)?;
                     rows.iter()
                         .map(|r| {

@@ -120,6 +120,38 @@ macro_rules! calendar_repositories {
                 }
             }
 
+            /// The condition on `booking_providers` rows whose blocked time
+            /// overlaps `range` (active bookings of `providers`, which must
+            /// not be empty), bounded by how far a booking's blocked time
+            /// reaches from its start so that the (business, provider,
+            /// start) index drives it.
+            pub(crate) fn push_booked_within(
+                q: &mut ::sqlx::QueryBuilder<$db>,
+                business: BusinessId,
+                providers: &[AccountId],
+                range: TimeRange,
+            ) {
+                use ::rota_app::domain::jiff::Timestamp;
+                let reach = ::rota_app::domain::booking::MAX_REACH;
+                let lower = range.start().checked_sub(reach).unwrap_or(Timestamp::MIN);
+                let upper = range
+                    .end()
+                    .checked_add(::rota_app::domain::service::Buffers::MAX)
+                    .unwrap_or(Timestamp::MAX);
+                q.push("business_id = ")
+                    .push_bind(business.as_uuid())
+                    .push(" AND active AND provider_id IN ");
+                $crate::push_ids(q, providers.iter().map(AccountId::as_uuid));
+                q.push(" AND blocked_from < ")
+                    .push_bind(stamp(range.end()))
+                    .push(" AND blocked_until > ")
+                    .push_bind(stamp(range.start()))
+                    .push(" AND starts_at > ")
+                    .push_bind(stamp(lower))
+                    .push(" AND starts_at < ")
+                    .push_bind(stamp(upper));
+            }
+
             /// Working time, and the booked times of a fourth part, from
             /// the rows of `push_working_time`.
             fn working_from(
@@ -215,27 +247,11 @@ macro_rules! calendar_repositories {
                         // (`BookingRepository::busy`), from the provider
                         // rows alone, bounded by how far a booking's blocked
                         // time reaches from its start.
-                        let reach = ::rota_app::domain::booking::MAX_REACH;
-                        let lower = booked_within.start().checked_sub(reach).unwrap_or(::rota_app::domain::jiff::Timestamp::MIN);
-                        let upper = booked_within
-                            .end()
-                            .checked_add(::rota_app::domain::service::Buffers::MAX)
-                            .unwrap_or(::rota_app::domain::jiff::Timestamp::MAX);
                         q.push(
                             " UNION ALL SELECT business_id, provider_id, NULL, NULL, NULL, NULL, NULL, NULL, \
-                             blocked_from, blocked_until, 1 FROM booking_providers WHERE business_id = ",
+                             blocked_from, blocked_until, 1 FROM booking_providers WHERE ",
                         );
-                        q.push_bind(business.as_uuid())
-                            .push(" AND active AND provider_id IN ");
-                        $crate::push_ids(&mut q, providers.iter().map(AccountId::as_uuid));
-                        q.push(" AND blocked_from < ")
-                            .push_bind(stamp(booked_within.end()))
-                            .push(" AND blocked_until > ")
-                            .push_bind(stamp(booked_within.start()))
-                            .push(" AND starts_at > ")
-                            .push_bind(stamp(lower))
-                            .push(" AND starts_at < ")
-                            .push_bind(stamp(upper));
+                        push_booked_within(&mut q, business, providers, booked_within);
                     }
                     let rows = q.build().fetch_all(self.conn()).await.map_err(db_error)?;
                     working_from(&rows)
