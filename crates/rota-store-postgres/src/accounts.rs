@@ -14,8 +14,11 @@ rota_store_sql::accounts_repositories!(crate::PgTx, ::sqlx::postgres::PgRow, ::s
 
 use shared_accounts::{email_or, fields};
 
-/// Bytes of `COPY` data sent at a time.
-const COPY_CHUNK: usize = 1 << 20;
+/// Bytes of `COPY` data sent at a time: small enough that PostgreSQL
+/// parses and indexes one piece while the next is written (a batch of a
+/// thousand rows, ~230 KB, sent whole waited for its own writing and then
+/// for PostgreSQL: 20 ms a batch where raw `COPY` takes 13).
+const COPY_CHUNK: usize = 1 << 16;
 
 impl PgTx {
     /// Accounts written by one `COPY … FROM STDIN` (text format), the

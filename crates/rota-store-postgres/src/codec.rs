@@ -144,6 +144,25 @@ pub(crate) fn push_one_of(q: &mut sqlx::QueryBuilder<sqlx::Postgres>, values: &[
     q.push(" = ANY(").push_bind(values.to_vec()).push(")");
 }
 
+/// ` FROM …` of a business's accounts (aliased `a`) with one of
+/// `normalized_emails`: one probe of the email index for each email, the
+/// emails bound as one array. Written as a lateral lookup so that no
+/// estimate can turn it into a scan of the business's accounts: an import
+/// grows the table inside its transaction, unanalysed, and a plan that
+/// trusted the stale row count read every account of the business for
+/// each batch (9–11 ms a batch, and growing).
+pub(crate) fn push_accounts_with_emails(
+    q: &mut sqlx::QueryBuilder<sqlx::Postgres>,
+    business: rota_app::domain::id::BusinessId,
+    normalized_emails: &[String],
+) {
+    q.push(" FROM unnest(")
+        .push_bind(normalized_emails.to_vec())
+        .push("::text[]) AS wanted (email_wanted) CROSS JOIN LATERAL (SELECT * FROM accounts WHERE business_id = ")
+        .push_bind(business.as_uuid())
+        .push(" AND email_normalized = wanted.email_wanted LIMIT 1) AS a");
+}
+
 /// Whether an employee's `roles` (a `jsonb` array) hold `role`.
 pub(crate) fn push_has_role(q: &mut sqlx::QueryBuilder<sqlx::Postgres>, role: String) {
     q.push("jsonb_exists(roles, ").push_bind(role).push(")");

@@ -33,7 +33,7 @@ macro_rules! accounts_repositories {
             use ::sqlx::Row;
 
             use crate::codec::{
-                Json, LOCK_ROW, PLANNED_ONCE, Stamp, push_has_role, push_one_of, corrupt, db_error, from_name, instant,
+                Json, LOCK_ROW, PLANNED_ONCE, Stamp, push_accounts_with_emails, push_has_role, corrupt, db_error, from_name, instant,
                 is_unique, json, name, opt_instant, read_json, stamp,
             };
 
@@ -57,7 +57,7 @@ macro_rules! accounts_repositories {
                 })
             }
 
-            use $crate::ACCOUNT_COLUMNS;
+            use $crate::{ACCOUNT_COLUMNS, ACCOUNT_COLUMNS_OF_A};
 
             /// An account from a row of `ACCOUNT_COLUMNS` (or, prefixed,
             /// `ACCOUNT_COLUMNS_OF_A`).
@@ -372,10 +372,9 @@ macro_rules! accounts_repositories {
                     let mut found = Vec::with_capacity(normalized_emails.len());
                     for chunk in normalized_emails.chunks(ROWS_PER_INSERT) {
                         let mut q = ::sqlx::QueryBuilder::<$db>::new(format!(
-                            "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE business_id = "
+                            "SELECT {ACCOUNT_COLUMNS_OF_A}"
                         ));
-                        q.push_bind(business.as_uuid()).push(" AND email_normalized");
-                        push_one_of(&mut q, chunk);
+                        push_accounts_with_emails(&mut q, business, chunk);
                         // Planned for its values on PostgreSQL: a generic
                         // plan made while an import grows the table in its
                         // transaction (unanalysed) scans it instead of the

@@ -20,7 +20,9 @@
 //!   `read_providers` and `providers_column`, a booking's providers as its
 //!   `provider_ids` column holds them (`uuid[]`, or hex in one text);
 //!   `push_one_of`, a column matching one of many values (`= ANY` of one
-//!   array, or `IN` of many); `push_has_role`, an employee's `roles` JSON
+//!   array, or `IN` of many); `push_accounts_with_emails`, the `FROM` of a
+//!   business's accounts with one of many emails (`IN`, or one lateral
+//!   index probe per email); `push_has_role`, an employee's `roles` JSON
 //!   array holding a role;
 //! - the transaction's own locking: `hold_throttle_keys`,
 //!   `hold_idempotency_key` (nothing on SQLite, advisory locks on

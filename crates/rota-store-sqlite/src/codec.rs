@@ -145,6 +145,19 @@ pub(crate) fn push_one_of(q: &mut sqlx::QueryBuilder<sqlx::Sqlite>, values: &[St
     q.push(")");
 }
 
+/// ` FROM …` of a business's accounts (aliased `a`) with one of
+/// `normalized_emails`: their email index, one value bound for each.
+pub(crate) fn push_accounts_with_emails(
+    q: &mut sqlx::QueryBuilder<sqlx::Sqlite>,
+    business: rota_app::domain::id::BusinessId,
+    normalized_emails: &[String],
+) {
+    q.push(" FROM accounts AS a WHERE a.business_id = ")
+        .push_bind(business.as_uuid())
+        .push(" AND a.email_normalized");
+    push_one_of(q, normalized_emails);
+}
+
 /// Whether an employee's `roles` (a JSON array in text) hold `role`.
 pub(crate) fn push_has_role(q: &mut sqlx::QueryBuilder<sqlx::Sqlite>, role: String) {
     q.push("EXISTS (SELECT 1 FROM json_each(roles) WHERE value = ")
