@@ -118,6 +118,8 @@ where
         .build()
         .expect("a client");
     let make_request = Arc::new(make_request);
+    // On stderr, for a profiler to start with the row.
+    eprintln!("running: {what} ({seconds} s)");
     let counter = Arc::new(AtomicU64::new(0));
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();

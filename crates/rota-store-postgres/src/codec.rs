@@ -163,6 +163,35 @@ pub(crate) fn push_accounts_with_emails(
         .push(" AND email_normalized = wanted.email_wanted LIMIT 1) AS a");
 }
 
+/// The blocked times of a group of provider rows, in one column: every
+/// start, then every end, in the same order (both sorted by start and
+/// end). A provider's month is one row, not two hundred.
+pub(crate) const BOOKED_TIMES: &str = "array_agg(blocked_from ORDER BY blocked_from, blocked_until) \
+     || array_agg(blocked_until ORDER BY blocked_from, blocked_until)";
+
+/// [`BOOKED_TIMES`]' column where a statement's part has none.
+pub(crate) const NO_BOOKED_TIMES: &str = "CAST(NULL AS timestamptz[])";
+
+/// The times of a [`BOOKED_TIMES`] column.
+pub(crate) fn read_booked_times(
+    row: &sqlx::postgres::PgRow,
+    column: &str,
+) -> Result<Vec<rota_app::domain::time::TimeRange>, StoreError> {
+    use sqlx::Row;
+    let all: Vec<jiff_sqlx::Timestamp> = row.try_get(column).map_err(db_error)?;
+    if !all.len().is_multiple_of(2) {
+        return Err(corrupt("booked times without as many ends as starts"));
+    }
+    let (starts, ends) = all.split_at(all.len() / 2);
+    starts
+        .iter()
+        .zip(ends)
+        .map(|(s, e)| {
+            rota_app::domain::time::TimeRange::new(s.to_jiff(), e.to_jiff()).map_err(corrupt)
+        })
+        .collect()
+}
+
 /// Whether an employee's `roles` (a `jsonb` array) hold `role`.
 pub(crate) fn push_has_role(q: &mut sqlx::QueryBuilder<sqlx::Postgres>, role: String) {
     q.push("jsonb_exists(roles, ").push_bind(role).push(")");

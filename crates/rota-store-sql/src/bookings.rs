@@ -36,8 +36,8 @@ macro_rules! booking_repository {
             use ::sqlx::Row;
 
             use crate::codec::{
-                Stamp, corrupt, db_error, from_name, instant, is_overlap, name, opt_instant,
-                providers_column, read_providers, stamp,
+                BOOKED_TIMES, Stamp, corrupt, db_error, from_name, instant, is_overlap, name, opt_instant,
+                providers_column, read_booked_times, read_providers, stamp,
             };
 
             /// A booking from a row of `BOOKING_COLUMNS`.
@@ -247,23 +247,19 @@ macro_rules! booking_repository {
                         return Ok(Vec::new());
                     }
                     // The provider rows alone (their index: business,
-                    // provider, start).
-                    let mut q = ::sqlx::QueryBuilder::new(
-                        "SELECT provider_id, blocked_from, blocked_until FROM booking_providers WHERE ",
-                    );
+                    // provider, start), one row a provider.
+                    let mut q = ::sqlx::QueryBuilder::new(format!(
+                        "SELECT provider_id, {BOOKED_TIMES} AS booked_times FROM booking_providers WHERE ",
+                    ));
                     super::shared_calendars::push_booked_within(&mut q, business, providers, range);
+                    q.push(" GROUP BY provider_id");
                     let rows: Vec<$row> = q.build().fetch_all(self.conn()).await.map_err(db_error)?;
-                    rows.iter()
-                        .map(|r| {
-                            let id: Uuid = r.try_get("provider_id").map_err(db_error)?;
-                            let time = TimeRange::new(
-                                instant(r.try_get("blocked_from").map_err(db_error)?)?,
-                                instant(r.try_get("blocked_until").map_err(db_error)?)?,
-                            )
-                            .map_err(corrupt)?;
-                            Ok((AccountId::from_uuid(id), time))
-                        })
-                        .collect()
+                    let mut busy = Vec::new();
+                    for r in &rows {
+                        let id = AccountId::from_uuid(r.try_get("provider_id").map_err(db_error)?);
+                        busy.extend(read_booked_times(r, "booked_times")?.into_iter().map(|t| (id, t)));
+                    }
+                    Ok(busy)
                 }
 
                 async fn insert_payment_request(

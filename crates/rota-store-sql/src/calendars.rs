@@ -22,7 +22,9 @@ macro_rules! calendar_repositories {
             use ::rota_app::ports::{CalendarRepository, StoreError, WorkingTime};
             use ::sqlx::Row;
 
-            use crate::codec::{corrupt, db_error, instant, json, read_json, stamp};
+            use crate::codec::{
+                BOOKED_TIMES, NO_BOOKED_TIMES, corrupt, db_error, instant, json, read_booked_times, read_json, stamp,
+            };
 
             fn time_off_from(r: &$row) -> Result<TimeOff, StoreError> {
                 let note: Option<String> = r.try_get("note").map_err(db_error)?;
@@ -80,19 +82,21 @@ macro_rules! calendar_repositories {
             /// rows carry `hours` and no `id`, the time off's rows the
             /// columns `time_off_from` reads, the linked calendars' busy
             /// times (neither `hours` nor `id`) `busy_from` and `busy_to`;
-            /// `booked` is 0 on all of them (1 on a fourth part, if added).
+            /// `booked` is 0 on all of them (1 on a fourth part, if added:
+            /// a provider's booked times in `booked_times`, one row each).
             fn push_working_time(
                 q: &mut ::sqlx::QueryBuilder<$db>,
                 business: BusinessId,
                 providers: &[AccountId],
                 range: TimeRange,
             ) {
-                q.push(
+                q.push(format!(
                     "SELECT business_id, provider_id, time_zone, hours, CAST(NULL AS uuid) AS id, \
                      CAST(NULL AS jsonb) AS absence, CAST(NULL AS text) AS note, CAST(NULL AS timestamptz) AS created_at, \
-                     CAST(NULL AS timestamptz) AS busy_from, CAST(NULL AS timestamptz) AS busy_to, 0 AS booked \
+                     CAST(NULL AS timestamptz) AS busy_from, CAST(NULL AS timestamptz) AS busy_to, \
+                     {NO_BOOKED_TIMES} AS booked_times, 0 AS booked \
                      FROM work_calendars WHERE business_id = ",
-                );
+                ));
                 q.push_bind(business.as_uuid());
                 if providers.is_empty() {
                     q.push(" AND FALSE");
@@ -102,13 +106,13 @@ macro_rules! calendar_repositories {
                 }
                 q.push(
                     " UNION ALL SELECT business_id, provider_id, NULL, NULL, id, absence, note, created_at, \
-                     NULL, NULL, 0 FROM time_off WHERE ",
+                     NULL, NULL, NULL, 0 FROM time_off WHERE ",
                 );
                 push_time_off_within(q, business, providers, range);
                 if !providers.is_empty() {
                     q.push(
                         " UNION ALL SELECT business_id, provider_id, NULL, NULL, NULL, NULL, NULL, NULL, \
-                         starts_at, ends_at, 0 FROM calendar_busy WHERE business_id = ",
+                         starts_at, ends_at, NULL, 0 FROM calendar_busy WHERE business_id = ",
                     );
                     q.push_bind(business.as_uuid())
                         .push(" AND starts_at < ")
@@ -161,17 +165,20 @@ macro_rules! calendar_repositories {
                 let mut booked = Vec::new();
                 for r in rows {
                     let id: Option<Uuid> = r.try_get("id").map_err(db_error)?;
-                    if id.is_some() {
+                    if r.try_get::<i32, _>("booked").map_err(db_error)? == 1 {
+                        let provider = AccountId::from_uuid(r.try_get("provider_id").map_err(db_error)?);
+                        booked.extend(
+                            read_booked_times(r, "booked_times")?
+                                .into_iter()
+                                .map(|t| (provider, t)),
+                        );
+                    } else if id.is_some() {
                         working.time_off.push(time_off_from(r)?);
                     } else if let Some(from) = r.try_get("busy_from").map_err(db_error)? {
                         let provider = AccountId::from_uuid(r.try_get("provider_id").map_err(db_error)?);
                         let to = r.try_get("busy_to").map_err(db_error)?;
                         let t = TimeRange::new(instant(from)?, instant(to)?).map_err(corrupt)?;
-                        if r.try_get::<i32, _>("booked").map_err(db_error)? == 1 {
-                            booked.push((provider, t));
-                        } else {
-                            working.calendar_busy.push((provider, t));
-                        }
+                        working.calendar_busy.push((provider, t));
                     } else {
                         working.calendars.push(calendar_from(r)?);
                     }
@@ -246,12 +253,13 @@ macro_rules! calendar_repositories {
                         // A fourth part: what the providers' bookings block
                         // (`BookingRepository::busy`), from the provider
                         // rows alone, bounded by how far a booking's blocked
-                        // time reaches from its start.
-                        q.push(
+                        // time reaches from its start; one row a provider.
+                        q.push(format!(
                             " UNION ALL SELECT business_id, provider_id, NULL, NULL, NULL, NULL, NULL, NULL, \
-                             blocked_from, blocked_until, 1 FROM booking_providers WHERE ",
-                        );
+                             NULL, NULL, {BOOKED_TIMES}, 1 FROM booking_providers WHERE ",
+                        ));
                         push_booked_within(&mut q, business, providers, booked_within);
+                        q.push(" GROUP BY business_id, provider_id");
                     }
                     let rows = q.build().fetch_all(self.conn()).await.map_err(db_error)?;
                     working_from(&rows)

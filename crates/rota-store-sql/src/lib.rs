@@ -19,6 +19,9 @@
 //!   as; `LOCK_ROW`, what a read that locks its row appends;
 //!   `read_providers` and `providers_column`, a booking's providers as its
 //!   `provider_ids` column holds them (`uuid[]`, or hex in one text);
+//!   `BOOKED_TIMES`, `NO_BOOKED_TIMES` and `read_booked_times`, a group of
+//!   provider rows' blocked times aggregated into one column (a
+//!   `timestamptz[]`, or microseconds in one text);
 //!   `push_one_of`, a column matching one of many values (`= ANY` of one
 //!   array, or `IN` of many); `push_accounts_with_emails`, the `FROM` of a
 //!   business's accounts with one of many emails (`IN`, or one lateral

@@ -158,6 +158,36 @@ pub(crate) fn push_accounts_with_emails(
     push_one_of(q, normalized_emails);
 }
 
+/// The blocked times of a group of provider rows, in one column: each
+/// start and end in microseconds, comma-separated. A provider's month is
+/// one row, not two hundred: each row sqlx hands from its SQLite thread
+/// costs about as much as reading it.
+pub(crate) const BOOKED_TIMES: &str = "group_concat(blocked_from || ',' || blocked_until)";
+
+/// [`BOOKED_TIMES`]' column where a statement's part has none.
+pub(crate) const NO_BOOKED_TIMES: &str = "NULL";
+
+/// The times of a [`BOOKED_TIMES`] column.
+pub(crate) fn read_booked_times(
+    row: &sqlx::sqlite::SqliteRow,
+    column: &str,
+) -> Result<Vec<rota_app::domain::time::TimeRange>, StoreError> {
+    use sqlx::Row;
+    let text: String = row.try_get(column).map_err(db_error)?;
+    let mut numbers = text.split(',').map(|n| n.parse::<i64>().map_err(corrupt));
+    let mut times = Vec::new();
+    while let Some(start) = numbers.next() {
+        let end = numbers
+            .next()
+            .ok_or_else(|| corrupt("a booked time without its end"))??;
+        times.push(
+            rota_app::domain::time::TimeRange::new(instant(start?)?, instant(end)?)
+                .map_err(corrupt)?,
+        );
+    }
+    Ok(times)
+}
+
 /// Whether an employee's `roles` (a JSON array in text) hold `role`.
 pub(crate) fn push_has_role(q: &mut sqlx::QueryBuilder<sqlx::Sqlite>, role: String) {
     q.push("EXISTS (SELECT 1 FROM json_each(roles) WHERE value = ")
