@@ -19,6 +19,7 @@
 
 mod dto;
 mod extract;
+mod instant;
 pub mod problem;
 mod routes;
 pub mod session;

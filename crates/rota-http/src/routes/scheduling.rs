@@ -251,9 +251,11 @@ pub struct AvailabilityParams {
 pub struct SlotDto {
     /// Start.
     #[schema(value_type = String, format = DateTime)]
+    #[serde(serialize_with = "crate::instant::serialize")]
     pub starts_at: Timestamp,
     /// End.
     #[schema(value_type = String, format = DateTime)]
+    #[serde(serialize_with = "crate::instant::serialize")]
     pub ends_at: Timestamp,
 }
 
@@ -350,9 +352,11 @@ pub struct AnyoneParams {
 pub struct AnySlotDto {
     /// Start.
     #[schema(value_type = String, format = DateTime)]
+    #[serde(serialize_with = "crate::instant::serialize")]
     pub starts_at: Timestamp,
     /// End.
     #[schema(value_type = String, format = DateTime)]
+    #[serde(serialize_with = "crate::instant::serialize")]
     pub ends_at: Timestamp,
     /// The first provider free then.
     pub provider_id: String,
