@@ -164,10 +164,13 @@ pub(crate) fn push_accounts_with_emails(
 }
 
 /// The blocked times of a group of provider rows, in one column: every
-/// start, then every end, in the same order (both sorted by start and
-/// end). A provider's month is one row, not two hundred.
-pub(crate) const BOOKED_TIMES: &str = "array_agg(blocked_from ORDER BY blocked_from, blocked_until) \
-     || array_agg(blocked_until ORDER BY blocked_from, blocked_until)";
+/// start, then every end, in the same order. A provider's month is one
+/// row, not two hundred. The two aggregates pair up because PostgreSQL
+/// advances every aggregate of a query level with each input row in turn
+/// (and combines parallel workers' partial states a row of them at a
+/// time); sorting each instead (`ORDER BY` in the aggregate) cost a
+/// third of the statement for fifty providers' month.
+pub(crate) const BOOKED_TIMES: &str = "array_agg(blocked_from) || array_agg(blocked_until)";
 
 /// [`BOOKED_TIMES`]' column where a statement's part has none.
 pub(crate) const NO_BOOKED_TIMES: &str = "CAST(NULL AS timestamptz[])";
