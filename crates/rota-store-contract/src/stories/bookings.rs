@@ -431,9 +431,23 @@ pub async fn w3_busy_times_are_the_active_bookings_of_the_providers_asked(fresh:
         range("2026-03-10T10:00:00Z", "2026-03-10T11:00:00Z"),
         vec![f.provider.id],
     );
+    // Times of different lengths, written out of order: each start must
+    // come back with its own end (stores may read them in one aggregate).
+    let short = booking(
+        &f,
+        4,
+        range("2026-03-09T15:00:00Z", "2026-03-09T15:30:00Z"),
+        vec![f.provider.id],
+    );
+    let early = booking(
+        &f,
+        5,
+        range("2026-03-09T07:00:00Z", "2026-03-09T09:15:00Z"),
+        vec![f.provider.id],
+    );
     let mut tx = store.begin(TxMode::Write).await.unwrap();
     tx.accounts().insert(&quinn).await.unwrap();
-    for b in [&both, &cancelled, &later] {
+    for b in [&both, &short, &cancelled, &later, &early] {
         tx.bookings().insert(b).await.unwrap();
     }
     tx.commit().await.unwrap();
@@ -445,7 +459,12 @@ pub async fn w3_busy_times_are_the_active_bookings_of_the_providers_asked(fresh:
         .await
         .unwrap();
     busy.sort();
-    let mut expected = vec![(f.provider.id, both.range), (quinn.id, both.range)];
+    let mut expected = vec![
+        (f.provider.id, both.range),
+        (f.provider.id, short.range),
+        (f.provider.id, early.range),
+        (quinn.id, both.range),
+    ];
     expected.sort();
     assert_eq!(busy, expected);
     let quinns = tx
