@@ -66,7 +66,11 @@ impl Rota {
         self
     }
 
+    /// The payment processor, once the request's kept connection has gone
+    /// back: it may be another server, to be waited on
+    /// (`ports::release_held`).
     pub(crate) fn payments(&self) -> &dyn PaymentProcessor {
+        crate::ports::release_held();
         self.payments.as_ref()
     }
 
@@ -98,7 +102,10 @@ impl Rota {
         self.ports.clock.now()
     }
 
+    /// The password hasher, once the request's kept connection has gone
+    /// back: hashing takes tens of milliseconds (`ports::release_held`).
     pub(crate) fn hasher(&self) -> &dyn PasswordHasher {
+        crate::ports::release_held();
         self.ports.hasher.as_ref()
     }
 
@@ -114,7 +121,10 @@ impl Rota {
         self.ports.tokens.as_ref()
     }
 
+    /// The mailer, once the request's kept connection has gone back: it
+    /// waits on a mail server (`ports::release_held`).
     pub(crate) fn mailer(&self) -> &dyn Mailer {
+        crate::ports::release_held();
         self.ports.mailer.as_ref()
     }
 

@@ -193,7 +193,10 @@ impl Rota {
         self.calendar_sync.is_some()
     }
 
+    /// The sync ports, once the request's kept connection has gone back:
+    /// another server is about to be waited on (`ports::release_held`).
     fn sync_ports(&self) -> Result<&SyncPorts, CalendarSyncError> {
+        crate::ports::release_held();
         self.calendar_sync.as_ref().ok_or(CalendarSyncError::Off)
     }
 

@@ -7,6 +7,7 @@ mod auth;
 mod calendar_sync;
 mod erasure;
 mod error;
+mod held;
 mod payments;
 mod reports;
 mod repositories;
@@ -21,6 +22,7 @@ pub use calendar_sync::{
 };
 pub use erasure::{ERASED, ErasureRepository};
 pub use error::{Conflict, StoreError};
+pub use held::{hold, one_connection, release_held, take_held};
 pub use payments::{PaymentProcessor, ProcessorError, RecordedByTheTeam};
 pub use reports::{BookingTotals, ReportRepository, StatusTotals};
 pub use repositories::{

@@ -127,7 +127,13 @@ pub fn api(rota: Rota, config: HttpConfig) -> (Router, OpenApi) {
             state.clone(),
             session::gate,
         ))
-        .with_state(state);
+        .with_state(state)
+        // A request's reads share one pooled connection (`ports::held`).
+        .layer(axum::middleware::from_fn(
+            |req: axum::extract::Request, next: axum::middleware::Next| {
+                rota_app::ports::one_connection(next.run(req))
+            },
+        ));
     let request_id = HeaderName::from_static("x-request-id");
     let router = router
         .layer(axum::extract::DefaultBodyLimit::max(body_limit))

@@ -47,6 +47,7 @@ macro_rules! contract_tests {
             a8_unsent_messages_about_a_topic_are_withdrawn,
             series_occurrences_come_back_with_their_series,
             calendar_links_and_their_busy_times_round_trip,
+            a_request_keeps_one_connection_and_still_sees_every_write,
         );
     };
     (@each $fresh:expr; $($story:ident),* $(,)?) => {

@@ -56,6 +56,11 @@ async fn prepare(admin: &mut PgConnection) {
 }
 
 async fn fresh() -> Option<Fresh> {
+    fresh_of(20).await
+}
+
+/// A fresh schema, the store's pool `size` connections at most.
+async fn fresh_of(size: u32) -> Option<Fresh> {
     let url = std::env::var("ROTA_TEST_DATABASE_URL").ok()?;
     let mut admin = PgConnection::connect(&url)
         .await
@@ -74,7 +79,7 @@ async fn fresh() -> Option<Fresh> {
     let options = PgConnectOptions::from_str(&url)
         .expect("a valid URL")
         .options([("search_path", format!("{schema},public"))]);
-    let store = PostgresStore::connect_with(options.clone(), 20)
+    let store = PostgresStore::connect_with(options.clone(), size)
         .await
         .expect("the store connects");
     let second = PostgresStore::connect_with(options, 16)
@@ -87,3 +92,12 @@ async fn fresh() -> Option<Fresh> {
 }
 
 contract_tests!(fresh());
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_request_keeps_one_connection_of_a_pool_of_one() {
+    let Some(fresh) = fresh_of(1).await else {
+        eprintln!("skipped: no database configured");
+        return;
+    };
+    rota_store_contract::a_request_keeps_one_connection_and_still_sees_every_write(fresh).await;
+}

@@ -115,9 +115,9 @@ impl PostgresStore {
 impl Store for PostgresStore {
     async fn begin(&self, mode: TxMode) -> Result<Box<dyn UnitOfWork>, StoreError> {
         let tx = match mode {
-            TxMode::ReadOnce => self.pool.acquire().await.map(Conn::Plain),
-            TxMode::Read => self.pool.begin_with("BEGIN READ ONLY").await.map(Conn::Tx),
-            TxMode::Write => self.pool.begin().await.map(Conn::Tx),
+            TxMode::ReadOnce => Conn::plain(&self.pool).await,
+            TxMode::Read => Conn::transaction(&self.pool, Some("BEGIN READ ONLY")).await,
+            TxMode::Write => Conn::transaction(&self.pool, None).await,
         }
         .map_err(db_error)?;
         Ok(Box::new(PgTx {

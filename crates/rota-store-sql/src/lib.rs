@@ -42,7 +42,7 @@
 use std::ops::{Deref, DerefMut};
 
 use sqlx::pool::PoolConnection;
-use sqlx::{Database, Encode, QueryBuilder, Transaction, Type};
+use sqlx::{Database, Encode, Pool, QueryBuilder, Transaction, Type};
 use uuid::Uuid;
 
 mod accounts;
@@ -94,15 +94,49 @@ where
 
 /// The connection a unit of work runs its statements on: a transaction, or
 /// for a read of one statement (`TxMode::ReadOnce`) a pooled connection
-/// without one.
+/// without one, kept for the request's next read when it is done
+/// ([`rota_app::ports::hold`]).
 pub enum Conn<DB: Database> {
     /// A transaction, rolled back if dropped uncommitted.
     Tx(Transaction<'static, DB>),
     /// A connection outside any transaction.
-    Plain(PoolConnection<DB>),
+    Plain(Kept<DB>),
 }
 
 impl<DB: Database> Conn<DB> {
+    /// A connection for one read: the one an earlier read of this request
+    /// kept, or one from `pool`.
+    ///
+    /// # Errors
+    ///
+    /// The pool's, if no connection can be had.
+    pub async fn plain(pool: &Pool<DB>) -> Result<Self, sqlx::Error> {
+        let conn = match rota_app::ports::take_held::<PoolConnection<DB>>() {
+            Some(conn) => conn,
+            None => pool.acquire().await?,
+        };
+        Ok(Self::Plain(Kept(Some(conn))))
+    }
+
+    /// A transaction from `pool`, begun with `statement` (`BEGIN` when
+    /// `None`), once a connection this request kept has gone back: a
+    /// request never holds two.
+    ///
+    /// # Errors
+    ///
+    /// The pool's or the database's.
+    pub async fn transaction(
+        pool: &Pool<DB>,
+        statement: Option<&'static str>,
+    ) -> Result<Self, sqlx::Error> {
+        rota_app::ports::release_held();
+        match statement {
+            None => pool.begin().await,
+            Some(s) => pool.begin_with(s).await,
+        }
+        .map(Self::Tx)
+    }
+
     /// Commits the transaction, if there is one.
     ///
     /// # Errors
@@ -113,6 +147,35 @@ impl<DB: Database> Conn<DB> {
             Self::Tx(tx) => tx.commit().await,
             Self::Plain(_) => Ok(()),
         }
+    }
+}
+
+/// A pooled connection that, dropped inside a request, is kept for the
+/// request's next read rather than given back to its pool.
+pub struct Kept<DB: Database>(Option<PoolConnection<DB>>);
+
+impl<DB: Database> Drop for Kept<DB> {
+    fn drop(&mut self) {
+        if let Some(conn) = self.0.take() {
+            drop(rota_app::ports::hold(conn));
+        }
+    }
+}
+
+impl<DB: Database> Deref for Kept<DB> {
+    type Target = DB::Connection;
+    fn deref(&self) -> &DB::Connection {
+        self.0
+            .as_ref()
+            .expect("a kept connection is there until dropped")
+    }
+}
+
+impl<DB: Database> DerefMut for Kept<DB> {
+    fn deref_mut(&mut self) -> &mut DB::Connection {
+        self.0
+            .as_mut()
+            .expect("a kept connection is there until dropped")
     }
 }
 

@@ -103,9 +103,9 @@ impl Store for SqliteStore {
             TxMode::Read | TxMode::ReadOnce => None,
         };
         let tx = match mode {
-            TxMode::ReadOnce => self.pool.acquire().await.map(Conn::Plain),
-            TxMode::Read => self.pool.begin().await.map(Conn::Tx),
-            TxMode::Write => self.pool.begin_with("BEGIN IMMEDIATE").await.map(Conn::Tx),
+            TxMode::ReadOnce => Conn::plain(&self.pool).await,
+            TxMode::Read => Conn::transaction(&self.pool, None).await,
+            TxMode::Write => Conn::transaction(&self.pool, Some("BEGIN IMMEDIATE")).await,
         }
         .map_err(db_error)?;
         Ok(Box::new(SqliteTx {

@@ -176,6 +176,12 @@ pub fn router(rota: Rota, config: WebConfig) -> Router {
             form::guard,
         ))
         .with_state(web)
+        // A request's reads share one pooled connection (`ports::held`).
+        .layer(axum::middleware::from_fn(
+            |req: axum::extract::Request, next: axum::middleware::Next| {
+                rota_app::ports::one_connection(next.run(req))
+            },
+        ))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CSP),

@@ -272,3 +272,55 @@ pub async fn b9_one_idempotency_key_is_held_until_its_first_request_commits(fres
     assert_eq!(seen.fingerprint, "same request");
     assert_eq!(seen.response.status, 201);
 }
+
+/// SPEC §8 with a request's connection kept between its reads
+/// (`ports::one_connection`): each read still sees what another process
+/// committed just before it, and the request's own write neither waits for
+/// a second connection (run with a pool of one, too) nor is lost.
+pub async fn a_request_keeps_one_connection_and_still_sees_every_write(fresh: Fresh) {
+    let store = fresh.store;
+    let other = fresh.second.unwrap_or_else(|| Arc::clone(&store));
+    let f = Fixture::write(store.as_ref(), 1, "sparkle").await;
+    let listed = |store: Arc<dyn rota_app::ports::Store>| {
+        let business = f.business.id;
+        async move {
+            let mut tx = store.begin(TxMode::ReadOnce).await.unwrap();
+            let query = BookingQuery {
+                limit: 10,
+                ..BookingQuery::default()
+            };
+            let found = tx.bookings().list(business, &query).await.unwrap();
+            found.len()
+        }
+    };
+    let hour = |n: i64| {
+        let start = at("2026-03-09T08:00:00Z") + SignedDuration::from_hours(n);
+        rota_app::domain::time::TimeRange::new(start, start + SignedDuration::from_hours(1))
+            .unwrap()
+    };
+    rota_app::ports::one_connection(async {
+        assert_eq!(listed(Arc::clone(&store)).await, 0);
+        let theirs = booking(&f, 1, hour(0), vec![f.provider.id]);
+        let mut tx = other.begin(TxMode::Write).await.unwrap();
+        tx.bookings().insert(&theirs).await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(
+            listed(Arc::clone(&store)).await,
+            1,
+            "a read on the kept connection sees another process's write"
+        );
+        let mine = booking(&f, 2, hour(2), vec![f.provider.id]);
+        let mut tx = tokio::time::timeout(
+            std::time::Duration::from_secs(5),
+            store.begin(TxMode::Write),
+        )
+        .await
+        .expect("the request's write does not wait for a second connection")
+        .unwrap();
+        tx.bookings().insert(&mine).await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(listed(Arc::clone(&store)).await, 2);
+    })
+    .await;
+    assert_eq!(listed(other).await, 2, "the write is there for everyone");
+}
