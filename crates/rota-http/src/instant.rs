@@ -1,8 +1,9 @@
 //! Instants on the wire, written fast: availability answers with thousands
 //! of them (one provider's month is ~1,400 slots, 2,800 instants), and
 //! formatting each through `Display` was a tenth of the request's CPU.
-//! The text is exactly jiff's (`2032-03-01T09:15:00Z`): whole seconds of
-//! the years 0000–9999 are written here, anything else by jiff itself.
+//! The text is exactly jiff's (`2032-03-01T09:15:00Z`, a fraction with its
+//! trailing zeros left off: `…:00.1234Z`): the years 0000–9999 are written
+//! here, anything else by jiff itself.
 
 use rota_app::domain::jiff::Timestamp;
 use rota_app::domain::jiff::tz::Offset;
@@ -10,18 +11,15 @@ use serde::Serializer;
 
 /// `#[serde(serialize_with = "crate::instant::serialize")]`.
 pub(crate) fn serialize<S: Serializer>(t: &Timestamp, s: S) -> Result<S::Ok, S::Error> {
-    let mut buf = [0_u8; 20];
+    let mut buf = [0_u8; 30];
     match write(*t, &mut buf) {
         Some(text) => s.serialize_str(text),
         None => s.collect_str(t),
     }
 }
 
-/// `t` as RFC 3339 in UTC, when it is a whole second of a four-digit year.
-fn write(t: Timestamp, buf: &mut [u8; 20]) -> Option<&str> {
-    if t.subsec_nanosecond() != 0 {
-        return None;
-    }
+/// `t` as RFC 3339 in UTC, when it is in a four-digit year.
+fn write(t: Timestamp, buf: &mut [u8; 30]) -> Option<&str> {
     let dt = Offset::UTC.to_datetime(t);
     let year = u16::try_from(dt.year()).ok().filter(|y| *y <= 9999)?;
     let two = |n: i8| {
@@ -45,8 +43,21 @@ fn write(t: Timestamp, buf: &mut [u8; 20]) -> Option<&str> {
     buf[14..16].copy_from_slice(&two(dt.minute()));
     buf[16] = b':';
     buf[17..19].copy_from_slice(&two(dt.second()));
-    buf[19] = b'Z';
-    std::str::from_utf8(buf).ok()
+    let mut end = 19;
+    let mut fraction = dt.subsec_nanosecond().unsigned_abs();
+    if fraction != 0 {
+        buf[19] = b'.';
+        for i in (20..29).rev() {
+            buf[i] = b'0' + u8::try_from(fraction % 10).unwrap_or(0);
+            fraction /= 10;
+        }
+        end = 29;
+        while buf[end - 1] == b'0' {
+            end -= 1;
+        }
+    }
+    buf[end] = b'Z';
+    std::str::from_utf8(&buf[..=end]).ok()
 }
 
 #[cfg(test)]
@@ -76,10 +87,24 @@ mod tests {
                 "2032-03-01T09:15:00.5Z",
                 "2032-03-01T09:15:00.000001Z",
                 "1969-12-31T23:59:59Z",
+                "1969-12-31T23:59:59.999999Z",
+                "1900-01-01T00:00:00.000000001Z",
                 "2024-02-29T12:00:00Z",
             ]
             .iter()
             .map(|s| s.parse::<Timestamp>().expect("an instant")),
+        );
+        // Fractions of every length (a prime step of nanoseconds), as the
+        // stores keep `created_at` to the microsecond.
+        instants.extend(
+            (0..200_000_i128)
+                .map(|i| 1_600_000_000_000_000_000 + i * 1_000_003_117)
+                .filter_map(|n| Timestamp::from_nanosecond(n).ok()),
+        );
+        instants.extend(
+            (0..20_000_i64)
+                .map(|i| 1_600_000_000_000_000 + i * 7_919)
+                .filter_map(|us| Timestamp::from_microsecond(us).ok()),
         );
         instants.extend([Timestamp::MIN, Timestamp::MAX]);
         for t in instants {

@@ -52,9 +52,11 @@ pub struct BookingDto {
     pub service_id: Option<String>,
     /// Start.
     #[schema(value_type = String, format = DateTime)]
+    #[serde(serialize_with = "crate::instant::serialize")]
     pub starts_at: Timestamp,
     /// End.
     #[schema(value_type = String, format = DateTime)]
+    #[serde(serialize_with = "crate::instant::serialize")]
     pub ends_at: Timestamp,
     /// Who serves (B3).
     pub providers: Vec<ProviderRef>,
@@ -73,9 +75,11 @@ pub struct BookingDto {
     pub notes: Option<String>,
     /// When booked.
     #[schema(value_type = String, format = DateTime)]
+    #[serde(serialize_with = "crate::instant::serialize")]
     pub created_at: Timestamp,
     /// When last changed.
     #[schema(value_type = String, format = DateTime)]
+    #[serde(serialize_with = "crate::instant::serialize")]
     pub updated_at: Timestamp,
     /// Minutes its providers are kept free before it (its service's, when
     /// booked): no other booking of theirs comes closer (B4).
@@ -185,7 +189,7 @@ async fn list_bookings(
     State(state): State<AppState>,
     Signed(who): Signed,
     Query(q): Query<BookingParams>,
-) -> Result<Json<BookingPage>, Problem> {
+) -> Result<Response, Problem> {
     let mut c = Check::default();
     let from = c.optional("from", q.from, |s| parse_instant(&s));
     let to = c.optional("to", q.to, |s| parse_instant(&s));
@@ -224,11 +228,20 @@ async fn list_bookings(
             limit,
         )
         .await?;
-    Ok(Json(BookingPage {
+    let body = BookingPage {
         items: page.items.iter().map(BookingDto::from).collect(),
         next_cursor: page.next_cursor,
-    }))
+    };
+    Ok(super::json_sized(
+        &body,
+        (body.items.len() + 1) * BOOKING_BYTES,
+    ))
 }
+
+/// About what one booking takes in JSON (~530 bytes with one provider and
+/// short notes), so a page's body is written without being copied as it
+/// grows.
+const BOOKING_BYTES: usize = 640;
 
 /// A new booking as the body asks for it, each bad field noted in `c`.
 pub(super) fn new_booking(c: &mut Check, b: NewBookingBody) -> Option<NewBooking> {

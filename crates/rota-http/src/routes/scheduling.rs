@@ -3,8 +3,8 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use rota_app::availability::{AnySlot, AvailabilityQuery, ProviderSlots, anyone};
 use rota_app::domain::id::{AccountId, ServiceId};
 use rota_app::domain::jiff::{SignedDuration, Timestamp};
@@ -301,22 +301,11 @@ async fn availability(
     let slots = state.rota.availability(&who.actor, query).await?;
     let count: usize = slots.iter().map(|p| p.slots.len() + 1).sum();
     let body: Vec<ProviderSlotsDto> = slots.iter().map(ProviderSlotsDto::from).collect();
-    Ok(json_sized(&body, count * SLOT_BYTES))
+    Ok(super::json_sized(&body, count * SLOT_BYTES))
 }
 
 /// About the bytes a slot takes in JSON (two instants, their names).
 const SLOT_BYTES: usize = 64;
-
-/// A JSON body written into a buffer sized for it up front: a month of
-/// slots runs to ~100 KB, which grown from axum's 128 bytes was copied
-/// ten times over.
-fn json_sized<T: Serialize>(value: &T, capacity: usize) -> Response {
-    let mut body = Vec::with_capacity(capacity);
-    match serde_json::to_writer(&mut body, value) {
-        Ok(()) => ([(header::CONTENT_TYPE, "application/json")], body).into_response(),
-        Err(e) => Problem::internal(&e).into_response(),
-    }
-}
 
 /// The query's fields checked, each refusal beside its field.
 fn availability_query(q: AvailabilityParams) -> Result<AvailabilityQuery, Problem> {
@@ -413,7 +402,7 @@ async fn availability_anyone(
     let query = availability_query(asked)?;
     let found = state.rota.availability(&who.actor, query).await?;
     let body: Vec<AnySlotDto> = anyone(&found).iter().map(AnySlotDto::from).collect();
-    Ok(json_sized(&body, body.len() * (SLOT_BYTES + 80)))
+    Ok(super::json_sized(&body, body.len() * (SLOT_BYTES + 80)))
 }
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
