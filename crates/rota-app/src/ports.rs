@@ -22,7 +22,7 @@ pub use calendar_sync::{
 };
 pub use erasure::{ERASED, ErasureRepository};
 pub use error::{Conflict, StoreError};
-pub use held::{hold, one_connection, release_held, take_held};
+pub use held::{OneConnection, hold, one_connection, release_held, take_held};
 pub use payments::{PaymentProcessor, ProcessorError, RecordedByTheTeam};
 pub use reports::{BookingTotals, ReportRepository, StatusTotals};
 pub use repositories::{

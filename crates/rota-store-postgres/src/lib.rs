@@ -115,9 +115,9 @@ impl PostgresStore {
 impl Store for PostgresStore {
     async fn begin(&self, mode: TxMode) -> Result<Box<dyn UnitOfWork>, StoreError> {
         let tx = match mode {
-            TxMode::ReadOnce => Conn::plain(&self.pool).await,
-            TxMode::Read => Conn::transaction(&self.pool, Some("BEGIN READ ONLY")).await,
-            TxMode::Write => Conn::transaction(&self.pool, None).await,
+            TxMode::ReadOnce => Conn::plain(&self.pool, KEEPER).await,
+            TxMode::Read => Conn::transaction(&self.pool, KEEPER, Some("BEGIN READ ONLY")).await,
+            TxMode::Write => Conn::transaction(&self.pool, KEEPER, None).await,
         }
         .map_err(db_error)?;
         Ok(Box::new(PgTx {
@@ -154,6 +154,13 @@ pub(crate) struct PgTx {
 }
 
 type Conn = rota_store_sql::Conn<Postgres>;
+
+/// Where a request keeps its connection between reads (`ports::held`).
+const KEEPER: rota_store_sql::Keeper<Postgres> = rota_store_sql::Keeper {
+    take: rota_app::ports::take_held,
+    keep: rota_app::ports::hold,
+    release: rota_app::ports::release_held,
+};
 
 impl PgTx {
     /// The connection the unit of work's statements run on.

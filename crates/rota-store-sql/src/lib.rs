@@ -95,12 +95,24 @@ where
 /// The connection a unit of work runs its statements on: a transaction, or
 /// for a read of one statement (`TxMode::ReadOnce`) a pooled connection
 /// without one, kept for the request's next read when it is done
-/// ([`rota_app::ports::hold`]).
+/// (`rota_app::ports::one_connection`).
 pub enum Conn<DB: Database> {
     /// A transaction, rolled back if dropped uncommitted.
     Tx(Transaction<'static, DB>),
     /// A connection outside any transaction.
     Plain(Kept<DB>),
+}
+
+/// Where a request keeps its connection between reads: the store passes
+/// `rota_app::ports`' functions (this crate knows no use cases).
+#[derive(Clone, Copy)]
+pub struct Keeper<DB: Database> {
+    /// `take_held`: the connection an earlier read of the request kept.
+    pub take: fn() -> Option<PoolConnection<DB>>,
+    /// `hold`: keeps a connection, or hands it back outside a request.
+    pub keep: fn(PoolConnection<DB>) -> Option<PoolConnection<DB>>,
+    /// `release_held`: gives the kept connection back to its pool.
+    pub release: fn(),
 }
 
 impl<DB: Database> Conn<DB> {
@@ -110,12 +122,15 @@ impl<DB: Database> Conn<DB> {
     /// # Errors
     ///
     /// The pool's, if no connection can be had.
-    pub async fn plain(pool: &Pool<DB>) -> Result<Self, sqlx::Error> {
-        let conn = match rota_app::ports::take_held::<PoolConnection<DB>>() {
+    pub async fn plain(pool: &Pool<DB>, keeper: Keeper<DB>) -> Result<Self, sqlx::Error> {
+        let conn = match (keeper.take)() {
             Some(conn) => conn,
             None => pool.acquire().await?,
         };
-        Ok(Self::Plain(Kept(Some(conn))))
+        Ok(Self::Plain(Kept {
+            conn: Some(conn),
+            keep: keeper.keep,
+        }))
     }
 
     /// A transaction from `pool`, begun with `statement` (`BEGIN` when
@@ -127,9 +142,10 @@ impl<DB: Database> Conn<DB> {
     /// The pool's or the database's.
     pub async fn transaction(
         pool: &Pool<DB>,
+        keeper: Keeper<DB>,
         statement: Option<&'static str>,
     ) -> Result<Self, sqlx::Error> {
-        rota_app::ports::release_held();
+        (keeper.release)();
         match statement {
             None => pool.begin().await,
             Some(s) => pool.begin_with(s).await,
@@ -152,12 +168,15 @@ impl<DB: Database> Conn<DB> {
 
 /// A pooled connection that, dropped inside a request, is kept for the
 /// request's next read rather than given back to its pool.
-pub struct Kept<DB: Database>(Option<PoolConnection<DB>>);
+pub struct Kept<DB: Database> {
+    conn: Option<PoolConnection<DB>>,
+    keep: fn(PoolConnection<DB>) -> Option<PoolConnection<DB>>,
+}
 
 impl<DB: Database> Drop for Kept<DB> {
     fn drop(&mut self) {
-        if let Some(conn) = self.0.take() {
-            drop(rota_app::ports::hold(conn));
+        if let Some(conn) = self.conn.take() {
+            drop((self.keep)(conn));
         }
     }
 }
@@ -165,7 +184,7 @@ impl<DB: Database> Drop for Kept<DB> {
 impl<DB: Database> Deref for Kept<DB> {
     type Target = DB::Connection;
     fn deref(&self) -> &DB::Connection {
-        self.0
+        self.conn
             .as_ref()
             .expect("a kept connection is there until dropped")
     }
@@ -173,7 +192,7 @@ impl<DB: Database> Deref for Kept<DB> {
 
 impl<DB: Database> DerefMut for Kept<DB> {
     fn deref_mut(&mut self) -> &mut DB::Connection {
-        self.0
+        self.conn
             .as_mut()
             .expect("a kept connection is there until dropped")
     }

@@ -103,9 +103,9 @@ impl Store for SqliteStore {
             TxMode::Read | TxMode::ReadOnce => None,
         };
         let tx = match mode {
-            TxMode::ReadOnce => Conn::plain(&self.pool).await,
-            TxMode::Read => Conn::transaction(&self.pool, None).await,
-            TxMode::Write => Conn::transaction(&self.pool, Some("BEGIN IMMEDIATE")).await,
+            TxMode::ReadOnce => Conn::plain(&self.pool, KEEPER).await,
+            TxMode::Read => Conn::transaction(&self.pool, KEEPER, None).await,
+            TxMode::Write => Conn::transaction(&self.pool, KEEPER, Some("BEGIN IMMEDIATE")).await,
         }
         .map_err(db_error)?;
         Ok(Box::new(SqliteTx {
@@ -185,6 +185,13 @@ impl Drop for SqliteTx {
 }
 
 type Conn = rota_store_sql::Conn<Sqlite>;
+
+/// Where a request keeps its connection between reads (`ports::held`).
+const KEEPER: rota_store_sql::Keeper<Sqlite> = rota_store_sql::Keeper {
+    take: rota_app::ports::take_held,
+    keep: rota_app::ports::hold,
+    release: rota_app::ports::release_held,
+};
 
 #[async_trait]
 impl UnitOfWork for SqliteTx {

@@ -18,30 +18,106 @@
 use std::any::Any;
 use std::cell::RefCell;
 use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
-tokio::task_local! {
-    static HELD: RefCell<Option<Box<dyn Any + Send>>>;
+/// What a request keeps: nothing, or one store's connection.
+type Slot = Option<Box<dyn Any + Send>>;
+
+thread_local! {
+    /// The slot of the request being polled on this thread; `None` outside
+    /// every request.
+    static CURRENT: RefCell<Option<Slot>> = const { RefCell::new(None) };
 }
 
 /// Runs `request` with a place to keep one connection between its units of
 /// work; the connection goes back to its pool when `request` ends.
-pub async fn one_connection<F: Future>(request: F) -> F::Output {
-    HELD.scope(RefCell::new(None), request).await
+///
+/// The place is put in a thread-local while `request` is polled and taken
+/// out after, as `tokio::task_local!` does; written here so that the use
+/// cases depend on no runtime.
+pub fn one_connection<F: Future>(request: F) -> OneConnection<F> {
+    OneConnection {
+        slot: None,
+        request: Some(Box::pin(request)),
+    }
+}
+
+/// The future of [`one_connection`].
+pub struct OneConnection<F> {
+    slot: Slot,
+    request: Option<Pin<Box<F>>>,
+}
+
+impl<F> std::fmt::Debug for OneConnection<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OneConnection")
+            .field("holding", &self.slot.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Puts a request's slot back when its poll ends, panic or not.
+struct Entered<'a> {
+    slot: &'a mut Slot,
+    outer: Option<Slot>,
+}
+
+impl<'a> Entered<'a> {
+    fn enter(slot: &'a mut Slot) -> Self {
+        let mine = slot.take();
+        let outer = CURRENT.with(|c| c.replace(Some(mine)));
+        Self { slot, outer }
+    }
+}
+
+impl Drop for Entered<'_> {
+    fn drop(&mut self) {
+        let outer = self.outer.take();
+        *self.slot = CURRENT.with(|c| c.replace(outer)).flatten();
+    }
+}
+
+impl<F: Future> Future for OneConnection<F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = self.get_mut();
+        let Some(request) = this.request.as_mut() else {
+            return Poll::Pending;
+        };
+        let _entered = Entered::enter(&mut this.slot);
+        let done = request.as_mut().poll(cx);
+        if done.is_ready() {
+            this.request = None;
+        }
+        done
+    }
+}
+
+impl<F> Drop for OneConnection<F> {
+    /// A request dropped before it ends (a timeout) drops its connections
+    /// outside every request, so they go back to their pool.
+    fn drop(&mut self) {
+        let outer = CURRENT.with(|c| c.replace(None));
+        self.request = None;
+        self.slot = None;
+        CURRENT.with(|c| c.replace(outer));
+    }
 }
 
 /// The connection an earlier read of this request kept, if it is a `C`.
 #[must_use]
 pub fn take_held<C: Any + Send>() -> Option<C> {
-    HELD.try_with(|held| {
-        let mut held = held.borrow_mut();
+    CURRENT.with(|current| {
+        let mut current = current.borrow_mut();
+        let held = current.as_mut()?;
         if held.as_ref().is_some_and(|c| c.is::<C>()) {
             held.take().and_then(|c| c.downcast::<C>().ok()).map(|c| *c)
         } else {
             None
         }
     })
-    .ok()
-    .flatten()
 }
 
 /// Keeps `conn` for this request's next read. Outside [`one_connection`],
@@ -49,23 +125,19 @@ pub fn take_held<C: Any + Send>() -> Option<C> {
 /// its pool.
 #[must_use]
 pub fn hold<C: Any + Send>(conn: C) -> Option<C> {
-    let mut conn = Some(conn);
-    let _ = HELD.try_with(|held| {
-        let mut held = held.borrow_mut();
-        if held.is_none() {
-            *held = conn.take().map(|c| Box::new(c) as Box<dyn Any + Send>);
+    CURRENT.with(|current| match current.borrow_mut().as_mut() {
+        Some(held @ None) => {
+            *held = Some(Box::new(conn));
+            None
         }
-    });
-    conn
+        _ => Some(conn),
+    })
 }
 
 /// Gives back the kept connection, if any: before a transaction, or before
 /// a wait on something other than the database.
 pub fn release_held() {
-    let kept = HELD
-        .try_with(|held| held.borrow_mut().take())
-        .ok()
-        .flatten();
+    let kept = CURRENT.with(|current| current.borrow_mut().as_mut().and_then(Option::take));
     drop(kept);
 }
 
@@ -92,5 +164,48 @@ mod tests {
         .await;
         assert_eq!(hold(1_u32), Some(1), "outside a request nothing is kept");
         assert_eq!(take_held::<u32>(), None);
+    }
+
+    #[tokio::test]
+    async fn each_request_keeps_its_own_and_an_inner_one_ends_with_its_own() {
+        one_connection(async {
+            assert_eq!(hold(1_u32), None);
+            one_connection(async {
+                assert_eq!(take_held::<u32>(), None, "the outer request's is not seen");
+                assert_eq!(hold(2_u32), None);
+                tokio::task::yield_now().await;
+                assert_eq!(take_held::<u32>(), Some(2), "kept across an await");
+            })
+            .await;
+            assert_eq!(take_held::<u32>(), Some(1));
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn a_dropped_request_gives_back_what_it_kept() {
+        struct Conn(std::sync::Arc<std::sync::atomic::AtomicBool>);
+        impl Drop for Conn {
+            fn drop(&mut self) {
+                self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+        }
+        let back = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let conn = Conn(std::sync::Arc::clone(&back));
+        let mut request = Box::pin(one_connection(async move {
+            assert!(hold(conn).is_none());
+            std::future::pending::<()>().await;
+        }));
+        let waker = std::task::Waker::noop();
+        assert!(
+            request
+                .as_mut()
+                .poll(&mut Context::from_waker(waker))
+                .is_pending()
+        );
+        assert!(!back.load(std::sync::atomic::Ordering::SeqCst));
+        drop(request);
+        assert!(back.load(std::sync::atomic::Ordering::SeqCst));
+        assert!(take_held::<Conn>().is_none());
     }
 }
