@@ -138,8 +138,11 @@ impl Store for PostgresStore {
             return place_booking_in_a_transaction(self, booking, messages).await;
         };
         let mut q = scheduling::one_provider_insert(booking, provider, messages)?;
+        // On the request's kept connection, if it has one (`ports::held`):
+        // never a second connection while one is kept.
+        let mut conn = Conn::plain(&self.pool, KEEPER).await.map_err(db_error)?;
         q.build()
-            .execute(&self.pool)
+            .execute(&mut *conn)
             .await
             .map_err(|e| scheduling::refused_for(provider, e))?;
         Ok(())

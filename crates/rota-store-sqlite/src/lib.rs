@@ -98,6 +98,11 @@ impl SqliteStore {
 #[async_trait]
 impl Store for SqliteStore {
     async fn begin(&self, mode: TxMode) -> Result<Box<dyn UnitOfWork>, StoreError> {
+        if mode != TxMode::ReadOnce {
+            // Before waiting at the gate: the writer ahead may need the
+            // connection this request kept (`ports::held`).
+            rota_app::ports::release_held();
+        }
         let gate = match mode {
             TxMode::Write => Some(Arc::clone(&self.write_gate).lock_owned().await),
             TxMode::Read | TxMode::ReadOnce => None,

@@ -286,7 +286,7 @@ pub async fn a_request_keeps_one_connection_and_still_sees_every_write(fresh: Fr
         async move {
             let mut tx = store.begin(TxMode::ReadOnce).await.unwrap();
             let query = BookingQuery {
-                limit: 10,
+                limit: 20,
                 ..BookingQuery::default()
             };
             let found = tx.bookings().list(business, &query).await.unwrap();
@@ -320,7 +320,51 @@ pub async fn a_request_keeps_one_connection_and_still_sees_every_write(fresh: Fr
         tx.bookings().insert(&mine).await.unwrap();
         tx.commit().await.unwrap();
         assert_eq!(listed(Arc::clone(&store)).await, 2);
+        let placed = booking(&f, 3, hour(4), vec![f.provider.id]);
+        tokio::time::timeout(
+            std::time::Duration::from_secs(5),
+            store.place_booking(&placed, &[]),
+        )
+        .await
+        .expect("placing a booking does not wait for a second connection")
+        .unwrap();
+        assert_eq!(listed(Arc::clone(&store)).await, 3);
     })
     .await;
-    assert_eq!(listed(other).await, 2, "the write is there for everyone");
+    // Requests at once, each reading, then writing (a transaction and a
+    // placed booking), then reading: none may wait forever for a
+    // connection another keeps while it waits for theirs.
+    let mut requests = tokio::task::JoinSet::new();
+    for n in 0..8_u8 {
+        let store = Arc::clone(&store);
+        let business = f.business.id;
+        let b = booking(
+            &f,
+            10 + u128::from(n),
+            hour(6 + 2 * i64::from(n)),
+            vec![f.provider.id],
+        );
+        requests.spawn(rota_app::ports::one_connection(async move {
+            let mut tx = store.begin(TxMode::ReadOnce).await.unwrap();
+            assert!(tx.bookings().get(business, b.id).await.unwrap().is_none());
+            drop(tx);
+            if n % 2 == 0 {
+                store.place_booking(&b, &[]).await.unwrap();
+            } else {
+                let mut tx = store.begin(TxMode::Write).await.unwrap();
+                tx.bookings().insert(&b).await.unwrap();
+                tx.commit().await.unwrap();
+            }
+            let mut tx = store.begin(TxMode::ReadOnce).await.unwrap();
+            assert!(tx.bookings().get(business, b.id).await.unwrap().is_some());
+        }));
+    }
+    tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        while let Some(done) = requests.join_next().await {
+            done.expect("a request ran to its end");
+        }
+    })
+    .await
+    .expect("no request waits forever for a connection");
+    assert_eq!(listed(other).await, 11, "every write is there for everyone");
 }
