@@ -11,9 +11,11 @@
 //!
 //! Only the connection is kept: every read still asks the database, so a
 //! change made by any process is seen by the next read (SPEC §8). A store
-//! gives the kept connection back before it opens a transaction, so a
-//! request never holds two; and a use case about to wait on something other
-//! than its database lets it go first ([`release_held`]).
+//! gives the kept connection back before it opens a transaction or queues
+//! for one (`SQLite`'s write gate), or runs its write on it (`PostgreSQL`'s
+//! one-statement booking), so a request never holds one connection while it
+//! waits for another; and a use case about to wait on something other than
+//! its database lets it go first ([`release_held`]).
 
 use std::any::Any;
 use std::cell::RefCell;
