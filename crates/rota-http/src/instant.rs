@@ -1,6 +1,7 @@
 //! Instants on the wire, written fast: availability answers with thousands
 //! of them (one provider's month is ~1,400 slots, 2,800 instants), and
-//! formatting each through `Display` was a tenth of the request's CPU.
+//! formatting each through `Display` was a tenth of the request's CPU; a
+//! page of bookings carries four per booking.
 //! The text is exactly jiff's (`2032-03-01T09:15:00Z`, a fraction with its
 //! trailing zeros left off: `…:00.1234Z`): the years 0000–9999 are written
 //! here, anything else by jiff itself.
