@@ -2,12 +2,14 @@
 
 use std::collections::HashMap;
 
-use rota_domain::account::AccountStatus;
+use rota_domain::account::{Account, AccountStatus};
 use rota_domain::actor::Actor;
 use rota_domain::availability::{SlotRequest, slots};
+use rota_domain::business::Business;
 use rota_domain::id::{AccountId, ServiceId};
 use rota_domain::jiff::{SignedDuration, Timestamp};
 use rota_domain::policy::{Action, Denied, EmployeeRef, authorize};
+use rota_domain::service::{Buffers, Service};
 use rota_domain::time::TimeRange;
 
 use crate::Rota;
@@ -105,6 +107,14 @@ impl Classify for AvailabilityError {
     }
 }
 
+/// Whether `a` is someone a customer can book `service` with: an active
+/// provider who offers it.
+fn bookable(a: &Account, service: &Service) -> bool {
+    a.status == AccountStatus::Active
+        && a.employee().is_some_and(|e| e.roles.is_provider())
+        && service.offered_by(a.id)
+}
+
 impl Rota {
     /// The slots at which `query.service` can be booked: operating hours ∩
     /// work hours − non-working hours − busy times of linked calendars −
@@ -127,6 +137,44 @@ impl Rota {
             .business_of(tx.as_mut(), actor)
             .await?
             .ok_or(Denied::NotFound)?;
+        let may_see = |id: AccountId, owner: bool| {
+            let target = EmployeeRef {
+                business: business.id,
+                id,
+                owner,
+            };
+            authorize(actor, &Action::ViewAvailability(target), &business.settings)
+        };
+        if let Some(p) = query.provider
+            && may_see(p, false).is_ok()
+            && may_see(p, true).is_ok()
+        {
+            // One provider the actor may see whoever they turn out to be:
+            // the check is made, so the service, their account, their
+            // working time and what their bookings block come in one read,
+            // the bookings as far out as any service's buffers reach.
+            let reach = Buffers::MAX_ALL.around(query.range);
+            let found = tx
+                .calendars()
+                .provider_time(business.id, query.service, p, query.range, reach)
+                .await?
+                .filter(|t| t.service.active)
+                .ok_or(Denied::NotFound)?;
+            let service = found.service;
+            let provider = found
+                .account
+                .filter(|a| bookable(a, &service))
+                .ok_or(Denied::NotFound)?;
+            let schedules = Schedules::of(&business, found.working).with_calendar_busy();
+            return Ok(self.slots(
+                &business,
+                &service,
+                &[provider],
+                &schedules,
+                found.booked,
+                query,
+            ));
+        }
         // The service and its possible providers in one read: one named
         // provider's account alone, or the whole team.
         let (service, team) = tx
@@ -137,22 +185,12 @@ impl Rota {
             .ok_or(Denied::NotFound)?;
         let mut providers: Vec<_> = team
             .into_iter()
-            .filter(|a| a.status == AccountStatus::Active)
-            .filter(|a| a.employee().is_some_and(|e| e.roles.is_provider()))
-            .filter(|a| service.offered_by(a.id))
+            .filter(|a| bookable(a, &service))
             .filter(|a| query.provider.is_none_or(|p| p == a.id))
             .collect();
         if query.provider.is_some() && providers.is_empty() {
             return Err(Denied::NotFound.into());
         }
-        let may_see = |id: AccountId, owner: bool| {
-            let target = EmployeeRef {
-                business: business.id,
-                id,
-                owner,
-            };
-            authorize(actor, &Action::ViewAvailability(target), &business.settings)
-        };
         if let Some(p) = providers.first().filter(|_| query.provider.is_some()) {
             may_see(p.id, p.employee().is_some_and(|e| e.roles.is_owner()))?;
         }
@@ -172,21 +210,29 @@ impl Rota {
         // B4 with buffers: a slot is free when it, with the service's
         // buffers around it, overlaps nothing another booking blocks (that
         // booking's buffers included). So each blocked time is widened by
-        // the service's buffers, and read as far out as they reach.
+        // the service's buffers, and read as far out as they reach. A
+        // team's thousands of booked rows, each read narrow (three
+        // columns, not the working-time statement's eleven), cost more
+        // than the round trip (SQLite "anyone" for 50 providers' month:
+        // p50 53 ms in one statement).
         let reach = service.buffers.around(query.range);
-        let (schedules, booked) = if let [one] = ids[..] {
-            // One provider: a round trip costs more than the rows.
-            Schedules::load_with_booked(tx.as_mut(), &business, &[one], query.range, reach).await?
-        } else {
-            // A team: thousands of booked rows, each read narrow (three
-            // columns, not the working-time statement's eleven), cost more
-            // than the round trip (SQLite "anyone" for 50 providers' month:
-            // p50 53 ms in one statement).
-            let schedules = Schedules::load(tx.as_mut(), &business, &ids, query.range).await?;
-            let booked = tx.bookings().busy(business.id, &ids, reach).await?;
-            (schedules, booked)
-        };
-        let schedules = schedules.with_calendar_busy();
+        let schedules = Schedules::load(tx.as_mut(), &business, &ids, query.range)
+            .await?
+            .with_calendar_busy();
+        let booked = tx.bookings().busy(business.id, &ids, reach).await?;
+        Ok(self.slots(&business, &service, &providers, &schedules, booked, query))
+    }
+
+    /// Each provider's slots (W3), from what was read.
+    fn slots(
+        &self,
+        business: &Business,
+        service: &Service,
+        providers: &[Account],
+        schedules: &Schedules,
+        booked: Vec<(AccountId, TimeRange)>,
+        query: AvailabilityQuery,
+    ) -> Vec<ProviderSlots> {
         let mut busy: HashMap<AccountId, Vec<TimeRange>> = HashMap::new();
         for (p, blocked) in booked {
             busy.entry(p)
@@ -200,7 +246,7 @@ impl Rota {
             step: query.step.unwrap_or(SignedDuration::from_mins(15)),
             not_before: self.now().checked_add(notice).unwrap_or(Timestamp::MAX),
         };
-        Ok(providers
+        providers
             .iter()
             .map(|a| {
                 let working = schedules.working_time(a.id, query.range);
@@ -211,6 +257,6 @@ impl Rota {
                     slots: slots(&working, taken, &request, schedules.zone_of(a.id)),
                 }
             })
-            .collect())
+            .collect()
     }
 }

@@ -30,7 +30,8 @@ pub use repositories::{
 };
 pub use scheduling::{
     BookingQuery, BookingRepository, CalendarRepository, IdempotencyRecord, IdempotencyRepository,
-    NamedBooking, ServiceRepository, StoredResponse, TimeEntryRepository, WorkingTime,
+    NamedBooking, ProviderTime, ServiceRepository, StoredResponse, TimeEntryRepository,
+    WorkingTime,
 };
 pub use services::{
     Clock, HashError, IdSource, MailError, Mailer, PasswordHash, PasswordHasher, TokenHash, Tokens,

@@ -40,23 +40,8 @@ impl Schedules {
         Ok(Self::of(business, working))
     }
 
-    /// The schedules, and what the providers' bookings block within
-    /// `booked_within`, in one read.
-    pub(crate) async fn load_with_booked(
-        tx: &mut dyn UnitOfWork,
-        business: &Business,
-        providers: &[AccountId],
-        range: TimeRange,
-        booked_within: TimeRange,
-    ) -> Result<(Self, Vec<(AccountId, TimeRange)>), StoreError> {
-        let (working, booked) = tx
-            .calendars()
-            .working_time_and_booked(business.id, providers, range, booked_within)
-            .await?;
-        Ok((Self::of(business, working), booked))
-    }
-
-    fn of(business: &Business, working: crate::ports::WorkingTime) -> Self {
+    /// The schedules of what was read.
+    pub(crate) fn of(business: &Business, working: crate::ports::WorkingTime) -> Self {
         let calendars = working.calendars.into_iter().collect();
         let mut calendar_busy: HashMap<AccountId, Vec<TimeRange>> = HashMap::new();
         for (p, t) in working.calendar_busy {

@@ -13,8 +13,8 @@ use rota_app::domain::time_entry::TimeEntry;
 use rota_app::domain::time_off::{Absence, TimeOff};
 use rota_app::ports::{
     BookingQuery, BookingRepository, CalendarRepository, Conflict, IdempotencyRecord,
-    IdempotencyRepository, NamedBooking, ServiceRepository, StoreError, TimeEntryRepository,
-    WorkingTime,
+    IdempotencyRepository, NamedBooking, ProviderTime, ServiceRepository, StoreError,
+    TimeEntryRepository, WorkingTime,
 };
 
 use crate::MemoryTx;
@@ -132,16 +132,28 @@ impl CalendarRepository for MemoryTx {
         })
     }
 
-    async fn working_time_and_booked(
+    async fn provider_time(
         &mut self,
         business: BusinessId,
-        providers: &[AccountId],
+        service: ServiceId,
+        provider: AccountId,
         range: TimeRange,
         booked_within: TimeRange,
-    ) -> Result<(WorkingTime, Vec<(AccountId, TimeRange)>), StoreError> {
-        let working = self.working_time(business, providers, range).await?;
-        let booked = BookingRepository::busy(self, business, providers, booked_within).await?;
-        Ok((working, booked))
+    ) -> Result<Option<ProviderTime>, StoreError> {
+        let Some((service, accounts)) = self
+            .with_people(business, service, Some(vec![provider]))
+            .await?
+        else {
+            return Ok(None);
+        };
+        let working = self.working_time(business, &[provider], range).await?;
+        let booked = BookingRepository::busy(self, business, &[provider], booked_within).await?;
+        Ok(Some(ProviderTime {
+            service,
+            account: accounts.into_iter().next(),
+            working,
+            booked,
+        }))
     }
 
     async fn time_off_of(

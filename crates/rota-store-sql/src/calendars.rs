@@ -15,11 +15,11 @@ macro_rules! calendar_repositories {
             use ::rota_app::domain::account::Text;
             use ::rota_app::domain::business::Zone;
             use ::rota_app::domain::calendar::WorkCalendar;
-            use ::rota_app::domain::id::{AccountId, BusinessId, TimeOffId};
+            use ::rota_app::domain::id::{AccountId, BusinessId, ServiceId, TimeOffId};
             use ::rota_app::domain::time::TimeRange;
             use ::rota_app::domain::time_off::{Absence, TimeOff};
             use ::rota_app::domain::uuid::Uuid;
-            use ::rota_app::ports::{CalendarRepository, StoreError, WorkingTime};
+            use ::rota_app::ports::{CalendarRepository, ProviderTime, StoreError, WorkingTime};
             use ::sqlx::Row;
 
             use crate::codec::{
@@ -83,18 +83,21 @@ macro_rules! calendar_repositories {
             /// columns `time_off_from` reads, the linked calendars' busy
             /// times (neither `hours` nor `id`) `busy_from` and `busy_to`;
             /// `booked` is 0 on all of them (1 on a fourth part, if added:
-            /// a provider's booked times in `booked_times`, one row each).
+            /// a provider's booked times in `booked_times`, one row each;
+            /// 2 on a service's row, `push_service_and_account`). `tail` ends
+            /// each part's columns (the NULLs of the service's row's own).
             fn push_working_time(
                 q: &mut ::sqlx::QueryBuilder<$db>,
                 business: BusinessId,
                 providers: &[AccountId],
                 range: TimeRange,
+                tail: &str,
             ) {
                 q.push(format!(
                     "SELECT business_id, provider_id, time_zone, hours, CAST(NULL AS uuid) AS id, \
                      CAST(NULL AS jsonb) AS absence, CAST(NULL AS text) AS note, CAST(NULL AS timestamptz) AS created_at, \
                      CAST(NULL AS timestamptz) AS busy_from, CAST(NULL AS timestamptz) AS busy_to, \
-                     {NO_BOOKED_TIMES} AS booked_times, 0 AS booked \
+                     {NO_BOOKED_TIMES} AS booked_times, 0 AS booked{tail} \
                      FROM work_calendars WHERE business_id = ",
                 ));
                 q.push_bind(business.as_uuid());
@@ -104,16 +107,16 @@ macro_rules! calendar_repositories {
                     q.push(" AND provider_id IN ");
                     $crate::push_ids(q, providers.iter().map(AccountId::as_uuid));
                 }
-                q.push(
+                q.push(format!(
                     " UNION ALL SELECT business_id, provider_id, NULL, NULL, id, absence, note, created_at, \
-                     NULL, NULL, NULL, 0 FROM time_off WHERE ",
-                );
+                     NULL, NULL, NULL, 0{tail} FROM time_off WHERE ",
+                ));
                 push_time_off_within(q, business, providers, range);
                 if !providers.is_empty() {
-                    q.push(
+                    q.push(format!(
                         " UNION ALL SELECT business_id, provider_id, NULL, NULL, NULL, NULL, NULL, NULL, \
-                         starts_at, ends_at, NULL, 0 FROM calendar_busy WHERE business_id = ",
-                    );
+                         starts_at, ends_at, NULL, 0{tail} FROM calendar_busy WHERE business_id = ",
+                    ));
                     q.push_bind(business.as_uuid())
                         .push(" AND starts_at < ")
                         .push_bind(stamp(range.end()))
@@ -156,8 +159,60 @@ macro_rules! calendar_repositories {
                     .push_bind(stamp(upper));
             }
 
+            /// A fourth part of the working-time statement: what the
+            /// providers' (not none) bookings block (`BookingRepository::busy`),
+            /// from the provider rows alone, one row a provider.
+            fn push_booked(
+                q: &mut ::sqlx::QueryBuilder<$db>,
+                business: BusinessId,
+                providers: &[AccountId],
+                within: TimeRange,
+                tail: &str,
+            ) {
+                q.push(format!(
+                    " UNION ALL SELECT business_id, provider_id, NULL, NULL, NULL, NULL, NULL, NULL, \
+                     NULL, NULL, {BOOKED_TIMES}, 1{tail} FROM booking_providers WHERE ",
+                ));
+                push_booked_within(q, business, providers, within);
+                q.push(" GROUP BY business_id, provider_id");
+            }
+
+            /// The first part of `provider_time`'s statement: the
+            /// service's row joined to the provider's account (NULLs when
+            /// there is none), in the working-time statement's columns
+            /// (an account's id, business and creation in theirs), then
+            /// the service's and the account's own; `SERVICE_TAIL` is the
+            /// other parts' NULLs for them.
+            fn push_service_and_account(
+                q: &mut ::sqlx::QueryBuilder<$db>,
+                business: BusinessId,
+                service: ServiceId,
+                provider: AccountId,
+            ) {
+                q.push(format!(
+                    "SELECT a.business_id, CAST(NULL AS uuid) AS provider_id, CAST(NULL AS text) AS time_zone, \
+                     CAST(NULL AS jsonb) AS hours, a.id, CAST(NULL AS jsonb) AS absence, CAST(NULL AS text) AS note, \
+                     a.created_at, CAST(NULL AS timestamptz) AS busy_from, CAST(NULL AS timestamptz) AS busy_to, \
+                     {NO_BOOKED_TIMES} AS booked_times, 2 AS booked, \
+                     s.id AS service_id, s.business_id AS service_business_id, s.name AS service_name, \
+                     s.duration_minutes, s.price_minor, s.providers, s.active, s.buffer_before_minutes, \
+                     s.buffer_after_minutes, a.kind, a.email, a.status, a.name, a.phone, a.roles, a.owner, \
+                     a.first_name, a.last_name, a.details, a.archived_at, a.activated_at \
+                     FROM services s LEFT JOIN accounts a ON a.business_id = s.business_id AND a.id = ",
+                ));
+                q.push_bind(provider.as_uuid())
+                    .push(" WHERE s.business_id = ")
+                    .push_bind(business.as_uuid())
+                    .push(" AND s.id = ")
+                    .push_bind(service.as_uuid());
+            }
+
+            /// The NULLs of the service's and the account's own columns.
+            const SERVICE_TAIL: &str = ", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
+                NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL";
+
             /// Working time, and the booked times of a fourth part, from
-            /// the rows of `push_working_time`.
+            /// the rows of `push_working_time` (a service's row left out).
             fn working_from(
                 rows: &[$row],
             ) -> Result<(WorkingTime, Vec<(AccountId, TimeRange)>), StoreError> {
@@ -165,7 +220,11 @@ macro_rules! calendar_repositories {
                 let mut booked = Vec::new();
                 for r in rows {
                     let id: Option<Uuid> = r.try_get("id").map_err(db_error)?;
-                    if r.try_get::<i32, _>("booked").map_err(db_error)? == 1 {
+                    let part: i32 = r.try_get("booked").map_err(db_error)?;
+                    if part == 2 {
+                        continue;
+                    }
+                    if part == 1 {
                         let provider = AccountId::from_uuid(r.try_get("provider_id").map_err(db_error)?);
                         booked.extend(
                             read_booked_times(r, "booked_times")?
@@ -234,35 +293,50 @@ macro_rules! calendar_repositories {
                     range: TimeRange,
                 ) -> Result<WorkingTime, StoreError> {
                     let mut q = ::sqlx::QueryBuilder::<$db>::new("");
-                    push_working_time(&mut q, business, providers, range);
+                    push_working_time(&mut q, business, providers, range, "");
                     let rows = q.build().fetch_all(self.conn()).await.map_err(db_error)?;
                     let (working, _) = working_from(&rows)?;
                     Ok(working)
                 }
 
-                async fn working_time_and_booked(
+                async fn provider_time(
                     &mut self,
                     business: BusinessId,
-                    providers: &[AccountId],
+                    service: ServiceId,
+                    provider: AccountId,
                     range: TimeRange,
                     booked_within: TimeRange,
-                ) -> Result<(WorkingTime, Vec<(AccountId, TimeRange)>), StoreError> {
+                ) -> Result<Option<ProviderTime>, StoreError> {
                     let mut q = ::sqlx::QueryBuilder::<$db>::new("");
-                    push_working_time(&mut q, business, providers, range);
-                    if !providers.is_empty() {
-                        // A fourth part: what the providers' bookings block
-                        // (`BookingRepository::busy`), from the provider
-                        // rows alone, bounded by how far a booking's blocked
-                        // time reaches from its start; one row a provider.
-                        q.push(format!(
-                            " UNION ALL SELECT business_id, provider_id, NULL, NULL, NULL, NULL, NULL, NULL, \
-                             NULL, NULL, {BOOKED_TIMES}, 1 FROM booking_providers WHERE ",
-                        ));
-                        push_booked_within(&mut q, business, providers, booked_within);
-                        q.push(" GROUP BY business_id, provider_id");
-                    }
+                    push_service_and_account(&mut q, business, service, provider);
+                    q.push(" UNION ALL ");
+                    push_working_time(&mut q, business, &[provider], range, SERVICE_TAIL);
+                    push_booked(&mut q, business, &[provider], booked_within, SERVICE_TAIL);
                     let rows = q.build().fetch_all(self.conn()).await.map_err(db_error)?;
-                    working_from(&rows)
+                    let mut found = None;
+                    for r in &rows {
+                        if r.try_get::<i32, _>("booked").map_err(db_error)? == 2 {
+                            let service = super::shared_scheduling::service_named(
+                                r,
+                                ["service_id", "service_business_id", "service_name"],
+                            )?;
+                            let account = match r.try_get::<Option<Uuid>, _>("id").map_err(db_error)? {
+                                Some(_) => Some(crate::accounts::shared_accounts::account_from(r)?),
+                                None => None,
+                            };
+                            found = Some((service, account));
+                        }
+                    }
+                    let Some((service, account)) = found else {
+                        return Ok(None);
+                    };
+                    let (working, booked) = working_from(&rows)?;
+                    Ok(Some(ProviderTime {
+                        service,
+                        account,
+                        working,
+                        booked,
+                    }))
                 }
 
                 async fn time_off_of(

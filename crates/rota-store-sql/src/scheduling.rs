@@ -38,7 +38,7 @@ macro_rules! scheduling_repositories {
 
             /// A service from a row whose id, business and name columns are
             /// named `names` (the others are the table's own).
-            fn service_named(r: &$row, names: [&str; 3]) -> Result<Service, StoreError> {
+            pub(crate) fn service_named(r: &$row, names: [&str; 3]) -> Result<Service, StoreError> {
                 let [id, business_id, name] = names;
                 let minutes: i64 = r.try_get("duration_minutes").map_err(db_error)?;
                 Ok(Service {

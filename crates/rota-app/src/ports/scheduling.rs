@@ -74,17 +74,22 @@ pub trait CalendarRepository: Send {
         range: TimeRange,
     ) -> Result<WorkingTime, StoreError>;
 
-    /// [`CalendarRepository::working_time`] and, in the same read, what
-    /// the providers' active bookings block within `booked_within`, as
-    /// [`BookingRepository::busy`] (availability's inputs in one round
-    /// trip on the SQL stores).
-    async fn working_time_and_booked(
+    /// One provider's availability inputs in one read (one round trip on
+    /// the SQL stores): the service and the provider's account, as
+    /// [`ServiceRepository::with_people`] reads them for
+    /// `Some(vec![provider])`; the provider's working time, as
+    /// [`CalendarRepository::working_time`] reads it; and what their
+    /// active bookings block within `booked_within`, as
+    /// [`BookingRepository::busy`] reads it. `None` when there is no such
+    /// service.
+    async fn provider_time(
         &mut self,
         business: BusinessId,
-        providers: &[AccountId],
+        service: ServiceId,
+        provider: AccountId,
         range: TimeRange,
         booked_within: TimeRange,
-    ) -> Result<(WorkingTime, Vec<(AccountId, TimeRange)>), StoreError>;
+    ) -> Result<Option<ProviderTime>, StoreError>;
     /// The entries of one provider (`Some`) or the business-wide ones (`None`).
     async fn time_off_of(
         &mut self,
@@ -113,6 +118,19 @@ pub struct WorkingTime {
     /// The busy times of their linked calendars that overlap the range
     /// (issue 19), read in the same round trip.
     pub calendar_busy: Vec<(AccountId, TimeRange)>,
+}
+
+/// What [`CalendarRepository::provider_time`] reads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProviderTime {
+    /// The service.
+    pub service: Service,
+    /// The provider's account, if there is one with that id.
+    pub account: Option<Account>,
+    /// Their working time.
+    pub working: WorkingTime,
+    /// What their bookings block, one entry a booking.
+    pub booked: Vec<(AccountId, TimeRange)>,
 }
 
 /// Which bookings to list.

@@ -1,9 +1,11 @@
 use rota_app::availability::AvailabilityQuery;
 use rota_app::domain::access::{AccessRights, AccessRightsInput, TimeTrackingAccess};
 use rota_app::domain::account::Text;
+use rota_app::domain::id::AccountId;
 use rota_app::domain::jiff::SignedDuration;
 use rota_app::domain::time::TimeRange;
 use rota_app::domain::time_off::Absence;
+use rota_app::domain::uuid::Uuid;
 use rota_app::{Classify, ErrorKind};
 
 use crate::support::{at, salon};
@@ -98,6 +100,30 @@ async fn w3_r8_providers_see_only_their_own_availability_customers_only_online()
     let customer = s.w.activate(&s.customer).await;
     let err = s.w.rota.availability(&customer, q).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Forbidden);
+    // Named: one's own and, for the owner, anyone's, read in one go; the
+    // offline customer is refused; someone who does not exist or offers
+    // nothing is not found, whoever asks.
+    let named = |p: AccountId| AvailabilityQuery {
+        provider: Some(p),
+        ..q
+    };
+    let mine = s.w.rota.availability(&s.provider, named(s.provider.id));
+    assert_eq!(mine.await.unwrap(), own);
+    let by_owner = s.w.rota.availability(&s.owner, named(s.provider.id));
+    assert_eq!(by_owner.await.unwrap(), own);
+    for (who, p, kind) in [
+        (&customer, s.provider.id, ErrorKind::Forbidden),
+        (&s.provider, s.owner.id, ErrorKind::NotFound),
+        (
+            &s.owner,
+            AccountId::from_uuid(Uuid::from_u128(9)),
+            ErrorKind::NotFound,
+        ),
+        (&s.owner, s.owner.id, ErrorKind::NotFound),
+    ] {
+        let err = s.w.rota.availability(who, named(p)).await.unwrap_err();
+        assert_eq!(err.kind(), kind, "{p}");
+    }
 }
 
 #[tokio::test]

@@ -2,8 +2,10 @@
 //! a booking and its email kept or refused together), B1's customer.
 
 use rota_app::domain::booking::{Booking, BookingStatus, Payment, PaymentMethod};
-use rota_app::domain::id::PaymentId;
+use rota_app::domain::id::{AccountId, PaymentId, ServiceId};
 use rota_app::domain::money::Money;
+use rota_app::domain::name::BusinessName;
+use rota_app::domain::service::{Buffers, Service, ServiceDuration};
 use rota_app::ports::{BookingQuery, Conflict, NamedBooking, StoreError, TxMode};
 
 use crate::Fresh;
@@ -445,8 +447,19 @@ pub async fn w3_busy_times_are_the_active_bookings_of_the_providers_asked(fresh:
         range("2026-03-09T07:00:00Z", "2026-03-09T09:15:00Z"),
         vec![f.provider.id],
     );
+    let service = Service {
+        id: ServiceId::from_uuid(uuid(500)),
+        business_id: f.business.id,
+        name: BusinessName::parse("Deep clean").unwrap(),
+        duration: ServiceDuration::minutes(60).unwrap(),
+        price: Money::new(5000).unwrap(),
+        providers: vec![],
+        active: true,
+        buffers: Buffers::minutes(15, 30).unwrap(),
+    };
     let mut tx = store.begin(TxMode::Write).await.unwrap();
     tx.accounts().insert(&quinn).await.unwrap();
+    tx.services().insert(&service).await.unwrap();
     for b in [&both, &short, &cancelled, &later, &early] {
         tx.bookings().insert(b).await.unwrap();
     }
@@ -480,38 +493,69 @@ pub async fn w3_busy_times_are_the_active_bookings_of_the_providers_asked(fresh:
             .unwrap()
             .is_empty()
     );
-    // The same booked times, read with the providers' working time in one
-    // statement: each as `busy` reads it, the working time as read alone.
-    let ids = [f.provider.id, quinn.id];
-    let (working, mut booked) = tx
+    // One provider's booked times, read with the service, their account
+    // and their working time in one statement: each part as read alone.
+    let b = f.business.id;
+    let found = tx
         .calendars()
-        .working_time_and_booked(f.business.id, &ids, monday, monday)
+        .provider_time(b, service.id, f.provider.id, monday, monday)
         .await
-        .unwrap();
+        .unwrap()
+        .expect("the service");
+    let mut booked = found.booked.clone();
     booked.sort();
-    assert_eq!(booked, expected, "booked times, read with the working time");
-    assert_eq!(
-        working,
-        tx.calendars()
-            .working_time(f.business.id, &ids, monday)
-            .await
-            .unwrap()
-    );
-    let tuesday = range("2026-03-10T00:00:00Z", "2026-03-11T00:00:00Z");
-    let (_, booked) = tx
+    let own: Vec<_> = expected
+        .iter()
+        .filter(|(p, _)| *p == f.provider.id)
+        .copied()
+        .collect();
+    assert_eq!(booked, own, "booked times, read with the working time");
+    assert_eq!(found.service, service);
+    assert_eq!(found.account.as_ref(), Some(&f.provider));
+    let alone = tx
         .calendars()
-        .working_time_and_booked(f.business.id, &ids, monday, tuesday)
+        .working_time(b, &[f.provider.id], monday)
+        .await;
+    assert_eq!(found.working, alone.unwrap());
+    let tuesday = range("2026-03-10T00:00:00Z", "2026-03-11T00:00:00Z");
+    let found = tx
+        .calendars()
+        .provider_time(b, service.id, f.provider.id, monday, tuesday)
         .await
-        .unwrap();
+        .unwrap()
+        .expect("the service");
     assert_eq!(
-        booked,
+        found.booked,
         vec![(f.provider.id, later.range)],
         "booked within their own window"
     );
-    let (_, none) = tx
+    let found = tx
         .calendars()
-        .working_time_and_booked(f.business.id, &[], monday, monday)
+        .provider_time(b, service.id, quinn.id, monday, monday)
+        .await
+        .unwrap()
+        .expect("the service");
+    assert_eq!(
+        (found.account, found.booked),
+        (Some(quinn.clone()), vec![(quinn.id, both.range)])
+    );
+    let nobody = AccountId::from_uuid(uuid(999_999));
+    let found = tx
+        .calendars()
+        .provider_time(b, service.id, nobody, monday, monday)
+        .await
+        .unwrap()
+        .expect("the service");
+    assert_eq!(
+        (found.account, found.booked),
+        (None, vec![]),
+        "no such account"
+    );
+    let other = ServiceId::from_uuid(uuid(501));
+    let none = tx
+        .calendars()
+        .provider_time(b, other, f.provider.id, monday, monday)
         .await
         .unwrap();
-    assert!(none.is_empty());
+    assert_eq!(none, None, "no such service");
 }

@@ -196,6 +196,17 @@ pub async fn calendars_and_time_off_round_trip(fresh: Fresh) {
     for e in [&early, &late, &weekly, &holiday] {
         tx.calendars().insert_time_off(e).await.unwrap();
     }
+    let service = Service {
+        id: ServiceId::from_uuid(uuid(500)),
+        business_id: f.business.id,
+        name: BusinessName::parse("Deep clean").unwrap(),
+        duration: ServiceDuration::minutes(90).unwrap(),
+        price: Money::new(12_000).unwrap(),
+        providers: vec![f.provider.id],
+        active: true,
+        buffers: Buffers::NONE,
+    };
+    tx.services().insert(&service).await.unwrap();
     tx.commit().await.unwrap();
 
     let mut tx = store.begin(TxMode::Write).await.unwrap();
@@ -212,6 +223,14 @@ pub async fn calendars_and_time_off_round_trip(fresh: Fresh) {
         .await
         .unwrap();
     assert_eq!(working.calendars, cals, "the calendars, as read alone");
+    // One provider's, read with a service in one statement: the same.
+    let (b, p) = (f.business.id, f.provider.id);
+    let with_service = tx
+        .calendars()
+        .provider_time(b, service.id, p, week, week)
+        .await;
+    let alone = tx.calendars().working_time(b, &[p], week).await.unwrap();
+    assert_eq!(with_service.unwrap().map(|t| t.working), Some(alone));
     working.time_off.sort_by_key(|t| t.id);
     assert_eq!(
         working.time_off,
