@@ -23,6 +23,11 @@ mod bench;
 mod loadtest;
 mod tidy;
 
+/// `rota`'s allocator (see its `main`), so that the load test and the
+/// benchmarks measure what `rota serve` does.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
