@@ -13,14 +13,26 @@ use serde::Serializer;
 /// `#[serde(serialize_with = "crate::instant::serialize")]`.
 pub(crate) fn serialize<S: Serializer>(t: &Timestamp, s: S) -> Result<S::Ok, S::Error> {
     let mut buf = [0_u8; 30];
-    match write(*t, &mut buf) {
+    match write(*t, &mut buf).and_then(|b| std::str::from_utf8(b).ok()) {
         Some(text) => s.serialize_str(text),
         None => s.collect_str(t),
     }
 }
 
-/// `t` as RFC 3339 in UTC, when it is in a four-digit year.
-fn write(t: Timestamp, buf: &mut [u8; 30]) -> Option<&str> {
+/// Appends `t`'s text (what [`serialize`] puts between the quotes: no
+/// character of it needs escaping in JSON).
+pub(crate) fn push(out: &mut Vec<u8>, t: Timestamp) {
+    use std::io::Write as _;
+    let mut buf = [0_u8; 30];
+    match write(t, &mut buf) {
+        Some(text) => out.extend_from_slice(text),
+        // Writing to a `Vec` cannot fail.
+        None => drop(write!(out, "{t}")),
+    }
+}
+
+/// `t` as RFC 3339 in UTC (ASCII), when it is in a four-digit year.
+fn write(t: Timestamp, buf: &mut [u8; 30]) -> Option<&[u8]> {
     let dt = Offset::UTC.to_datetime(t);
     let year = u16::try_from(dt.year()).ok().filter(|y| *y <= 9999)?;
     let two = |n: i8| {
@@ -58,7 +70,7 @@ fn write(t: Timestamp, buf: &mut [u8; 30]) -> Option<&str> {
         }
     }
     buf[end] = b'Z';
-    std::str::from_utf8(&buf[..=end]).ok()
+    Some(&buf[..=end])
 }
 
 #[cfg(test)]
@@ -110,6 +122,9 @@ mod tests {
         instants.extend([Timestamp::MIN, Timestamp::MAX]);
         for t in instants {
             assert_eq!(text(t), format!("\"{t}\""), "{t}");
+            let mut pushed = Vec::new();
+            push(&mut pushed, t);
+            assert_eq!(pushed, t.to_string().as_bytes(), "{t}");
         }
     }
 }
