@@ -306,8 +306,12 @@ async fn availability(
         .into_response())
 }
 
-/// About the bytes a slot takes in JSON (two instants, their names).
-const SLOT_BYTES: usize = 64;
+/// The bytes a slot takes in JSON (two instants of whole seconds, their
+/// names, the braces and a comma: `{"starts_at":"…","ends_at":"…"},`).
+const SLOT_BYTES: usize = 70;
+
+/// The bytes of a provider's own fields in JSON, besides their name.
+const PROVIDER_BYTES: usize = 80;
 
 /// The slots as `Vec<ProviderSlotsDto>` in JSON, written straight into
 /// the body: one provider's month is ~2,800 instants, and serde's string
@@ -315,8 +319,13 @@ const SLOT_BYTES: usize = 64;
 /// occur) after `instant` wrote it. A test holds it to serde's output.
 fn slots_json(found: &[ProviderSlots]) -> Vec<u8> {
     use std::io::Write as _;
-    let count: usize = found.iter().map(|p| p.slots.len() + 1).sum();
-    let mut out = Vec::with_capacity(count * SLOT_BYTES);
+    // Sized to the answer (a month's is ~100 KB), so it is never copied
+    // to grow.
+    let size: usize = found
+        .iter()
+        .map(|p| PROVIDER_BYTES + p.name.len() + p.slots.len() * SLOT_BYTES)
+        .sum();
+    let mut out = Vec::with_capacity(size + 2);
     out.push(b'[');
     for (i, p) in found.iter().enumerate() {
         if i > 0 {
