@@ -9,11 +9,13 @@ use rota_app::domain::account::{
 };
 use rota_app::domain::business::{Business, BusinessSettings, Currency, Zone};
 use rota_app::domain::email::EmailAddress;
-use rota_app::domain::id::{AccountId, BusinessId};
+use rota_app::domain::id::{AccountId, BusinessId, ServiceId};
 use rota_app::domain::jiff::Timestamp;
+use rota_app::domain::money::Money;
 use rota_app::domain::name::{BusinessName, PersonName, Slug};
 use rota_app::domain::plan::{Plan, Subscription, SubscriptionStatus};
 use rota_app::domain::role::{EmployeeRoles, RoleSet};
+use rota_app::domain::service::{Buffers, Service, ServiceDuration};
 use rota_app::domain::uuid::Uuid;
 use rota_app::ports::{IdSource, Store, TxMode};
 use rota_app::testing::{CountingTokens, InsecureHasher, ManualClock, RecordingMailer};
@@ -47,6 +49,25 @@ pub(crate) fn at(s: &str) -> Timestamp {
 }
 
 /// Ids the fixtures use, far from what `SequentialIds` hands out.
+/// A 90-minute "Deep clean" of `business` (id 500), offered by
+/// `providers` (everyone when empty), with these buffers.
+pub(crate) fn service(
+    business: BusinessId,
+    providers: Vec<AccountId>,
+    buffers: Buffers,
+) -> Service {
+    Service {
+        id: ServiceId::from_uuid(uuid(500)),
+        business_id: business,
+        name: BusinessName::parse("Deep clean").unwrap(),
+        duration: ServiceDuration::minutes(90).unwrap(),
+        price: Money::new(12_000).unwrap(),
+        providers,
+        active: true,
+        buffers,
+    }
+}
+
 pub(crate) fn uuid(n: u128) -> Uuid {
     Uuid::from_u128(0xF000_0000_0000_0000_0000_0000_0000_0000 + n)
 }

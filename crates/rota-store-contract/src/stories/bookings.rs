@@ -4,12 +4,11 @@
 use rota_app::domain::booking::{Booking, BookingStatus, Payment, PaymentMethod};
 use rota_app::domain::id::{AccountId, PaymentId, ServiceId};
 use rota_app::domain::money::Money;
-use rota_app::domain::name::BusinessName;
-use rota_app::domain::service::{Buffers, Service, ServiceDuration};
+use rota_app::domain::service::Buffers;
 use rota_app::ports::{BookingQuery, Conflict, NamedBooking, StoreError, TxMode};
 
 use crate::Fresh;
-use crate::fixtures::{Fixture, at, employee, uuid};
+use crate::fixtures::{Fixture, at, employee, service, uuid};
 use crate::stories::outbox::message;
 
 use super::scheduling::{booking, range};
@@ -447,16 +446,7 @@ pub async fn w3_busy_times_are_the_active_bookings_of_the_providers_asked(fresh:
         range("2026-03-09T07:00:00Z", "2026-03-09T09:15:00Z"),
         vec![f.provider.id],
     );
-    let service = Service {
-        id: ServiceId::from_uuid(uuid(500)),
-        business_id: f.business.id,
-        name: BusinessName::parse("Deep clean").unwrap(),
-        duration: ServiceDuration::minutes(60).unwrap(),
-        price: Money::new(5000).unwrap(),
-        providers: vec![],
-        active: true,
-        buffers: Buffers::minutes(15, 30).unwrap(),
-    };
+    let service = service(f.business.id, vec![], Buffers::minutes(15, 30).unwrap());
     let mut tx = store.begin(TxMode::Write).await.unwrap();
     tx.accounts().insert(&quinn).await.unwrap();
     tx.services().insert(&service).await.unwrap();

@@ -7,15 +7,14 @@ use rota_app::domain::calendar::{LocalInterval, WeeklyHours, WorkCalendar};
 use rota_app::domain::id::{AccountId, BookingId, ServiceId, TimeEntryId, TimeOffId};
 use rota_app::domain::idempotency::IdempotencyKey;
 use rota_app::domain::money::Money;
-use rota_app::domain::name::BusinessName;
-use rota_app::domain::service::{Buffers, Service, ServiceDuration};
+use rota_app::domain::service::Buffers;
 use rota_app::domain::time::TimeRange;
 use rota_app::domain::time_entry::TimeEntry;
 use rota_app::domain::time_off::{Absence, DayOfWeek, TimeOff};
 use rota_app::ports::{IdempotencyRecord, StoredResponse, TxMode};
 
 use crate::Fresh;
-use crate::fixtures::{Fixture, at, uuid};
+use crate::fixtures::{Fixture, at, service, uuid};
 
 pub(crate) fn range(a: &str, b: &str) -> TimeRange {
     TimeRange::new(at(a), at(b)).unwrap()
@@ -47,16 +46,8 @@ pub(crate) fn booking(f: &Fixture, n: u128, r: TimeRange, providers: Vec<Account
 pub async fn services_round_trip(fresh: Fresh) {
     let store = fresh.store;
     let f = Fixture::write(store.as_ref(), 1, "sparkle").await;
-    let mut s = Service {
-        id: ServiceId::from_uuid(uuid(500)),
-        business_id: f.business.id,
-        name: BusinessName::parse("Deep clean").unwrap(),
-        duration: ServiceDuration::minutes(90).unwrap(),
-        price: Money::new(12_000).unwrap(),
-        providers: vec![f.provider.id],
-        active: true,
-        buffers: Buffers::minutes(15, 240).unwrap(),
-    };
+    let buffers = Buffers::minutes(15, 240).unwrap();
+    let mut s = service(f.business.id, vec![f.provider.id], buffers);
     let mut tx = store.begin(TxMode::Write).await.unwrap();
     tx.services().insert(&s).await.unwrap();
     assert_eq!(
@@ -196,16 +187,7 @@ pub async fn calendars_and_time_off_round_trip(fresh: Fresh) {
     for e in [&early, &late, &weekly, &holiday] {
         tx.calendars().insert_time_off(e).await.unwrap();
     }
-    let service = Service {
-        id: ServiceId::from_uuid(uuid(500)),
-        business_id: f.business.id,
-        name: BusinessName::parse("Deep clean").unwrap(),
-        duration: ServiceDuration::minutes(90).unwrap(),
-        price: Money::new(12_000).unwrap(),
-        providers: vec![f.provider.id],
-        active: true,
-        buffers: Buffers::NONE,
-    };
+    let service = service(f.business.id, vec![f.provider.id], Buffers::NONE);
     tx.services().insert(&service).await.unwrap();
     tx.commit().await.unwrap();
 
