@@ -43,10 +43,10 @@ pub const QUEUE_PER_THREAD: usize = 4;
 /// (A2, A10).
 ///
 /// Each thread allocates its 19 MiB of argon2 memory at its first hash and
-/// reuses it for every later one, so memory stays at `threads × 19 MiB` however many sign-ins
-/// arrive: allocating it per hash (as `argon2`'s convenience methods do)
-/// fragments the C allocator's heap until a few dozen sign-ins hold
-/// hundreds of MiB.
+/// reuses it for every later one, so memory stays at `threads × 19 MiB`
+/// however many sign-ins arrive: allocating it per hash (as `argon2`'s
+/// convenience methods do) fragments the C allocator's heap until a few
+/// dozen sign-ins hold hundreds of MiB.
 #[derive(Clone)]
 pub struct Argon2Hasher {
     params: Params,

@@ -82,10 +82,10 @@ macro_rules! calendar_repositories {
             /// rows carry `hours` and no `id`, the time off's rows the
             /// columns `time_off_from` reads, the linked calendars' busy
             /// times (neither `hours` nor `id`) `busy_from` and `busy_to`;
-            /// `booked` is 0 on all of them (1 on a fourth part, if added:
-            /// a provider's booked times in `booked_times`, one row each;
-            /// 2 on a service's row, `push_service_and_account`). `tail` ends
-            /// each part's columns (the NULLs of the service's row's own).
+            /// `part` is `WORKING` on all of them (`BOOKED` on a fourth
+            /// part, `push_booked`; `SERVICE` on `push_service_and_account`'s
+            /// row). `tail` ends each part's columns (the NULLs of the
+            /// service's row's own).
             fn push_working_time(
                 q: &mut ::sqlx::QueryBuilder<$db>,
                 business: BusinessId,
@@ -97,7 +97,7 @@ macro_rules! calendar_repositories {
                     "SELECT business_id, provider_id, time_zone, hours, CAST(NULL AS uuid) AS id, \
                      CAST(NULL AS jsonb) AS absence, CAST(NULL AS text) AS note, CAST(NULL AS timestamptz) AS created_at, \
                      CAST(NULL AS timestamptz) AS busy_from, CAST(NULL AS timestamptz) AS busy_to, \
-                     {NO_BOOKED_TIMES} AS booked_times, 0 AS booked{tail} \
+                     {NO_BOOKED_TIMES} AS booked_times, 0 AS part{tail} \
                      FROM work_calendars WHERE business_id = ",
                 ));
                 q.push_bind(business.as_uuid());
@@ -193,7 +193,7 @@ macro_rules! calendar_repositories {
                     "SELECT a.business_id, CAST(NULL AS uuid) AS provider_id, CAST(NULL AS text) AS time_zone, \
                      CAST(NULL AS jsonb) AS hours, a.id, CAST(NULL AS jsonb) AS absence, CAST(NULL AS text) AS note, \
                      a.created_at, CAST(NULL AS timestamptz) AS busy_from, CAST(NULL AS timestamptz) AS busy_to, \
-                     {NO_BOOKED_TIMES} AS booked_times, 2 AS booked, \
+                     {NO_BOOKED_TIMES} AS booked_times, 2 AS part, \
                      s.id AS service_id, s.business_id AS service_business_id, s.name AS service_name, \
                      s.duration_minutes, s.price_minor, s.providers, s.active, s.buffer_before_minutes, \
                      s.buffer_after_minutes, a.kind, a.email, a.status, a.name, a.phone, a.roles, a.owner, \
@@ -206,6 +206,13 @@ macro_rules! calendar_repositories {
                     .push(" AND s.id = ")
                     .push_bind(service.as_uuid());
             }
+
+            /// The `part` of the working-time statement's rows: hours, time
+            /// off and calendar busy times (`WORKING`, 0), a provider's
+            /// booked times (`BOOKED`, 1), a service and account (`SERVICE`,
+            /// 2); the SQL writes them as literals.
+            const BOOKED: i32 = 1;
+            const SERVICE: i32 = 2;
 
             /// The NULLs of the service's and the account's own columns.
             const SERVICE_TAIL: &str = ", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
@@ -220,11 +227,11 @@ macro_rules! calendar_repositories {
                 let mut booked = Vec::new();
                 for r in rows {
                     let id: Option<Uuid> = r.try_get("id").map_err(db_error)?;
-                    let part: i32 = r.try_get("booked").map_err(db_error)?;
-                    if part == 2 {
+                    let part: i32 = r.try_get("part").map_err(db_error)?;
+                    if part == SERVICE {
                         continue;
                     }
-                    if part == 1 {
+                    if part == BOOKED {
                         let provider = AccountId::from_uuid(r.try_get("provider_id").map_err(db_error)?);
                         booked.extend(
                             read_booked_times(r, "booked_times")?
@@ -315,7 +322,7 @@ macro_rules! calendar_repositories {
                     let rows = q.build().fetch_all(self.conn()).await.map_err(db_error)?;
                     let mut found = None;
                     for r in &rows {
-                        if r.try_get::<i32, _>("booked").map_err(db_error)? == 2 {
+                        if r.try_get::<i32, _>("part").map_err(db_error)? == SERVICE {
                             let service = super::shared_scheduling::service_named(
                                 r,
                                 ["service_id", "service_business_id", "service_name"],
